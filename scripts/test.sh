@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test: installs the real peers the interop tests drive (sipp, chromium, openssl),
+# the browser driver (playwright-core from npm, using Debian's /usr/bin/chromium), then dotnet test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v tshark >/dev/null 2>&1 || true
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ ! -d tests/Gateway.Interop.Tests/js/node_modules/playwright-core ]; then
+  (cd tests/Gateway.Interop.Tests/js && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+results=$(mktemp -d)
+set +e
+dotnet test Gateway.sln -c Release --logger "trx" --results-directory "$results" "$@" 2>&1 | tee "$results/console.log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain summary line over all test assemblies: 'N passed, N failed'.
+passed=0; failed=0; skipped=0
+while read -r line; do
+  p=$(sed -n 's/.*Passed: *\([0-9]*\).*/\1/p' <<<"$line"); f=$(sed -n 's/.*Failed: *\([0-9]*\).*/\1/p' <<<"$line"); s=$(sed -n 's/.*Skipped: *\([0-9]*\).*/\1/p' <<<"$line")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+done < <(grep -E '^(Passed|Failed)! +- +Failed:' "$results/console.log" || true)
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
