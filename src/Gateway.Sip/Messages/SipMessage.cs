@@ -86,6 +86,17 @@ public abstract class SipMessage
         _parsed = null;
     }
 
+    /// <summary>Replaces the value of the first header of that name in place; false when there is none.</summary>
+    public bool ReplaceFirstHeader(string name, string value)
+    {
+        var canonical = SipHeaderNames.Canonicalize(name);
+        var index = _headers.FindIndex(h => SipHeaderNames.NameEquals(canonical, h.Name));
+        if (index < 0) return false;
+        _headers[index] = new SipHeader(canonical, value);
+        _parsed = null;
+        return true;
+    }
+
     public int RemoveHeader(string name)
     {
         var canonical = SipHeaderNames.Canonicalize(name);

@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Gateway.Sip.Messages;
+using Gateway.Sip.Transactions;
+using Gateway.Sip.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gateway.Sip.Stack;
+
+/// <summary>
+/// The transaction layer over a set of transports (RFC 3261 §17, §18): matches responses to client
+/// transactions and requests to server transactions, creates server transactions for new requests, answers
+/// CANCEL (§9.2), stamps received/rport on requests (§18.2.1, RFC 3581), and hands new requests to the
+/// transaction user.
+/// </summary>
+public sealed class SipStack : IAsyncDisposable
+{
+    private readonly SipStackOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly List<ISipTransport> _transports = [];
+    private readonly ConcurrentDictionary<TransactionKey, InviteClientTransaction> _inviteClients = new();
+    private readonly ConcurrentDictionary<TransactionKey, NonInviteClientTransaction> _nonInviteClients = new();
+    private readonly ConcurrentDictionary<TransactionKey, InviteServerTransaction> _inviteServers = new();
+    private readonly ConcurrentDictionary<TransactionKey, NonInviteServerTransaction> _nonInviteServers = new();
+
+    public SipStack(SipStackOptions? options = null, TimeProvider? time = null, ILogger<SipStack>? logger = null)
+    {
+        _options = options ?? new SipStackOptions();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>New requests (and ACKs for 2xx) for the transaction user.</summary>
+    public event Action<IncomingRequest>? RequestReceived;
+    /// <summary>A CANCEL matched an INVITE server transaction; the TU should answer the INVITE with 487 (§9.2).</summary>
+    public event Action<IncomingRequest, InviteServerTransaction>? CancelReceived;
+    /// <summary>Responses no client transaction matches: 2xx retransmissions for an INVITE, which the UAC core ACKs again (§13.2.2.4).</summary>
+    public event Action<SipResponse, SipEndPoint>? StrayResponse;
+
+    public IReadOnlyList<ISipTransport> Transports => _transports;
+    public int ActiveTransactions => _inviteClients.Count + _nonInviteClients.Count + _inviteServers.Count + _nonInviteServers.Count;
+
+    public void AddTransport(ISipTransport transport)
+    {
+        _transports.Add(transport);
+        transport.Start(OnInbound);
+    }
+
+    public ISipTransport TransportFor(SipTransportProtocol protocol, AddressFamily family) =>
+        _transports.FirstOrDefault(t => t.Protocol == protocol && t.LocalEndPoint.AddressFamily == family)
+        ?? _transports.FirstOrDefault(t => t.Protocol == protocol)
+        ?? throw new InvalidOperationException($"no {protocol} transport");
+
+    /// <summary>A Via header value for a new request sent on the transport, with a fresh branch and rport (RFC 3581).</summary>
+    public static string CreateVia(ISipTransport transport, out string branch)
+    {
+        branch = SipVia.MagicCookie + NewToken(12);
+        var host = transport.LocalEndPoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? "[" + transport.LocalEndPoint.Address + "]" : transport.LocalEndPoint.Address.ToString();
+        return $"SIP/2.0/{transport.Protocol.ToString().ToUpperInvariant()} {host}:{transport.LocalEndPoint.Port};branch={branch};rport";
+    }
+
+    /// <summary>A random token for tags and Call-IDs (§19.3 wants at least 32 bits of randomness).</summary>
+    public static string NewToken(int bytes = 8) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+
+    /// <summary>Sends a non-INVITE request through a new client transaction.</summary>
+    public Task<SipResponse> SendRequestAsync(SipRequest request, SipEndPoint destination)
+    {
+        var transport = TransportFor(destination.Protocol, destination.Address.AddressFamily);
+        var tx = new NonInviteClientTransaction(request, new TransportSender(transport, destination.Address), _time, _options.Timers);
+        _nonInviteClients[tx.Key] = tx;
+        tx.Terminated += t => _nonInviteClients.TryRemove(t.Key, out _);
+        tx.Start();
+        return tx.FinalResponse;
+    }
+
+    /// <summary>Sends an INVITE through a new client transaction; provisional responses arrive on its event.</summary>
+    public InviteClientTransaction SendInvite(SipRequest invite, SipEndPoint destination, Action<SipResponse>? onProvisional = null)
+    {
+        var transport = TransportFor(destination.Protocol, destination.Address.AddressFamily);
+        var tx = new InviteClientTransaction(invite, new TransportSender(transport, destination.Address), _time, _options.Timers);
+        if (onProvisional is not null) tx.ProvisionalResponse += onProvisional;
+        _inviteClients[tx.Key] = tx;
+        tx.Terminated += t => _inviteClients.TryRemove(t.Key, out _);
+        tx.Start();
+        return tx;
+    }
+
+    /// <summary>Sends outside any transaction: ACK for a 2xx (§13.2.2.4) or a 2xx retransmission by the UAS core.</summary>
+    public ValueTask<bool> SendStatelessAsync(SipMessage message, SipEndPoint destination) =>
+        TransportFor(destination.Protocol, destination.Address.AddressFamily).SendAsync(message, destination.Address);
+
+    private void OnInbound(SipInbound inbound)
+    {
+        try
+        {
+            if (inbound.Message is SipResponse response) OnResponse(response, inbound.Source);
+            else OnRequest((SipRequest)inbound.Message, inbound);
+        }
+        catch (Exception e)
+        {
+            SipStackLog.HandlerFailed(_logger, e, inbound.Source.ToString());
+        }
+    }
+
+    private void OnResponse(SipResponse response, SipEndPoint source)
+    {
+        if (TransactionKey.TryForResponse(response, out var key))
+        {
+            if (_inviteClients.TryGetValue(key, out var invite)) { invite.OnResponse(response); return; }
+            if (_nonInviteClients.TryGetValue(key, out var other)) { other.OnResponse(response); return; }
+        }
+        StrayResponse?.Invoke(response, source);
+    }
+
+    private void OnRequest(SipRequest request, SipInbound inbound)
+    {
+        if (SipMessageValidator.Validate(request) is { } invalid)
+        {
+            SipStackLog.InvalidRequest(_logger, inbound.Source.ToString(), invalid.Message);
+            if (request.Method != SipMethods.Ack && request.TopVia is not null)
+                _ = inbound.Transport.SendAsync(SipResponse.CreateFor(request, 400, "Bad Request (" + invalid.Message + ")"), inbound.Source.Address);
+            return;
+        }
+        StampReceived(request, inbound.Source.Address);
+        if (!TransactionKey.TryForRequest(request, out var key))
+        {
+            if (request.Method != SipMethods.Ack)
+                _ = inbound.Transport.SendAsync(SipResponse.CreateFor(request, 400, "Bad Request (no Via branch)"), inbound.Source.Address);
+            return;
+        }
+        var sender = new TransportSender(inbound.Transport, inbound.Source.Address);
+
+        if (request.Method == SipMethods.Invite || request.Method == SipMethods.Ack)
+        {
+            if (_inviteServers.TryGetValue(key, out var existing))
+            {
+                existing.OnRequest(request);
+                return;
+            }
+            if (request.Method == SipMethods.Ack)
+            {
+                RequestReceived?.Invoke(new IncomingRequest(request, inbound.Source, null, null)); // ACK for a 2xx
+                return;
+            }
+            var tx = new InviteServerTransaction(request, sender, _time, _options.Timers);
+            _inviteServers[key] = tx;
+            tx.Terminated += t => _inviteServers.TryRemove(t.Key, out _);
+            RequestReceived?.Invoke(new IncomingRequest(request, inbound.Source, tx, null));
+            return;
+        }
+
+        if (_nonInviteServers.TryGetValue(key, out var retransmitted))
+        {
+            retransmitted.OnRequest(request);
+            return;
+        }
+        var server = new NonInviteServerTransaction(request, sender, _time, _options.Timers);
+        _nonInviteServers[key] = server;
+        server.Terminated += t => _nonInviteServers.TryRemove(t.Key, out _);
+        var incoming = new IncomingRequest(request, inbound.Source, null, server);
+
+        if (request.Method == SipMethods.Cancel)
+        {
+            // §9.2: 200 to the CANCEL when it matches an INVITE still in progress, else 481.
+            if (_inviteServers.TryGetValue(key.ForCancelled, out var cancelled) && cancelled.State == TransactionState.Proceeding)
+            {
+                incoming.Respond(200);
+                CancelReceived?.Invoke(incoming, cancelled);
+            }
+            else incoming.Respond(481);
+            return;
+        }
+        RequestReceived?.Invoke(incoming);
+    }
+
+    /// <summary>§18.2.1: add received when sent-by differs from the source; RFC 3581 §4: fill rport when asked.</summary>
+    private static void StampReceived(SipRequest request, IPEndPoint source)
+    {
+        if (request.TopVia is not { } via) return;
+        var updated = via;
+        var sourceHost = source.Address.IsIPv4MappedToIPv6 ? source.Address.MapToIPv4().ToString() : source.Address.ToString();
+        if (via.HasRport) updated = updated.WithParameter("rport", source.Port.ToString()).WithParameter("received", sourceHost);
+        else if (!string.Equals(via.Host.Trim('[', ']'), sourceHost, StringComparison.OrdinalIgnoreCase)) updated = updated.WithParameter("received", sourceHost);
+        if (ReferenceEquals(updated, via)) return;
+        ReplaceTopVia(request, updated.ToString());
+    }
+
+    private static void ReplaceTopVia(SipRequest request, string topVia)
+    {
+        // The first Via header field may hold several via-parms; only the first is replaced.
+        var first = request.GetHeader(SipHeaderNames.Via)!;
+        var rest = SplitFirstViaParm(first);
+        request.ReplaceFirstHeader(SipHeaderNames.Via, rest is null ? topVia : topVia + ", " + rest);
+    }
+
+    private static string? SplitFirstViaParm(string value)
+    {
+        var inQuotes = false;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '"') inQuotes = !inQuotes;
+            else if (value[i] == ',' && !inQuotes) return value[(i + 1)..].Trim();
+        }
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var t in _transports) await t.DisposeAsync();
+        foreach (var tx in _inviteClients.Values) tx.Dispose();
+        foreach (var tx in _nonInviteClients.Values) tx.Dispose();
+        foreach (var tx in _inviteServers.Values) tx.Dispose();
+        foreach (var tx in _nonInviteServers.Values) tx.Dispose();
+    }
+}

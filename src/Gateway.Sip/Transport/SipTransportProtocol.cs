@@ -1,0 +1,17 @@
+using System.Net;
+
+namespace Gateway.Sip.Transport;
+
+/// <summary>The transports of RFC 3261 §18 this stack speaks.</summary>
+public enum SipTransportProtocol
+{
+    Udp,
+    Tcp,
+    Tls,
+}
+
+/// <summary>A peer as a transport sees it: protocol plus IP address and port.</summary>
+public readonly record struct SipEndPoint(SipTransportProtocol Protocol, IPEndPoint Address)
+{
+    public override string ToString() => Protocol.ToString().ToLowerInvariant() + ":" + Address;
+}
