@@ -26,6 +26,8 @@ public sealed class SipStack : IAsyncDisposable
     private readonly ConcurrentDictionary<TransactionKey, NonInviteClientTransaction> _nonInviteClients = new();
     private readonly ConcurrentDictionary<TransactionKey, InviteServerTransaction> _inviteServers = new();
     private readonly ConcurrentDictionary<TransactionKey, NonInviteServerTransaction> _nonInviteServers = new();
+    // INVITE server transactions by Call-ID and CSeq number, to match the ACK for a 2xx, which has its own branch.
+    private readonly ConcurrentDictionary<(string CallId, uint CSeq), InviteServerTransaction> _invitesByCSeq = new();
 
     public SipStack(SipStackOptions? options = null, TimeProvider? time = null, ILogger<SipStack>? logger = null)
     {
@@ -135,21 +137,35 @@ public sealed class SipStack : IAsyncDisposable
         }
         var sender = new TransportSender(inbound.Transport, inbound.Source.Address);
 
-        if (request.Method == SipMethods.Invite || request.Method == SipMethods.Ack)
+        if (request.Method == SipMethods.Ack)
+        {
+            var matched = _inviteServers.TryGetValue(key, out var byBranch) ? byBranch
+                : _invitesByCSeq.TryGetValue((request.CallId!, request.CSeq!.Value.Number), out var byCSeq) ? byCSeq : null;
+            if (matched is { State: not TransactionState.Accepted })
+            {
+                matched.OnRequest(request); // ACK for a non-2xx: absorbed by the transaction (§17.2.1)
+                return;
+            }
+            matched?.OnAckFor2xx();
+            RequestReceived?.Invoke(new IncomingRequest(request, inbound.Source, null, null)); // ACK for a 2xx goes to the TU
+            return;
+        }
+        if (request.Method == SipMethods.Invite)
         {
             if (_inviteServers.TryGetValue(key, out var existing))
             {
                 existing.OnRequest(request);
                 return;
             }
-            if (request.Method == SipMethods.Ack)
-            {
-                RequestReceived?.Invoke(new IncomingRequest(request, inbound.Source, null, null)); // ACK for a 2xx
-                return;
-            }
             var tx = new InviteServerTransaction(request, sender, _time, _options.Timers);
+            var byCSeqKey = (request.CallId!, request.CSeq!.Value.Number);
             _inviteServers[key] = tx;
-            tx.Terminated += t => _inviteServers.TryRemove(t.Key, out _);
+            _invitesByCSeq[byCSeqKey] = tx;
+            tx.Terminated += t =>
+            {
+                _inviteServers.TryRemove(t.Key, out _);
+                _invitesByCSeq.TryRemove(new KeyValuePair<(string, uint), InviteServerTransaction>(byCSeqKey, t));
+            };
             RequestReceived?.Invoke(new IncomingRequest(request, inbound.Source, tx, null));
             return;
         }

@@ -3,17 +3,19 @@ using Gateway.Sip.Messages;
 namespace Gateway.Sip.Transactions;
 
 /// <summary>
-/// INVITE server transaction, RFC 3261 §17.2.1 (figure 7): Proceeding -> Completed -> Confirmed -> Terminated.
+/// INVITE server transaction, RFC 3261 §17.2.1 (figure 7) as updated by RFC 6026 §7.1:
+/// Proceeding -> Completed -> Confirmed -> Terminated for a non-2xx, Proceeding -> Accepted -> Terminated for a 2xx.
 /// Retransmitted INVITEs get the last provisional again; a non-2xx final is retransmitted on Timer G until the
-/// ACK arrives or Timer H fires; Timer I absorbs ACK retransmissions. A 2xx ends the transaction at once: the
-/// TU retransmits it until its ACK arrives (§13.3.1.4).
+/// ACK arrives or Timer H fires; Timer I absorbs ACK retransmissions. In Accepted, INVITE retransmissions are
+/// absorbed until Timer L, and the 2xx is retransmitted on the UAS core's behalf (§13.3.1.4: T1 doubling to T2)
+/// until <see cref="OnAckFor2xx"/> is called.
 /// </summary>
 public sealed class InviteServerTransaction : IDisposable
 {
     private readonly object _gate = new();
     private readonly ISipMessageSender _sender;
     private readonly SipTimerSettings _timers;
-    private readonly TransactionTimer _timerG, _timerH, _timerI, _trying;
+    private readonly TransactionTimer _timerG, _timerH, _timerI, _trying, _timerL;
     private SipResponse? _lastResponse;
     private TimeSpan _intervalG;
 
@@ -29,6 +31,7 @@ public sealed class InviteServerTransaction : IDisposable
         _timerH = new TransactionTimer(time, OnTimerH);
         _timerI = new TransactionTimer(time, Terminate);
         _trying = new TransactionTimer(time, SendTrying);
+        _timerL = new TransactionTimer(time, OnTimerL);
         // §17.2.1: send 100 Trying unless the TU answers within 200 ms.
         _trying.Start(TimeSpan.FromMilliseconds(200));
     }
@@ -37,7 +40,7 @@ public sealed class InviteServerTransaction : IDisposable
     public TransactionKey Key { get; }
     public TransactionState State { get; private set; } = TransactionState.Proceeding;
 
-    /// <summary>Timer H fired: the ACK never came (§17.2.1); the TU should end the dialog attempt.</summary>
+    /// <summary>Timer H fired (no ACK for a non-2xx, §17.2.1) or Timer L fired before the ACK for a 2xx (§13.3.1.4): the TU should end the call.</summary>
     public event Action<InviteServerTransaction>? AckTimeout;
     public event Action<InviteServerTransaction>? Terminated;
 
@@ -53,7 +56,13 @@ public sealed class InviteServerTransaction : IDisposable
             if (response.IsProvisional) return;
             if (response.IsSuccess)
             {
-                TerminateLocked();
+                State = TransactionState.Accepted;
+                _timerL.Start(_timers.Timeout);
+                if (!_sender.IsReliable)
+                {
+                    _intervalG = _timers.T1;
+                    _timerG.Start(_intervalG);
+                }
                 return;
             }
             State = TransactionState.Completed;
@@ -88,6 +97,30 @@ public sealed class InviteServerTransaction : IDisposable
         }
     }
 
+    /// <summary>The ACK for our 2xx arrived (it is its own transaction, matched by the stack on Call-ID and CSeq).</summary>
+    public void OnAckFor2xx()
+    {
+        lock (_gate)
+        {
+            if (State == TransactionState.Accepted) _timerG.Stop();
+            AckReceived = true;
+        }
+    }
+
+    public bool AckReceived { get; private set; }
+
+    private void OnTimerL()
+    {
+        bool missingAck;
+        lock (_gate)
+        {
+            if (State != TransactionState.Accepted) return;
+            missingAck = !AckReceived;
+            TerminateLocked();
+        }
+        if (missingAck) AckTimeout?.Invoke(this);
+    }
+
     private void SendTrying()
     {
         lock (_gate)
@@ -102,7 +135,7 @@ public sealed class InviteServerTransaction : IDisposable
     {
         lock (_gate)
         {
-            if (State != TransactionState.Completed) return;
+            if (State is not (TransactionState.Completed or TransactionState.Accepted)) return;
             _sender.Send(_lastResponse!);
             _intervalG = TimeSpan.FromTicks(Math.Min(_intervalG.Ticks * 2, _timers.T2.Ticks));
             _timerG.Start(_intervalG);
@@ -132,6 +165,7 @@ public sealed class InviteServerTransaction : IDisposable
         _timerH.Stop();
         _timerI.Stop();
         _trying.Stop();
+        _timerL.Stop();
         var terminated = Terminated;
         ThreadPool.UnsafeQueueUserWorkItem(_ => terminated?.Invoke(this), null);
     }

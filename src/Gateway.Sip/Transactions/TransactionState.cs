@@ -11,5 +11,7 @@ public enum TransactionState
     Completed,
     /// <summary>INVITE server: ACK received for a non-2xx final response.</summary>
     Confirmed,
+    /// <summary>INVITE client and server after a 2xx (RFC 6026 §7.1, §7.2): retransmissions are absorbed until Timer M / L.</summary>
+    Accepted,
     Terminated,
 }

@@ -59,10 +59,35 @@ public sealed class ServerTransactionTests
     }
 
     [Fact]
-    public void InviteServer2xxTerminatesAtOnce()
+    public void InviteServer2xxIsRetransmittedUntilTheAckThenTimerLTerminates()
     {
-        var tx = new InviteServerTransaction(Request("INVITE"), new RecordingSender(), _time);
+        var sender = new RecordingSender();
+        var tx = new InviteServerTransaction(Request("INVITE"), sender, _time);
+        var timedOut = false;
+        tx.AckTimeout += _ => timedOut = true;
         tx.Respond(Response(tx.Request, 200));
+        Assert.Equal(TransactionState.Accepted, tx.State);
+        tx.OnRequest(tx.Request); // RFC 6026: an INVITE retransmission is absorbed in Accepted
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        _time.Advance(TimeSpan.FromMilliseconds(1000));
+        Assert.Equal(3, sender.CountResponses(200));
+        tx.OnAckFor2xx();
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(3, sender.CountResponses(200));
+        _time.Advance(TimeSpan.FromSeconds(22));
+        Assert.Equal(TransactionState.Terminated, tx.State);
+        Assert.False(timedOut);
+    }
+
+    [Fact]
+    public void InviteServerTimerLReportsAMissingAckFor2xx()
+    {
+        var tx = new InviteServerTransaction(Request("INVITE"), new RecordingSender(reliable: true), _time);
+        var timedOut = false;
+        tx.AckTimeout += _ => timedOut = true;
+        tx.Respond(Response(tx.Request, 200));
+        _time.Advance(TimeSpan.FromSeconds(32));
+        Assert.True(timedOut);
         Assert.Equal(TransactionState.Terminated, tx.State);
     }
 
