@@ -18,17 +18,24 @@ internal sealed class ParsedHeaders
     public uint? Expires { get; private set; }
 
     /// <summary>Parses every hot header; the first malformed one is reported (the first of a repeated single-valued header wins).</summary>
-    public static ParsedHeaders Parse(List<SipHeader> headers, out SipParseError? error)
+    public static ParsedHeaders Parse(SipMessage message, out SipParseError? error)
     {
         error = null;
         var p = new ParsedHeaders();
-        foreach (var h in headers)
+        for (var i = 0; i < message.HeaderCount; i++)
         {
+            var name = message.NameAt(i);
+            if (!IsTyped(name)) continue;
+            var h = new SipHeader(name, message.ValueAt(i));
             if (!p.Apply(h) && error is null)
                 error = new SipParseError(SipParseErrorKind.BadHeaderValue, 0, $"malformed {h.Name} header value: {Shorten(h.Value)}");
         }
         return p;
     }
+
+    private static bool IsTyped(string name) => name is SipHeaderNames.Via or SipHeaderNames.From or SipHeaderNames.To
+        or SipHeaderNames.CSeq or SipHeaderNames.CallId or SipHeaderNames.Contact or SipHeaderNames.Route or SipHeaderNames.RecordRoute
+        or SipHeaderNames.MaxForwards or SipHeaderNames.Expires or SipHeaderNames.ContentLength or SipHeaderNames.Date;
 
     private bool Apply(SipHeader h)
     {

@@ -76,6 +76,25 @@ public static class SipHeaderNames
         return name.ToString();
     }
 
+    /// <summary>The canonical name for header name bytes when the name is known (compact forms included), else null. Never allocates.</summary>
+    internal static string? CanonicalizeKnown(ReadOnlySpan<byte> name)
+    {
+        if (name.Length == 1)
+        {
+            Span<char> one = [(char)name[0]];
+            var c = Canonicalize(one);
+            return c.Length > 1 ? c : null;
+        }
+        foreach (var known in Known)
+        {
+            if (known.Length != name.Length) continue;
+            var same = true;
+            for (var i = 0; i < known.Length && same; i++) same = char.ToLowerInvariant(known[i]) == char.ToLowerInvariant((char)name[i]);
+            if (same) return known;
+        }
+        return null;
+    }
+
     /// <summary>Case-insensitive header name comparison after canonicalization (§7.3.1).</summary>
     public static bool NameEquals(string canonical, string other) =>
         string.Equals(canonical, other, StringComparison.OrdinalIgnoreCase);

@@ -5,12 +5,18 @@ namespace Gateway.Sip.Messages;
 
 /// <summary>
 /// A SIP request or response (RFC 3261 §7): start line, ordered header fields, body.
-/// Hot headers are available typed (parsed once, then cached); all headers are kept in order as text.
+/// A parsed message keeps its received bytes once and decodes header values and typed headers only when
+/// they are read; a built or modified message holds its headers as a list. Typed hot headers (Via, From,
+/// To, CSeq, Contact, Route...) are parsed together on first use and cached.
 /// </summary>
 public abstract class SipMessage
 {
-    private readonly List<SipHeader> _headers;
+    private readonly byte[]? _raw;
+    private HeaderEntry[]? _entries;
+    private readonly int _entryCount;
+    private List<SipHeader>? _headers;
     private ParsedHeaders? _parsed;
+    private SipParseError? _typedError;
 
     protected SipMessage(List<SipHeader> headers, ReadOnlyMemory<byte> body)
     {
@@ -18,7 +24,16 @@ public abstract class SipMessage
         Body = body;
     }
 
-    public IReadOnlyList<SipHeader> Headers => _headers;
+    private protected SipMessage(byte[] raw, HeaderEntry[] entries, int entryCount, ReadOnlyMemory<byte> body)
+    {
+        _raw = raw;
+        _entries = entries;
+        _entryCount = entryCount;
+        Body = body;
+    }
+
+    /// <summary>All header fields in order. On a parsed message this decodes every value once.</summary>
+    public IReadOnlyList<SipHeader> Headers => Materialize();
     public ReadOnlyMemory<byte> Body { get; set; }
 
     public IReadOnlyList<SipVia> Vias => Parsed.Vias;
@@ -36,34 +51,60 @@ public abstract class SipMessage
     public uint? Expires => Parsed.Expires;
     public string? ContentType => GetHeader(SipHeaderNames.ContentType);
 
+    /// <summary>The first malformed typed header, if any (checked by <see cref="SipMessageValidator"/>).</summary>
+    internal SipParseError? TypedHeaderError
+    {
+        get
+        {
+            _ = Parsed;
+            return _typedError;
+        }
+    }
+
+    internal int HeaderCount => _headers?.Count ?? _entryCount;
+
+    internal string NameAt(int i)
+    {
+        if (_headers is { } list) return list[i].Name;
+        ref var e = ref _entries![i];
+        return e.Name ??= Encoding.ASCII.GetString(_raw!, e.NameStart, e.NameLength);
+    }
+
+    internal string ValueAt(int i)
+    {
+        if (_headers is { } list) return list[i].Value;
+        ref var e = ref _entries![i];
+        return e.Value ??= DecodeValue(_raw.AsSpan(e.ValueStart, e.ValueLength), e.Folded);
+    }
+
     /// <summary>The first value of a header (names are case-insensitive, compact forms accepted).</summary>
     public string? GetHeader(string name)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
-        foreach (var h in _headers)
-            if (SipHeaderNames.NameEquals(canonical, h.Name)) return h.Value;
+        for (var i = 0; i < HeaderCount; i++)
+            if (SipHeaderNames.NameEquals(canonical, NameAt(i))) return ValueAt(i);
         return null;
     }
 
     public IEnumerable<string> GetHeaders(string name)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
-        foreach (var h in _headers)
-            if (SipHeaderNames.NameEquals(canonical, h.Name)) yield return h.Value;
+        for (var i = 0; i < HeaderCount; i++)
+            if (SipHeaderNames.NameEquals(canonical, NameAt(i))) yield return ValueAt(i);
     }
 
     public int CountHeaders(string name)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
         var n = 0;
-        foreach (var h in _headers)
-            if (SipHeaderNames.NameEquals(canonical, h.Name)) n++;
+        for (var i = 0; i < HeaderCount; i++)
+            if (SipHeaderNames.NameEquals(canonical, NameAt(i))) n++;
         return n;
     }
 
     public void AddHeader(string name, string value)
     {
-        _headers.Add(new SipHeader(SipHeaderNames.Canonicalize(name), value));
+        Materialize().Add(new SipHeader(SipHeaderNames.Canonicalize(name), value));
         _parsed = null;
     }
 
@@ -71,8 +112,9 @@ public abstract class SipMessage
     public void PrependHeader(string name, string value)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
-        var index = _headers.FindIndex(h => SipHeaderNames.NameEquals(canonical, h.Name));
-        _headers.Insert(index < 0 ? _headers.Count : index, new SipHeader(canonical, value));
+        var list = Materialize();
+        var index = list.FindIndex(h => SipHeaderNames.NameEquals(canonical, h.Name));
+        list.Insert(index < 0 ? list.Count : index, new SipHeader(canonical, value));
         _parsed = null;
     }
 
@@ -80,9 +122,10 @@ public abstract class SipMessage
     public void SetHeader(string name, string value)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
-        var index = _headers.FindIndex(h => SipHeaderNames.NameEquals(canonical, h.Name));
-        RemoveHeader(canonical);
-        _headers.Insert(index < 0 ? _headers.Count : index, new SipHeader(canonical, value));
+        var list = Materialize();
+        var index = list.FindIndex(h => SipHeaderNames.NameEquals(canonical, h.Name));
+        list.RemoveAll(h => SipHeaderNames.NameEquals(canonical, h.Name));
+        list.Insert(index < 0 ? list.Count : Math.Min(index, list.Count), new SipHeader(canonical, value));
         _parsed = null;
     }
 
@@ -90,9 +133,10 @@ public abstract class SipMessage
     public bool ReplaceFirstHeader(string name, string value)
     {
         var canonical = SipHeaderNames.Canonicalize(name);
-        var index = _headers.FindIndex(h => SipHeaderNames.NameEquals(canonical, h.Name));
+        var list = Materialize();
+        var index = list.FindIndex(h => SipHeaderNames.NameEquals(canonical, h.Name));
         if (index < 0) return false;
-        _headers[index] = new SipHeader(canonical, value);
+        list[index] = new SipHeader(canonical, value);
         _parsed = null;
         return true;
     }
@@ -101,7 +145,7 @@ public abstract class SipMessage
     {
         var canonical = SipHeaderNames.Canonicalize(name);
         _parsed = null;
-        return _headers.RemoveAll(h => SipHeaderNames.NameEquals(canonical, h.Name));
+        return Materialize().RemoveAll(h => SipHeaderNames.NameEquals(canonical, h.Name));
     }
 
     /// <summary>Parses a message from one datagram or one framed stream message; never throws on any input.</summary>
@@ -114,13 +158,14 @@ public abstract class SipMessage
     /// <summary>Serializes the message; Content-Length always states the body's length (§20.14).</summary>
     public void WriteTo(IBufferWriter<byte> writer)
     {
-        var sb = new StringBuilder(256 + _headers.Count * 48);
+        var sb = new StringBuilder(256 + HeaderCount * 48);
         WriteStartLine(sb);
         sb.Append("\r\n");
-        foreach (var h in _headers)
+        for (var i = 0; i < HeaderCount; i++)
         {
-            if (h.Name == SipHeaderNames.ContentLength) continue;
-            sb.Append(h.Name).Append(": ").Append(h.Value).Append("\r\n");
+            var name = NameAt(i);
+            if (name == SipHeaderNames.ContentLength) continue;
+            sb.Append(name).Append(": ").Append(ValueAt(i)).Append("\r\n");
         }
         sb.Append(SipHeaderNames.ContentLength).Append(": ").Append(Body.Length).Append("\r\n\r\n");
         foreach (var chunk in sb.GetChunks())
@@ -140,12 +185,30 @@ public abstract class SipMessage
 
     public override string ToString() => Encoding.UTF8.GetString(ToArray());
 
-    private ParsedHeaders Parsed => _parsed ??= ParsedHeaders.Parse(_headers, out _);
+    private ParsedHeaders Parsed => _parsed ??= ParsedHeaders.Parse(this, out _typedError);
 
-    /// <summary>Parses the typed headers now; used by the parser to refuse malformed messages.</summary>
-    internal SipParseError? ValidateTypedHeaders()
+    private List<SipHeader> Materialize()
     {
-        _parsed = ParsedHeaders.Parse(_headers, out var error);
-        return error;
+        if (_headers is { } list) return list;
+        list = new List<SipHeader>(_entryCount + 4);
+        for (var i = 0; i < _entryCount; i++) list.Add(new SipHeader(NameAt(i), ValueAt(i)));
+        _headers = list;
+        _entries = null;
+        return list;
+    }
+
+    /// <summary>Decodes a header value; folded lines are joined with single spaces (§7.3.1).</summary>
+    private static string DecodeValue(ReadOnlySpan<byte> bytes, bool folded)
+    {
+        if (!folded) return Encoding.UTF8.GetString(bytes);
+        var sb = new StringBuilder(bytes.Length);
+        foreach (var range in bytes.Split((byte)'\n'))
+        {
+            var line = bytes[range].Trim(" \t\r"u8);
+            if (line.IsEmpty) continue;
+            if (sb.Length > 0) sb.Append(' ');
+            sb.Append(Encoding.UTF8.GetString(line));
+        }
+        return sb.ToString();
     }
 }

@@ -11,10 +11,14 @@ namespace Gateway.Sip.Messages;
 /// Header lines may be folded (a line starting with SP or HTAB continues the previous one, §7.3.1).
 /// Framing (§18.3): over datagrams a missing Content-Length means "to the end"; a Content-Length
 /// larger than the datagram is an error, a smaller one discards the extra octets.
+/// The parse checks the start line, the header-line syntax and Content-Length, and copies the message
+/// bytes once; header values and typed headers are decoded when first read, and checked by
+/// <see cref="SipMessageValidator"/>.
 /// </remarks>
 internal static class SipMessageParser
 {
     public const int DefaultMaxMessageSize = 1 << 20;
+    private const int MaxRequestUriLength = 8192;
 
     public static bool TryParse(ReadOnlySpan<byte> data, int maxSize, out SipMessage? message, out SipParseError? error)
     {
@@ -38,83 +42,79 @@ internal static class SipMessageParser
         if (data.Length > maxSize) return Error(SipParseErrorKind.TooLarge, 0, $"message of {data.Length} bytes exceeds {maxSize}");
 
         // §7.5: CRLFs before the start line are ignored.
+        var start = 0;
+        while (start < data.Length && data[start] is (byte)'\r' or (byte)'\n') start++;
+        if (start == data.Length) return Error(SipParseErrorKind.Empty, start, "no start line");
+        data = data[start..];
+
         var pos = 0;
-        while (pos < data.Length && data[pos] is (byte)'\r' or (byte)'\n') pos++;
-        if (pos == data.Length) return Error(SipParseErrorKind.Empty, pos, "no start line");
+        if (!TryReadLine(data, ref pos, out var startLine))
+            return Error(SipParseErrorKind.Incomplete, start + data.Length, "start line not terminated by CRLF");
+        var startLineLength = startLine.Length;
 
-        if (!TryReadLine(data, ref pos, out var startLine, out var startOffset))
-            return Error(SipParseErrorKind.Incomplete, data.Length, "start line not terminated by CRLF");
-
-        var headers = new List<SipHeader>(16);
-        var headerError = ReadHeaders(data, ref pos, headers);
-        if (headerError is not null) return headerError;
-
-        // Body framing by the first Content-Length (§20.14).
-        var bodyLength = data.Length - pos;
-        foreach (var h in headers)
-        {
-            if (h.Name != SipHeaderNames.ContentLength) continue;
-            if (!SipGrammar.TryParseBounded(h.Value.AsSpan().Trim(), int.MaxValue, out var cl))
-                return Error(SipParseErrorKind.BadContentLength, pos, $"Content-Length '{h.Value}' is not a non-negative integer");
-            if ((long)cl > data.Length - pos)
-                return Error(SipParseErrorKind.BodyTruncated, pos, $"Content-Length {cl} exceeds the {data.Length - pos} octets received");
-            bodyLength = (int)cl;
-            break;
-        }
-        var body = bodyLength == 0 ? ReadOnlyMemory<byte>.Empty : data.Slice(pos, bodyLength).ToArray();
-
-        var startError = BuildMessage(startLine, startOffset, headers, body, out message);
-        if (startError is not null) return startError;
-        var typedError = message!.ValidateTypedHeaders();
-        if (typedError is not null)
-        {
-            message = null;
-            return typedError;
-        }
-        return null;
-    }
-
-    /// <summary>Reads header lines up to the empty line, unfolding continuations.</summary>
-    private static SipParseError? ReadHeaders(ReadOnlySpan<byte> data, ref int pos, List<SipHeader> headers)
-    {
-        string? name = null;
-        StringBuilder? folded = null;
-        var value = "";
+        var entries = new HeaderEntry[16];
+        var count = 0;
+        var contentLengthIndex = -1;
         while (true)
         {
-            if (!TryReadLine(data, ref pos, out var line, out var lineOffset))
-                return Error(SipParseErrorKind.Incomplete, data.Length, "header section not terminated by an empty line");
+            var lineOffset = pos;
+            if (!TryReadLine(data, ref pos, out var line))
+                return Error(SipParseErrorKind.Incomplete, start + data.Length, "header section not terminated by an empty line");
             if (line.IsEmpty) break;
 
             if (line[0] is (byte)' ' or (byte)'\t')
             {
-                if (name is null) return Error(SipParseErrorKind.BadHeaderLine, lineOffset, "continuation line before any header");
-                folded ??= new StringBuilder(value);
-                var cont = Encoding.UTF8.GetString(line).Trim(' ', '\t');
-                if (cont.Length > 0)
-                {
-                    if (folded.Length > 0) folded.Append(' ');
-                    folded.Append(cont);
-                }
+                if (count == 0) return Error(SipParseErrorKind.BadHeaderLine, start + lineOffset, "continuation line before any header");
+                ref var previous = ref entries[count - 1];
+                var trimmed = line.TrimEnd(" \t"u8);
+                if (trimmed.TrimStart(" \t"u8).IsEmpty) continue;
+                if (previous.ValueLength == 0) previous.ValueStart = lineOffset;
+                previous.ValueLength = lineOffset + trimmed.Length - previous.ValueStart;
+                previous.Folded = true;
                 continue;
             }
 
-            if (name is not null) headers.Add(new SipHeader(name, folded?.ToString() ?? value));
-            folded = null;
-
             var colon = line.IndexOf((byte)':');
-            if (colon < 0) return Error(SipParseErrorKind.BadHeaderLine, lineOffset, "header line without a colon");
-            var rawName = line[..colon].TrimEnd(" \t"u8);
-            if (!SipGrammar.IsToken(rawName))
-                return Error(SipParseErrorKind.BadHeaderLine, lineOffset, "header name is not a token");
-            name = SipHeaderNames.Canonicalize(Encoding.ASCII.GetString(rawName));
-            value = Encoding.UTF8.GetString(line[(colon + 1)..].Trim(" \t"u8));
+            if (colon < 0) return Error(SipParseErrorKind.BadHeaderLine, start + lineOffset, "header line without a colon");
+            var name = line[..colon].TrimEnd(" \t"u8);
+            if (!SipGrammar.IsToken(name)) return Error(SipParseErrorKind.BadHeaderLine, start + lineOffset, "header name is not a token");
+            var valueStart = colon + 1;
+            while (valueStart < line.Length && line[valueStart] is (byte)' ' or (byte)'\t') valueStart++;
+            var value = line[valueStart..].TrimEnd(" \t"u8);
+
+            if (count == entries.Length) Array.Resize(ref entries, count * 2);
+            var canonical = SipHeaderNames.CanonicalizeKnown(name);
+            entries[count++] = new HeaderEntry
+            {
+                Name = canonical,
+                NameStart = lineOffset,
+                NameLength = name.Length,
+                ValueStart = lineOffset + valueStart,
+                ValueLength = value.Length,
+            };
+            if (canonical == SipHeaderNames.ContentLength && contentLengthIndex < 0) contentLengthIndex = count - 1;
         }
-        if (name is not null) headers.Add(new SipHeader(name, folded?.ToString() ?? value));
-        return null;
+
+        var bodyStart = pos;
+        var bodyLength = data.Length - bodyStart;
+        if (contentLengthIndex >= 0)
+        {
+            // Content-Length = 1*DIGIT (§20.14); only the first occurrence frames the body. It may be folded.
+            var entry = entries[contentLengthIndex];
+            var value = data.Slice(entry.ValueStart, entry.ValueLength).Trim(" \t\r\n"u8);
+            if (!TryParseLength(value, out var contentLength))
+                return Error(SipParseErrorKind.BadContentLength, start + entry.NameStart, $"Content-Length '{Encoding.ASCII.GetString(value)}' is not a non-negative integer");
+            if (contentLength > bodyLength)
+                return Error(SipParseErrorKind.BodyTruncated, start + bodyStart, $"Content-Length {contentLength} exceeds the {bodyLength} octets received");
+            bodyLength = contentLength;
+        }
+
+        var raw = data[..(bodyStart + bodyLength)].ToArray();
+        var body = bodyLength == 0 ? ReadOnlyMemory<byte>.Empty : raw.AsMemory(bodyStart, bodyLength);
+        return BuildMessage(raw.AsSpan(0, startLineLength), start, raw, entries, count, body, out message);
     }
 
-    private static SipParseError? BuildMessage(ReadOnlySpan<byte> line, int offset, List<SipHeader> headers, ReadOnlyMemory<byte> body, out SipMessage? message)
+    private static SipParseError? BuildMessage(ReadOnlySpan<byte> line, int offset, byte[] raw, HeaderEntry[] entries, int count, ReadOnlyMemory<byte> body, out SipMessage? message)
     {
         message = null;
         // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (§7.2)
@@ -130,7 +130,7 @@ internal static class SipMessageParser
                 return Error(SipParseErrorKind.BadStatusCode, offset + 8, "status code must be three digits");
             var status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
             if (status is < 100 or > 699) return Error(SipParseErrorKind.BadStatusCode, offset + 8, $"status code {status} is outside 100-699");
-            message = new SipResponse(status, Encoding.UTF8.GetString(rest[(sp + 1)..]), headers, body);
+            message = new SipResponse(status, (8 + sp + 1)..line.Length, raw, entries, count, body);
             return null;
         }
 
@@ -148,19 +148,32 @@ internal static class SipMessageParser
             var kind = version.StartsWith("SIP/"u8) && version.IndexOf((byte)' ') < 0 ? SipParseErrorKind.UnsupportedVersion : SipParseErrorKind.BadRequestLine;
             return Error(kind, offset + sp1 + sp2 + 2, "expected exactly 'SIP/2.0' after a single SP");
         }
-        var uriText = Encoding.UTF8.GetString(afterMethod[..sp2]);
-        if (!SipUri.TryParse(uriText, out var uri))
-            return Error(SipParseErrorKind.BadRequestUri, offset + sp1 + 1, "Request-URI is malformed");
-        if (uri!.IsSip && uri.Headers is not null)
-            return Error(SipParseErrorKind.BadRequestUri, offset + sp1 + 1, "Request-URI must not carry headers (§19.1.1)");
-        message = new SipRequest(SipMethods.Intern(method), uri, headers, body);
+        var uriBytes = afterMethod[..sp2];
+        if (uriBytes.Length > MaxRequestUriLength) return Error(SipParseErrorKind.BadRequestUri, offset + sp1 + 1, "Request-URI is too long");
+        Span<char> uriChars = stackalloc char[uriBytes.Length];
+        Encoding.Latin1.GetChars(uriBytes, uriChars);
+        if (!SipUri.IsValidRequestUri(uriChars))
+            return Error(SipParseErrorKind.BadRequestUri, offset + sp1 + 1, "Request-URI is malformed or carries headers (§19.1.1)");
+        message = new SipRequest(SipMethods.Intern(method), Encoding.UTF8.GetString(uriBytes), raw, entries, count, body);
         return null;
     }
 
-    /// <summary>Reads one line ending in CRLF (a bare LF is tolerated); false when no line end remains.</summary>
-    private static bool TryReadLine(ReadOnlySpan<byte> data, ref int pos, out ReadOnlySpan<byte> line, out int lineOffset)
+    private static bool TryParseLength(ReadOnlySpan<byte> value, out int length)
     {
-        lineOffset = pos;
+        length = 0;
+        if (value.IsEmpty) return false;
+        foreach (var b in value)
+        {
+            if (b is < (byte)'0' or > (byte)'9') return false;
+            length = length * 10 + (b - '0');
+            if (length > DefaultMaxMessageSize) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Reads one line ending in CRLF (a bare LF is tolerated); false when no line end remains.</summary>
+    private static bool TryReadLine(ReadOnlySpan<byte> data, ref int pos, out ReadOnlySpan<byte> line)
+    {
         var lf = data[pos..].IndexOf((byte)'\n');
         if (lf < 0)
         {

@@ -1,8 +1,8 @@
 namespace Gateway.Sip.Messages;
 
 /// <summary>
-/// Semantic checks a UA makes after parsing (RFC 3261 §8.1.1, §8.2): mandatory headers present once,
-/// CSeq method equal to the request method. A failure here is answered 400 Bad Request.
+/// The checks a UA makes after parsing (RFC 3261 §8.1.1, §8.2): the typed headers match their grammar,
+/// mandatory headers are present once, CSeq's method equals the request method. A failure is answered 400.
 /// </summary>
 public static class SipMessageValidator
 {
@@ -11,6 +11,7 @@ public static class SipMessageValidator
 
     public static SipParseError? Validate(SipMessage message)
     {
+        if (message.TypedHeaderError is { } typed) return typed;
         foreach (var name in Mandatory)
             if (message.CountHeaders(name) == 0)
                 return new SipParseError(SipParseErrorKind.MissingHeader, 0, $"mandatory header {name} is missing (§8.1.1)");

@@ -5,15 +5,27 @@ namespace Gateway.Sip.Messages;
 /// <summary>Response = Status-Line *( message-header ) CRLF [ message-body ] (RFC 3261 §7.2).</summary>
 public sealed class SipResponse : SipMessage
 {
+    private readonly byte[]? _raw;
+    private readonly Range _reasonRange;
+    private string? _reasonPhrase;
+
     internal SipResponse(int statusCode, string reasonPhrase, List<SipHeader> headers, ReadOnlyMemory<byte> body)
         : base(headers, body)
     {
         StatusCode = statusCode;
-        ReasonPhrase = reasonPhrase;
+        _reasonPhrase = reasonPhrase;
+    }
+
+    internal SipResponse(int statusCode, Range reasonRange, byte[] raw, HeaderEntry[] entries, int count, ReadOnlyMemory<byte> body)
+        : base(raw, entries, count, body)
+    {
+        StatusCode = statusCode;
+        _raw = raw;
+        _reasonRange = reasonRange;
     }
 
     public int StatusCode { get; }
-    public string ReasonPhrase { get; }
+    public string ReasonPhrase => _reasonPhrase ??= Encoding.UTF8.GetString(_raw.AsSpan()[_reasonRange]);
     public bool IsProvisional => StatusCode < 200;
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 
@@ -24,12 +36,13 @@ public sealed class SipResponse : SipMessage
     public static SipResponse CreateFor(SipRequest request, int statusCode, string? reasonPhrase = null, string? toTag = null)
     {
         var headers = new List<SipHeader>(8);
-        foreach (var h in request.Headers)
+        for (var i = 0; i < request.HeaderCount; i++)
         {
-            if (h.Name is SipHeaderNames.Via or SipHeaderNames.From or SipHeaderNames.CallId or SipHeaderNames.CSeq)
-                headers.Add(h);
-            else if (h.Name == SipHeaderNames.To)
-                headers.Add(toTag is not null && request.To is { Tag: null } to ? new SipHeader(h.Name, to.WithTag(toTag).ToString()) : h);
+            var name = request.NameAt(i);
+            if (name is SipHeaderNames.Via or SipHeaderNames.From or SipHeaderNames.CallId or SipHeaderNames.CSeq)
+                headers.Add(new SipHeader(name, request.ValueAt(i)));
+            else if (name == SipHeaderNames.To)
+                headers.Add(new SipHeader(name, toTag is not null && request.To is { Tag: null } to ? to.WithTag(toTag).ToString() : request.ValueAt(i)));
         }
         return new SipResponse(statusCode, reasonPhrase ?? SipStatus.ReasonPhrase(statusCode), headers, ReadOnlyMemory<byte>.Empty);
     }

@@ -55,95 +55,124 @@ public sealed class SipUri
     public static bool TryParse(ReadOnlySpan<char> text, out SipUri? uri)
     {
         uri = null;
+        if (!TryScan(text, out var kind, out var layout)) return false;
+        var rest = text[(text.IndexOf(':') + 1)..];
+        switch (kind)
+        {
+            case UriKind.Sip or UriKind.Sips:
+                var parameters = new List<KeyValuePair<string, string?>>();
+                if (!rest[layout.Parameters].IsEmpty && !TryParseUriParameters(rest[layout.Parameters], parameters)) return false;
+                uri = new SipUri(text.ToString(), kind == UriKind.Sip ? "sip" : "sips")
+                {
+                    User = layout.User is { } u ? rest[u].ToString() : null,
+                    Password = layout.Password is { } pw ? rest[pw].ToString() : null,
+                    Host = rest[layout.Host].ToString(),
+                    Port = layout.Port,
+                    Headers = layout.Headers is { } h ? rest[h].ToString() : null,
+                    Parameters = parameters.Count == 0 ? NoParameters : parameters,
+                };
+                return true;
+            case UriKind.Tel:
+                var semi = rest.IndexOf(';');
+                var telParameters = new List<KeyValuePair<string, string?>>();
+                if (semi >= 0 && !TryParseUriParameters(rest[semi..], telParameters)) return false;
+                uri = new SipUri(text.ToString(), "tel") { Host = (semi < 0 ? rest : rest[..semi]).ToString(), Parameters = telParameters };
+                return true;
+            default:
+                uri = new SipUri(text.ToString(), text[..text.IndexOf(':')].ToString().ToLowerInvariant()) { Host = rest.ToString() };
+                return true;
+        }
+    }
+
+    /// <summary>Checks a Request-URI without allocating (§19.1.1 table 1: a SIP Request-URI carries no headers).</summary>
+    internal static bool IsValidRequestUri(ReadOnlySpan<char> text) =>
+        TryScan(text, out var kind, out var layout) && (kind is not (UriKind.Sip or UriKind.Sips) || layout.Headers is null);
+
+    private enum UriKind { Sip, Sips, Tel, Other }
+
+    /// <summary>Where the parts of a SIP URI lie, relative to the text after the scheme's colon.</summary>
+    private struct SipLayout
+    {
+        public Range? User, Password, Headers;
+        public Range Host, Parameters;
+        public int? Port;
+    }
+
+    /// <summary>The grammar of §25.1 checked over a span: scheme, then for sip/sips userinfo, hostport, parameters, headers.</summary>
+    private static bool TryScan(ReadOnlySpan<char> text, out UriKind kind, out SipLayout layout)
+    {
+        kind = UriKind.Other;
+        layout = default;
         var colon = text.IndexOf(':');
-        if (colon <= 0) return false;
+        if (colon <= 0 || text.Length == colon + 1) return false;
         var scheme = text[..colon];
         if (!char.IsAsciiLetter(scheme[0])) return false;
         foreach (var c in scheme)
             if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.')) return false;
         foreach (var c in text)
             if (c <= ' ' || c is '<' or '>' or '"' || c == 0x7f) return false;
-        if (text.Length == colon + 1) return false;
 
-        var lower = scheme.Equals("sip", StringComparison.OrdinalIgnoreCase) ? "sip"
-            : scheme.Equals("sips", StringComparison.OrdinalIgnoreCase) ? "sips"
-            : scheme.Equals("tel", StringComparison.OrdinalIgnoreCase) ? "tel"
-            : scheme.ToString().ToLowerInvariant();
+        kind = scheme.Equals("sip", StringComparison.OrdinalIgnoreCase) ? UriKind.Sip
+            : scheme.Equals("sips", StringComparison.OrdinalIgnoreCase) ? UriKind.Sips
+            : scheme.Equals("tel", StringComparison.OrdinalIgnoreCase) ? UriKind.Tel
+            : UriKind.Other;
         var rest = text[(colon + 1)..];
-        if (lower is "sip" or "sips") return TryParseSip(text.ToString(), lower, rest, out uri);
-        if (lower == "tel")
-        {
-            var semi = rest.IndexOf(';');
-            var number = semi < 0 ? rest : rest[..semi];
-            if (number.IsEmpty) return false;
-            var parameters = new List<KeyValuePair<string, string?>>();
-            if (semi >= 0 && !TryParseUriParameters(rest[semi..], parameters)) return false;
-            uri = new SipUri(text.ToString(), lower) { Host = number.ToString(), Parameters = parameters };
-            return true;
-        }
-        uri = new SipUri(text.ToString(), lower) { Host = rest.ToString() };
-        return true;
-    }
+        if (kind == UriKind.Tel) return rest[0] != ';';
+        if (kind == UriKind.Other) return true;
 
-    private static bool TryParseSip(string text, string scheme, ReadOnlySpan<char> rest, out SipUri? uri)
-    {
-        uri = null;
-        string? user = null, password = null;
+        var offset = 0;
         var at = rest.IndexOf('@');
         if (at >= 0)
         {
             var userinfo = rest[..at];
-            if (userinfo.IsEmpty) return false;
             var pc = userinfo.IndexOf(':');
-            user = (pc < 0 ? userinfo : userinfo[..pc]).ToString();
-            if (user.Length == 0) return false;
-            if (pc >= 0) password = userinfo[(pc + 1)..].ToString();
-            rest = rest[(at + 1)..];
+            var userLength = pc < 0 ? userinfo.Length : pc;
+            if (userLength == 0) return false;
+            layout.User = 0..userLength;
+            if (pc >= 0) layout.Password = (pc + 1)..at;
+            offset = at + 1;
         }
 
         // hostport = host [ ":" port ]; host = hostname / IPv4address / IPv6reference
-        int hostEnd;
-        if (rest.Length > 0 && rest[0] == '[')
+        var hostEnd = offset;
+        if (hostEnd < rest.Length && rest[hostEnd] == '[')
         {
-            hostEnd = rest.IndexOf(']') + 1;
-            if (hostEnd <= 2) return false;
-            foreach (var c in rest[1..(hostEnd - 1)])
+            var close = rest[hostEnd..].IndexOf(']');
+            if (close <= 1) return false;
+            foreach (var c in rest[(hostEnd + 1)..(hostEnd + close)])
                 if (!(char.IsAsciiHexDigit(c) || c is ':' or '.')) return false;
+            hostEnd += close + 1;
         }
         else
         {
-            hostEnd = 0;
             while (hostEnd < rest.Length && (char.IsAsciiLetterOrDigit(rest[hostEnd]) || rest[hostEnd] is '-' or '.' or '_')) hostEnd++;
-            if (hostEnd == 0) return false;
+            if (hostEnd == offset) return false;
         }
-        var host = rest[..hostEnd].ToString();
-        rest = rest[hostEnd..];
-        int? port = null;
-        if (rest.Length > 0 && rest[0] == ':')
+        layout.Host = offset..hostEnd;
+        offset = hostEnd;
+        if (offset < rest.Length && rest[offset] == ':')
         {
-            var end = 1;
+            var end = offset + 1;
             while (end < rest.Length && char.IsAsciiDigit(rest[end])) end++;
-            if (!SipGrammar.TryParseBounded(rest[1..end], 65535, out var p)) return false;
-            port = (int)p;
-            rest = rest[end..];
+            if (!SipGrammar.TryParseBounded(rest[(offset + 1)..end], 65535, out var p)) return false;
+            layout.Port = (int)p;
+            offset = end;
         }
 
-        string? headers = null;
-        var q = rest.IndexOf('?');
+        var q = rest[offset..].IndexOf('?');
+        var paramsEnd = q < 0 ? rest.Length : offset + q;
         if (q >= 0)
         {
-            headers = rest[(q + 1)..].ToString();
-            if (headers.Length == 0) return false;
-            rest = rest[..q];
+            if (paramsEnd + 1 == rest.Length) return false;
+            layout.Headers = (paramsEnd + 1)..rest.Length;
         }
-        var parameters = new List<KeyValuePair<string, string?>>();
-        if (!rest.IsEmpty && (rest[0] != ';' || !TryParseUriParameters(rest, parameters))) return false;
-
-        uri = new SipUri(text, scheme)
-        {
-            User = user, Password = password, Host = host, Port = port, Headers = headers,
-            Parameters = parameters.Count == 0 ? NoParameters : parameters,
-        };
+        layout.Parameters = offset..paramsEnd;
+        var parameters = rest[layout.Parameters];
+        if (parameters.IsEmpty) return true;
+        if (parameters[0] != ';') return false;
+        // Every uri-parameter needs a name (§25.1).
+        for (var i = 0; i < parameters.Length; i++)
+            if (parameters[i] == ';' && (i + 1 == parameters.Length || parameters[i + 1] is ';' or '=')) return false;
         return true;
     }
 

@@ -111,6 +111,12 @@ public sealed class SipStack : IAsyncDisposable
 
     private void OnResponse(SipResponse response, SipEndPoint source)
     {
+        if (SipMessageValidator.Validate(response) is { } invalid)
+        {
+            // §18.1.2: a malformed response is discarded.
+            SipStackLog.InvalidResponse(_logger, source.ToString(), invalid.Message);
+            return;
+        }
         if (TransactionKey.TryForResponse(response, out var key))
         {
             if (_inviteClients.TryGetValue(key, out var invite)) { invite.OnResponse(response); return; }
