@@ -76,11 +76,11 @@ public sealed class SipStackLoopbackTests
         client.AddTransport(clientTransport);
         var destination = new SipEndPoint(SipTransportProtocol.Udp, transport.LocalEndPoint);
 
-        // Garbage, then a request without the mandatory Call-ID.
+        // Garbage, then a request whose Max-Forwards is not a number.
         using var raw = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         await raw.SendAsync(new byte[] { 0x16, 0xfe, 0xfd, 0x00 }, transport.LocalEndPoint);
         var bad = TestUac.CreateInvite(clientTransport, transport.LocalEndPoint);
-        bad.RemoveHeader("Call-ID");
+        bad.SetHeader("Max-Forwards", "seventy");
         var badTx = client.SendInvite(bad, destination);
         Assert.Equal(400, (await badTx.FinalResponse.WaitAsync(TimeSpan.FromSeconds(5))).StatusCode);
 
