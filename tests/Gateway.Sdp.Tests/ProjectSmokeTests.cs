@@ -1,9 +1,0 @@
-using Gateway.Tests.Shared;
-
-namespace Gateway.Sdp.Tests;
-
-public sealed class ProjectSmokeTests
-{
-    [Fact]
-    public void ConformanceDataIsPresent() => Assert.True(Directory.Exists(Conformance.Root), "missing " + Conformance.Root);
-}
