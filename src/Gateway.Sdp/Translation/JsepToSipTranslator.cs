@@ -1,0 +1,63 @@
+namespace Gateway.Sdp.Translation;
+
+/// <summary>
+/// Turns a browser's JSEP offer into the SIP offer the gateway sends to a trunk (RFC 3264 §5): one audio
+/// stream, RTP/AVP, the policy's codecs that the browser also offers (no transcoding), telephone-event/8000,
+/// no ICE or DTLS attributes. Video and data channel m-lines are not offered toward SIP; they are rejected
+/// in the browser's answer later (<see cref="SipToJsepTranslator"/>).
+/// </summary>
+public static class JsepToSipTranslator
+{
+    private static readonly string[] WebRtcAudioProtocols = ["UDP/TLS/RTP/SAVPF", "UDP/TLS/RTP/SAVP", "RTP/SAVPF"];
+
+    public static bool TryCreateSipOffer(SessionDescription browserOffer, RtpEndpoint sipSide, SdpTranslationPolicy policy,
+        out SessionDescription? sipOffer, out BrowserOffer? browser, out SdpNegotiationFailure? failure)
+    {
+        sipOffer = null;
+        browser = null;
+        failure = null;
+
+        var audioIndex = browserOffer.Media.FindIndex(m => m.Media == "audio" && !m.IsRejected && WebRtcAudioProtocols.Contains(m.Protocol));
+        if (audioIndex < 0)
+        {
+            failure = new SdpNegotiationFailure(488, browserOffer.Media.Count == 0
+                ? "the offer has no media"
+                : "the offer has no audio stream over UDP/TLS/RTP/SAVPF: only audio calls can be bridged to SIP");
+            return false;
+        }
+        var audio = browserOffer.Media[audioIndex];
+        var offered = audio.RtpMaps;
+        var direction = browserOffer.DirectionFor(audio);
+
+        var codecs = new List<SdpRtpMap>();
+        foreach (var allowed in policy.SipCodecs)
+            if (offered.Any(o => o.SameCodec(allowed))) codecs.Add(allowed);
+        if (policy.AllowOpus && offered.FirstOrDefault(o => o.Encoding.Equals("opus", StringComparison.OrdinalIgnoreCase)) is { } opus)
+            codecs.Add(opus with { PayloadType = policy.OpusPayloadType });
+        if (codecs.Count == 0)
+        {
+            var names = string.Join(", ", offered.Where(o => !SdpBuilder.IsTelephoneEvent(o)).Select(o => o.Encoding + "/" + o.ClockRate).Distinct());
+            var allowedNames = string.Join(", ", policy.SipCodecs.Select(c => c.Encoding));
+            failure = new SdpNegotiationFailure(488, $"no common codec: the browser offers {names}; the SIP side allows {allowedNames}");
+            return false;
+        }
+
+        var sip = SdpBuilder.NewSession(sipSide.Address, withConnection: true);
+        var media = new SdpMediaDescription("audio", sipSide.Port, "RTP/AVP", codecs.Select(c => c.PayloadType.ToString()));
+        foreach (var codec in codecs) SdpBuilder.AddRtpMap(media, codec);
+        if (policy.TelephoneEventPayloadType is { } te && offered.Any(o => SdpBuilder.IsTelephoneEvent(o) && o.ClockRate == 8000))
+        {
+            media.Formats.Add(te.ToString());
+            SdpBuilder.AddRtpMap(media, new SdpRtpMap(te, "telephone-event", 8000));
+        }
+        media.AddAttribute("ptime", policy.Ptime.ToString());
+        media.AddAttribute(direction.ToAttribute());
+        sip.Media.Add(media);
+
+        sipOffer = sip;
+        browser = new BrowserOffer(browserOffer, audioIndex, offered,
+            browserOffer.AttributeFor(audio, "ice-ufrag"), browserOffer.AttributeFor(audio, "ice-pwd"),
+            browserOffer.AttributeFor(audio, "fingerprint"), browserOffer.AttributeFor(audio, "setup"), direction);
+        return true;
+    }
+}

@@ -1,0 +1,27 @@
+namespace Gateway.Sdp.Translation;
+
+/// <summary>
+/// What the gateway offers toward SIP and how it answers the browser. One small record, set per trunk.
+/// Default: PCMU, PCMA, G722, then telephone-event/8000 at payload type 101; Opus only when the trunk allows it.
+/// </summary>
+public sealed record SdpTranslationPolicy
+{
+    /// <summary>Codecs the SIP side may use, in preference order (no transcoding: the browser must offer them too).</summary>
+    public IReadOnlyList<SdpRtpMap> SipCodecs { get; init; } =
+    [
+        new(0, "PCMU", 8000),
+        new(8, "PCMA", 8000),
+        new(9, "G722", 8000),
+    ];
+
+    /// <summary>Offer Opus toward SIP (after the G.711/G.722 codecs) when the trunk supports it.</summary>
+    public bool AllowOpus { get; init; }
+    public int OpusPayloadType { get; init; } = 111;
+
+    /// <summary>Relay RFC 4733 DTMF as telephone-event toward SIP at this payload type (null: never offer it).</summary>
+    public int? TelephoneEventPayloadType { get; init; } = 101;
+
+    public int Ptime { get; init; } = 20;
+
+    public static SdpTranslationPolicy Default { get; } = new();
+}
