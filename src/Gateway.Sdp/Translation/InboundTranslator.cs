@@ -1,0 +1,106 @@
+namespace Gateway.Sdp.Translation;
+
+/// <summary>
+/// Calls from SIP to a browser: the SIP offer (or none, for a late offer) becomes a JSEP offer the browser can
+/// answer (ICE-lite, actpass, rtcp-mux, BUNDLE with one audio m-line, the same payload types as the SIP side),
+/// and the browser's JSEP answer becomes the SIP answer (RFC 3264 §6) or, for a late offer, the SIP offer of the 200.
+/// </summary>
+public static class InboundTranslator
+{
+    public const string AudioMid = "0";
+
+    public static bool TryCreateBrowserOffer(SessionDescription? sipOffer, WebRtcEndpoint webrtc, SdpTranslationPolicy policy,
+        out SessionDescription? browserOffer, out SipOffer? state, out SdpNegotiationFailure? failure)
+    {
+        browserOffer = null;
+        state = null;
+        failure = null;
+        List<SdpRtpMap> codecs;
+        var direction = SdpDirection.SendRecv;
+        if (sipOffer is null)
+        {
+            codecs = [.. policy.SipCodecs];
+            if (policy.TelephoneEventPayloadType is { } te) codecs.Add(new SdpRtpMap(te, "telephone-event", 8000));
+        }
+        else
+        {
+            var audio = sipOffer.Media.FirstOrDefault(m => m.Media == "audio" && !m.IsRejected && m.Protocol.StartsWith("RTP/AVP", StringComparison.Ordinal));
+            if (audio is null)
+            {
+                failure = new SdpNegotiationFailure(488, "the SIP offer has no RTP/AVP audio stream");
+                return false;
+            }
+            codecs = audio.RtpMaps.Where(m => policy.SipCodecs.Any(c => c.SameCodec(m))
+                || (policy.AllowOpus && m.Encoding.Equals("opus", StringComparison.OrdinalIgnoreCase))
+                || (SdpBuilder.IsTelephoneEvent(m) && m.ClockRate == 8000)).ToList();
+            if (!codecs.Any(c => !SdpBuilder.IsTelephoneEvent(c)))
+            {
+                failure = new SdpNegotiationFailure(488, "no common codec: the SIP side offers " + string.Join(", ", audio.RtpMaps.Select(m => m.Encoding + "/" + m.ClockRate)));
+                return false;
+            }
+            direction = sipOffer.ConnectionFor(audio)?.IsHoldAddress == true ? SdpDirection.Inactive : sipOffer.DirectionFor(audio);
+        }
+
+        var sdp = SdpBuilder.NewSession(webrtc.Address, withConnection: false);
+        sdp.Lines.Add(SdpLine.Attribute("ice-lite"));
+        sdp.Lines.Add(SdpLine.Attribute("group", "BUNDLE " + AudioMid));
+        var media = new SdpMediaDescription("audio", webrtc.Port, "UDP/TLS/RTP/SAVPF", codecs.Select(c => c.PayloadType.ToString()));
+        media.Lines.Add(new SdpLine('c', SdpConnection.ForAddress(webrtc.Address).ToString()));
+        media.AddAttribute("mid", AudioMid);
+        media.AddAttribute("ice-ufrag", webrtc.IceUfrag);
+        media.AddAttribute("ice-pwd", webrtc.IcePwd);
+        media.AddAttribute("fingerprint", webrtc.FingerprintAlgorithm + " " + webrtc.Fingerprint);
+        media.AddAttribute("setup", "actpass"); // RFC 5763 §5: the offerer says actpass
+        media.AddAttribute("rtcp-mux");
+        media.AddAttribute(direction.ToAttribute());
+        foreach (var codec in codecs) SdpBuilder.AddRtpMap(media, codec);
+        media.AddAttribute("candidate", webrtc.HostCandidate);
+        media.AddAttribute("end-of-candidates");
+        sdp.Media.Add(media);
+
+        browserOffer = sdp;
+        state = new SipOffer(sipOffer, codecs, direction);
+        return true;
+    }
+
+    public static bool TryCreateSipAnswer(SipOffer state, SessionDescription browserAnswer, RtpEndpoint sipSide, SdpTranslationPolicy policy,
+        out SipAnswer? answer, out SdpNegotiationFailure? failure)
+    {
+        answer = null;
+        failure = null;
+        var audio = browserAnswer.Media.FirstOrDefault(m => m.Media == "audio");
+        if (audio is null || audio.IsRejected)
+        {
+            failure = new SdpNegotiationFailure(488, "the browser rejected the audio stream");
+            return false;
+        }
+        var chosen = audio.RtpMaps.FirstOrDefault(m => !SdpBuilder.IsTelephoneEvent(m) && state.Codecs.Any(c => c.SameCodec(m)));
+        if (chosen is null)
+        {
+            failure = new SdpNegotiationFailure(488, "the browser's answer holds no offered codec");
+            return false;
+        }
+        var codec = state.Codecs.First(c => c.SameCodec(chosen));
+        var te = state.Codecs.FirstOrDefault(c => SdpBuilder.IsTelephoneEvent(c) && c.ClockRate == codec.ClockRate);
+        if (te is not null && !audio.RtpMaps.Any(m => SdpBuilder.IsTelephoneEvent(m) && m.ClockRate == codec.ClockRate)) te = null;
+        var direction = browserAnswer.DirectionFor(audio);
+
+        var sdp = SdpBuilder.NewSession(sipSide.Address, withConnection: true);
+        var formats = new List<string> { codec.PayloadType.ToString() };
+        if (te is not null) formats.Add(te.PayloadType.ToString());
+        var media = new SdpMediaDescription("audio", sipSide.Port, "RTP/AVP", formats);
+        SdpBuilder.AddRtpMap(media, codec);
+        if (te is not null) SdpBuilder.AddRtpMap(media, te);
+        media.AddAttribute("ptime", policy.Ptime.ToString());
+        media.AddAttribute(direction.ToAttribute());
+        sdp.Media.Add(media);
+
+        SdpMediaDescription? sipAudio = state.Offer?.Media.FirstOrDefault(m => m.Media == "audio" && !m.IsRejected);
+        var setup = browserAnswer.AttributeFor(audio, "setup");
+        answer = new SipAnswer(sdp, new NegotiatedAudio(codec, te?.PayloadType),
+            sipAudio is null ? null : state.Offer!.ConnectionFor(sipAudio)?.Address, sipAudio?.Port, direction,
+            browserAnswer.AttributeFor(audio, "ice-ufrag"), browserAnswer.AttributeFor(audio, "ice-pwd"),
+            browserAnswer.AttributeFor(audio, "fingerprint"), GatewayIsDtlsServer: setup != "passive");
+        return true;
+    }
+}

@@ -1,0 +1,22 @@
+namespace Gateway.Sdp.Translation;
+
+/// <summary>
+/// What the gateway keeps of a SIP offer (or of its own late offer) while the browser answers: the SIP offer
+/// (null for an INVITE without SDP, RFC 3261 §13.2.1 late offer), the codecs offered to the browser, and the direction.
+/// </summary>
+public sealed record SipOffer(SessionDescription? Offer, IReadOnlyList<SdpRtpMap> Codecs, SdpDirection Direction)
+{
+    public bool IsLateOffer => Offer is null;
+}
+
+/// <summary>The SIP answer (or, for a late offer, the gateway's SIP offer in the 200) and what the media plane needs.</summary>
+public sealed record SipAnswer(
+    SessionDescription Sdp,
+    NegotiatedAudio Leg,
+    string? RemoteRtpAddress,
+    int? RemoteRtpPort,
+    SdpDirection Direction,
+    string? RemoteIceUfrag,
+    string? RemoteIcePwd,
+    string? RemoteFingerprint,
+    bool GatewayIsDtlsServer);
