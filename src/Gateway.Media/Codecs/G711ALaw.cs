@@ -1,0 +1,55 @@
+namespace Gateway.Media.Codecs;
+
+/// <summary>
+/// ITU-T G.711 A-law (PCMA, RTP PT 8): 13-bit magnitude in 8 segments, even bits inverted (xor 0x55).
+/// Encoding is bit logic, decoding a 256-entry table.
+/// </summary>
+public static class G711ALaw
+{
+    private static readonly short[] DecodeTable = BuildDecodeTable();
+
+    public static byte Encode(short sample)
+    {
+        int pcm = sample;
+        int mask;
+        if (pcm >= 0) mask = 0xD5; // sign bit set for positive values
+        else { mask = 0x55; pcm = -pcm - 1; }
+        int m = pcm >> 3; // 13-bit domain: 0..4095
+        int segment = 0;
+        for (int end = 0x1F; segment < 8 && m > end; end = (end << 1) | 1) segment++;
+        if (segment >= 8) return (byte)(0x7F ^ mask);
+        int code = segment << 4;
+        code |= segment < 2 ? (m >> 1) & 0x0F : (m >> segment) & 0x0F;
+        return (byte)(code ^ mask);
+    }
+
+    public static short Decode(byte code) => DecodeTable[code];
+
+    public static void Encode(ReadOnlySpan<short> samples, Span<byte> destination)
+    {
+        if (destination.Length < samples.Length) throw new ArgumentException("destination too small", nameof(destination));
+        for (int i = 0; i < samples.Length; i++) destination[i] = Encode(samples[i]);
+    }
+
+    public static void Decode(ReadOnlySpan<byte> codes, Span<short> destination)
+    {
+        if (destination.Length < codes.Length) throw new ArgumentException("destination too small", nameof(destination));
+        var table = DecodeTable;
+        for (int i = 0; i < codes.Length; i++) destination[i] = table[codes[i]];
+    }
+
+    private static short[] BuildDecodeTable()
+    {
+        var t = new short[256];
+        for (int c = 0; c < 256; c++)
+        {
+            int a = c ^ 0x55;
+            int magnitude = (a & 0x0F) << 4;
+            int segment = (a & 0x70) >> 4;
+            magnitude += segment == 0 ? 8 : 0x108;
+            if (segment > 1) magnitude <<= segment - 1;
+            t[c] = (short)((a & 0x80) != 0 ? magnitude : -magnitude);
+        }
+        return t;
+    }
+}
