@@ -50,12 +50,15 @@ public sealed class SdpMediaDescription
     {
         get
         {
-            var maps = new List<SdpRtpMap>();
+            var declared = new Dictionary<int, SdpRtpMap>();
+            foreach (var line in Lines)
+                if (line.Type == 'a' && line.Value.StartsWith("rtpmap:", StringComparison.Ordinal) && SdpRtpMap.TryParse(line.Value[7..], out var m))
+                    declared.TryAdd(m!.PayloadType, m);
+            var maps = new List<SdpRtpMap>(Formats.Count);
             foreach (var format in Formats)
             {
                 if (!int.TryParse(format, out var pt)) continue;
-                var explicitMap = GetAttributes("rtpmap").Select(v => SdpRtpMap.TryParse(v, out var m) ? m : null).FirstOrDefault(m => m?.PayloadType == pt);
-                if ((explicitMap ?? SdpRtpMap.Static(pt)) is { } map) maps.Add(map);
+                if ((declared.GetValueOrDefault(pt) ?? SdpRtpMap.Static(pt)) is { } map) maps.Add(map);
             }
             return maps;
         }
