@@ -103,4 +103,33 @@ public static class InboundTranslator
             browserAnswer.AttributeFor(audio, "fingerprint"), GatewayIsDtlsServer: setup != "passive");
         return true;
     }
+
+    /// <summary>
+    /// Late offer (RFC 3261 §13.2.1): the gateway's offer went in the 200, the trunk's answer comes in the ACK.
+    /// Fills in the trunk's RTP address and checks that the answer keeps the offered codec.
+    /// </summary>
+    public static bool TryApplyLateAnswer(SipAnswer offerIn200, SessionDescription answerInAck, out SipAnswer? completed, out SdpNegotiationFailure? failure)
+    {
+        completed = null;
+        failure = null;
+        var audio = answerInAck.Media.FirstOrDefault(m => m.Media == "audio");
+        if (audio is null || audio.IsRejected || answerInAck.ConnectionFor(audio) is not { } connection)
+        {
+            failure = new SdpNegotiationFailure(488, "the answer in the ACK rejects the audio stream or has no c=");
+            return false;
+        }
+        if (!audio.RtpMaps.Any(m => m.SameCodec(offerIn200.Leg.Codec)))
+        {
+            failure = new SdpNegotiationFailure(488, $"the answer in the ACK does not accept {offerIn200.Leg.Codec.Encoding}/{offerIn200.Leg.Codec.ClockRate}");
+            return false;
+        }
+        var te = offerIn200.Leg.TelephoneEventPayloadType is { } pt && audio.RtpMaps.Any(m => m.PayloadType == pt) ? pt : (int?)null;
+        completed = offerIn200 with
+        {
+            Leg = offerIn200.Leg with { TelephoneEventPayloadType = te },
+            RemoteRtpAddress = connection.Address,
+            RemoteRtpPort = audio.Port,
+        };
+        return true;
+    }
 }

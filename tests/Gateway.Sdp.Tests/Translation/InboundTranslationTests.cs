@@ -51,6 +51,13 @@ public sealed class InboundTranslationTests
         Assert.Null(sipOfferIn200!.RemoteRtpAddress);
         SdpAssert.Codecs(sipOfferIn200.Sdp.Media[0], "0 PCMU/8000");
         Assert.Null(sipOfferIn200.Leg.TelephoneEventPayloadType); // the browser did not accept telephone-event
+
+        // The trunk answers in the ACK.
+        Assert.True(InboundTranslator.TryApplyLateAnswer(sipOfferIn200, ConformanceSdps.Parse("phone-hold-sendonly.sdp"), out var completed, out var failure), failure?.ToString());
+        Assert.Equal(("192.0.2.50", 11780), (completed!.RemoteRtpAddress, completed.RemoteRtpPort));
+        Assert.False(InboundTranslator.TryApplyLateAnswer(sipOfferIn200, ConformanceSdps.Parse("trunk-answer-pcma-only.sdp"), out _, out failure));
+        Assert.Contains("PCMU/8000", failure!.Reason);
+        Assert.False(InboundTranslator.TryApplyLateAnswer(sipOfferIn200, ConformanceSdps.Parse("trunk-answer-rejected-stream.sdp"), out _, out _));
     }
 
     [Fact]
