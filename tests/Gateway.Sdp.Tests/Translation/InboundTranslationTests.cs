@@ -100,4 +100,17 @@ public sealed class InboundTranslationTests
         Assert.Equal(SdpDirection.SendRecv, resume.DirectionFor(resume.Media[0]));
         Assert.Equal(original.Media[0].RtpMaps, resume.Media[0].RtpMaps);
     }
+
+    [Fact]
+    public void CodecChangeReofferFromTheTrunkIsOfferedToTheBrowserWithTheNewCodecOnly()
+    {
+        // Mid-call re-INVITE: the trunk now offers PCMA only.
+        var reoffer = ConformanceSdps.Parse("trunk-answer-pcma-only.sdp");
+        Assert.True(InboundTranslator.TryCreateBrowserOffer(reoffer, WebRtc, SdpTranslationPolicy.Default, out var jsep, out var state, out _));
+        SdpAssert.Codecs(jsep!.Media[0], "8 PCMA/8000");
+        SdpAssert.Attribute(jsep.Media[0], "ice-ufrag", "gwUf"); // same ICE credentials: no ICE restart for a codec change
+        Assert.True(InboundTranslator.TryCreateSipAnswer(state!, BrowserAnswer("a=rtpmap:8 PCMA/8000\n", "8"), SipSide, SdpTranslationPolicy.Default, out var answer, out _));
+        Assert.Equal("PCMA", answer!.Leg.Codec.Encoding);
+        Assert.Equal(("198.51.100.21", 30122), (answer.RemoteRtpAddress, answer.RemoteRtpPort));
+    }
 }
