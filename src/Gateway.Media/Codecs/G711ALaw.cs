@@ -15,9 +15,8 @@ public static class G711ALaw
         if (pcm >= 0) mask = 0xD5; // sign bit set for positive values
         else { mask = 0x55; pcm = -pcm - 1; }
         int m = pcm >> 3; // 13-bit domain: 0..4095
-        int segment = 0;
-        for (int end = 0x1F; segment < 8 && m > end; end = (end << 1) | 1) segment++;
-        if (segment >= 8) return (byte)(0x7F ^ mask);
+        // Segment ends are 0x1F, 0x3F, ... 0xFFF: segment = floor(log2(m)) - 4 above the first (m <= 4095, so at most 7).
+        int segment = m <= 0x1F ? 0 : System.Numerics.BitOperations.Log2((uint)m) - 4;
         int code = segment << 4;
         code |= segment < 2 ? (m >> 1) & 0x0F : (m >> segment) & 0x0F;
         return (byte)(code ^ mask);
