@@ -1,0 +1,83 @@
+using System.Text.RegularExpressions;
+
+namespace Gateway.Dialplan;
+
+/// <summary>
+/// A validated dialplan, immutable, ready to route calls: normalize the dialed string to E.164, let emergency
+/// numbers through, take the first route whose number, source and time window match, and refuse numbers of
+/// a denied class (premium, international, ...) unless that route allows the class.
+/// </summary>
+public sealed class CompiledDialplan
+{
+    private readonly IReadOnlyList<NormalizeRule> _normalize;
+    private readonly IReadOnlySet<string> _emergency;
+    private readonly IReadOnlyDictionary<string, List<Regex>> _deny;
+    private readonly IReadOnlyList<RouteRule> _routes;
+
+    internal CompiledDialplan(string file, string? defaultCountry, IReadOnlyDictionary<string, TrunkDefinition> trunks, IReadOnlyList<NormalizeRule> normalize,
+        IReadOnlySet<string> emergency, IReadOnlyDictionary<string, List<Regex>> deny, int? perUserCalls, IReadOnlyList<RouteRule> routes)
+    {
+        File = file;
+        DefaultCountry = defaultCountry;
+        Trunks = trunks;
+        _normalize = normalize;
+        _emergency = emergency;
+        _deny = deny;
+        PerUserCallLimit = perUserCalls;
+        _routes = routes;
+    }
+
+    public string File { get; }
+    public string? DefaultCountry { get; }
+    public IReadOnlyDictionary<string, TrunkDefinition> Trunks { get; }
+    public int? PerUserCallLimit { get; }
+    public int RouteCount => _routes.Count;
+
+    /// <summary>Applies the first matching normalize rule (§ dialplan/README.md), or returns the input.</summary>
+    public string Normalize(string dialed)
+    {
+        var compact = dialed.Trim();
+        foreach (var rule in _normalize)
+        {
+            var m = rule.Match.Match(compact);
+            if (m.Success) return m.Result(rule.Replacement);
+        }
+        return compact;
+    }
+
+    public RouteDecision Route(CallRequest call)
+    {
+        var dialed = call.Destination.Trim();
+        var emergency = _emergency.Contains(dialed);
+        var number = emergency ? dialed : Normalize(dialed);
+        foreach (var route in _routes)
+        {
+            if (!route.Source.Matches(call.Source)) continue;
+            if (route.Window is { } window && !window.Contains(call.At)) continue;
+            if (!route.TryMatch(number, out var match)) continue;
+
+            if (!emergency && DeniedClass(number, route) is { } denied)
+                return Deny(number, route.Name, 403, $"numbers of class '{denied}' are denied; a route must allow them (allow: [{denied}])");
+            var action = route.Action;
+            if (action.Kind == RouteActionKind.Reject)
+                return Deny(number, route.Name, action.RejectCode!.Value, $"rejected by route '{route.Name}'");
+            var target = action.Target is { } t ? Substitute(t, number, match) : null;
+            return new RouteDecision(number, route.Name, action.Kind, action.Trunks, target, route.CallerId, null, null);
+        }
+        return Deny(number, null, 404, "no route matches this number");
+    }
+
+    private string? DeniedClass(string number, RouteRule route)
+    {
+        foreach (var (name, patterns) in _deny)
+            if (!route.Allow.Contains(name) && patterns.Any(p => p.IsMatch(number))) return name;
+        return null;
+    }
+
+    /// <summary>$0 is the whole number; $1.. and ${name} are the route regex's groups.</summary>
+    private static string Substitute(string template, string number, Match? match) =>
+        match is null ? template.Replace("$0", number) : match.Result(template);
+
+    private static RouteDecision Deny(string number, string? route, int code, string reason) =>
+        new(number, route, null, [], null, null, code, reason);
+}

@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+
+namespace Gateway.Dialplan;
+
+/// <summary>A named SIP trunk: where calls go, how to authenticate, what it may carry.</summary>
+public sealed record TrunkDefinition(string Name, string Uri, string Transport, string? Username, string? Password, bool Register,
+    IReadOnlyList<string> Codecs, string DtmfMode, int? MaxChannels, IReadOnlyList<string> InboundSources);
+
+/// <summary>A rewrite of dialed strings toward E.164, applied in order; the first match wins.</summary>
+public sealed record NormalizeRule(Regex Match, string Replacement);
+
+/// <summary>Where a call may come from: anyone, any web user, one web user, or one trunk.</summary>
+public sealed record SourceFilter(string Kind, string? Name)
+{
+    public static SourceFilter Any { get; } = new("any", null);
+
+    public bool Matches(CallSource source) => Kind switch
+    {
+        "any" => true,
+        "web" => source.Kind == CallSourceKind.WebUser,
+        "user" => source.Kind == CallSourceKind.WebUser && source.Name == Name,
+        "trunk" => source.Kind == CallSourceKind.Trunk && source.Name == Name,
+        _ => false,
+    };
+}
+
+/// <summary>When a route applies: days of week and a local time range in an IANA time zone.</summary>
+public sealed record TimeWindow(IReadOnlySet<DayOfWeek> Days, TimeOnly From, TimeOnly To, TimeZoneInfo Zone)
+{
+    public bool Contains(DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, Zone);
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        if (!Days.Contains(local.DayOfWeek)) return false;
+        return From <= To ? time >= From && time < To : time >= From || time < To;
+    }
+}
+
+/// <summary>What a route does with a call.</summary>
+public enum RouteActionKind { Trunk, Uri, User, App, Reject }
+
+public sealed record RouteAction(RouteActionKind Kind, IReadOnlyList<string> Trunks, string? Target, int? RejectCode);
+
+/// <summary>One ordered routing rule.</summary>
+public sealed record RouteRule(string Name, string? Prefix, Regex? Pattern, SourceFilter Source, TimeWindow? Window,
+    RouteAction Action, string? CallerId, IReadOnlySet<string> Allow, int Line)
+{
+    /// <summary>Matches the normalized number; returns the regex match (for $1 substitution) or null.</summary>
+    public bool TryMatch(string number, out Match? match)
+    {
+        match = null;
+        if (Prefix is not null) return number.StartsWith(Prefix, StringComparison.Ordinal);
+        match = Pattern!.Match(number);
+        return match.Success;
+    }
+}
