@@ -13,6 +13,11 @@ public sealed class CompiledDialplan
     private readonly IReadOnlySet<string> _emergency;
     private readonly IReadOnlyDictionary<string, List<Regex>> _deny;
     private readonly IReadOnlyList<RouteRule> _routes;
+    // Index: route positions by exact prefix, and the positions of the regex routes; a decision looks only at
+    // the routes whose prefix starts the number, plus the regex routes, still in file order.
+    private readonly Dictionary<string, int[]> _byPrefix;
+    private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _byPrefixSpan;
+    private readonly int[] _regexRoutes;
 
     internal CompiledDialplan(string file, string? defaultCountry, IReadOnlyDictionary<string, TrunkDefinition> trunks, IReadOnlyList<NormalizeRule> normalize,
         IReadOnlySet<string> emergency, IReadOnlyDictionary<string, List<Regex>> deny, int? perUserCalls, IReadOnlyList<RouteRule> routes)
@@ -25,6 +30,11 @@ public sealed class CompiledDialplan
         _deny = deny;
         PerUserCallLimit = perUserCalls;
         _routes = routes;
+        _byPrefix = routes.Select((r, i) => (r, i)).Where(x => x.r.Prefix is not null)
+            .GroupBy(x => x.r.Prefix!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(x => x.i).ToArray(), StringComparer.Ordinal);
+        _byPrefixSpan = _byPrefix.GetAlternateLookup<ReadOnlySpan<char>>();
+        _regexRoutes = routes.Select((r, i) => (r, i)).Where(x => x.r.Prefix is null).Select(x => x.i).ToArray();
     }
 
     public string File { get; }
@@ -50,8 +60,9 @@ public sealed class CompiledDialplan
         var dialed = call.Destination.Trim();
         var emergency = _emergency.Contains(dialed);
         var number = emergency ? dialed : Normalize(dialed);
-        foreach (var route in _routes)
+        foreach (var index in Candidates(number))
         {
+            var route = _routes[index];
             if (!route.Source.Matches(call.Source)) continue;
             if (route.Window is { } window && !window.Contains(call.At)) continue;
             if (!route.TryMatch(number, out var match)) continue;
@@ -65,6 +76,19 @@ public sealed class CompiledDialplan
             return new RouteDecision(number, route.Name, action.Kind, action.Trunks, target, route.CallerId, null, null);
         }
         return Deny(number, null, 404, "no route matches this number");
+    }
+
+    /// <summary>Positions of the routes that can match the number, ascending (file order).</summary>
+    private List<int> Candidates(string number)
+    {
+        var candidates = new List<int>(_regexRoutes.Length + 4);
+        candidates.AddRange(_regexRoutes);
+        var regexCount = candidates.Count;
+        for (var length = 0; length <= number.Length; length++)
+            if (_byPrefixSpan.TryGetValue(number.AsSpan(0, length), out var positions)) candidates.AddRange(positions);
+        if (candidates.Count > regexCount && regexCount > 0) candidates.Sort();
+        else if (candidates.Count > regexCount + 1) candidates.Sort(regexCount, candidates.Count - regexCount, null);
+        return candidates;
     }
 
     private string? DeniedClass(string number, RouteRule route)
