@@ -96,8 +96,11 @@ public static class DialplanLoader
                 if (dtmf is not ("rfc4733" or "info")) Error(Child(t, "dtmf")!, "dtmf must be rfc4733 or info");
                 var register = Bool(t, "register") ?? false;
                 var maxChannels = Int(t, "max_channels", 1, 100000);
+                var sources = List(t, "inbound_sources");
+                foreach (var cidr in sources.Where(c => !System.Net.IPNetwork.TryParse(c, out _)))
+                    Error(Child(t, "inbound_sources")!, $"trunk '{name}' inbound source '{cidr}' is not an address range such as 192.0.2.0/24");
                 trunks[name] = new TrunkDefinition(name, uri ?? "", transport, Expand(t, "username"), Expand(t, "password"), register,
-                    List(t, "codecs"), dtmf, maxChannels, List(t, "inbound_sources"));
+                    List(t, "codecs"), dtmf, maxChannels, sources);
             }
             return trunks;
         }

@@ -12,6 +12,7 @@ public sealed class BadFileTests
     [InlineData("trunks:\n  pstn:\n    uri: sip:x\n    max_channels: lots\nroutes: []\n", 4, 19, "max_channels must be a whole number")]
     [InlineData("trunks:\n  pstn:\n    uri: sip:x\n    password: ${NOT_SET_ANYWHERE}\nroutes: []\n", 4, 15, "NOT_SET_ANYWHERE is not set")]
     [InlineData("trunks:\n  pstn:\n    transport: udp\nroutes: []\n", 3, 5, "needs uri")]
+    [InlineData("trunks:\n  pstn:\n    uri: sip:x\n    inbound_sources: [10.0.0.0/33]\nroutes: []\n", 4, 22, "not an address range")]
     [InlineData(Trunk + "routes:\n  - name: a\n    match: { exact: '1' }\n", 5, 5, "exactly one action")]
     [InlineData(Trunk + "routes:\n  - name: a\n    match: { exact: '1' }\n    time: { zone: Mars/Olympus }\n    trunk: [pstn]\n", 7, 19, "unknown time zone")]
     [InlineData(Trunk + "routes:\n  - name: a\n    match: { exact: '1' }\n    trunk: [pstn]\n    allow: [premium]\n", 8, 12, "not a class under guards.deny")]
