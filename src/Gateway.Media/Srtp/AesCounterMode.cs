@@ -5,19 +5,25 @@ namespace Gateway.Media.Srtp;
 
 /// <summary>
 /// AES in counter mode as SRTP uses it (RFC 3711 §4.1.1): IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16),
-/// block j of the keystream = AES(k_e, IV + j). One AES key schedule per context; the keystream is built on
-/// the stack, so a packet costs no allocation.
+/// block j of the keystream = AES(k_e, IV + j). One AES-ECB transform (AES-NI) is kept per context with its
+/// counter and keystream buffers, so a packet costs no allocation. Not thread-safe: one context, one loop.
 /// </summary>
 internal sealed class AesCounterMode : IDisposable
 {
     private const int MaxPayload = 2048;
     private readonly Aes _aes;
+    private readonly ICryptoTransform _ecb;
     private readonly byte[] _salt = new byte[14];
+    private readonly byte[] _counters = new byte[MaxPayload];
+    private readonly byte[] _stream = new byte[MaxPayload];
 
     public AesCounterMode(ReadOnlySpan<byte> key, ReadOnlySpan<byte> salt)
     {
         _aes = Aes.Create();
         _aes.Key = key.ToArray();
+        _aes.Mode = CipherMode.ECB;
+        _aes.Padding = PaddingMode.None;
+        _ecb = _aes.CreateEncryptor();
         salt.CopyTo(_salt);
     }
 
@@ -29,17 +35,23 @@ internal sealed class AesCounterMode : IDisposable
         Span<byte> iv = stackalloc byte[16];
         InitialCounter(ssrc, index, iv);
         var blocks = (data.Length + 15) / 16;
-        Span<byte> counters = stackalloc byte[blocks * 16];
-        Span<byte> stream = stackalloc byte[blocks * 16];
         for (var j = 0; j < blocks; j++)
         {
-            var block = counters.Slice(j * 16, 16);
+            var block = _counters.AsSpan(j * 16, 16);
             iv.CopyTo(block);
-            var low = (ushort)((iv[14] << 8 | iv[15]) + j);
-            BinaryPrimitives.WriteUInt16BigEndian(block[14..], low);
+            BinaryPrimitives.WriteUInt16BigEndian(block[14..], (ushort)j);
         }
-        _aes.EncryptEcb(counters, stream, PaddingMode.None);
-        for (var k = 0; k < data.Length; k++) data[k] ^= stream[k];
+        _ecb.TransformBlock(_counters, 0, blocks * 16, _stream, 0);
+        Xor(data, _stream);
+    }
+
+    private static void Xor(Span<byte> data, ReadOnlySpan<byte> keystream)
+    {
+        var i = 0;
+        var width = System.Numerics.Vector<byte>.Count;
+        for (; i <= data.Length - width; i += width)
+            (new System.Numerics.Vector<byte>(data[i..]) ^ new System.Numerics.Vector<byte>(keystream[i..])).CopyTo(data[i..]);
+        for (; i < data.Length; i++) data[i] ^= keystream[i];
     }
 
     /// <summary>One keystream block, AES(k_e, IV + block) (for the RFC 3711 B.2 vectors).</summary>
@@ -63,5 +75,9 @@ internal sealed class AesCounterMode : IDisposable
         for (var i = 0; i < 6; i++) iv[8 + i] ^= (byte)(index >> (40 - 8 * i));
     }
 
-    public void Dispose() => _aes.Dispose();
+    public void Dispose()
+    {
+        _ecb.Dispose();
+        _aes.Dispose();
+    }
 }

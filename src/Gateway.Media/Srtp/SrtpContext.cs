@@ -76,7 +76,7 @@ public sealed class SrtpContext : IDisposable
         else
         {
             _rtpCipher!.Apply(ssrc, index, buffer[header..length]);
-            RtpTag(buffer[..length], roc, buffer.Slice(length, RtpOverhead));
+            RtpTag(buffer, length, roc, buffer.Slice(length, RtpOverhead));
         }
         protectedLength = length + RtpOverhead;
         return SrtpError.None;
@@ -112,9 +112,11 @@ public sealed class SrtpContext : IDisposable
         }
         else
         {
-            Span<byte> tag = stackalloc byte[10];
-            RtpTag(rtp, roc, tag[..tagLength]);
-            if (!CryptographicOperations.FixedTimeEquals(tag[..tagLength], packet[^tagLength..])) return SrtpError.AuthenticationFailed;
+            Span<byte> received = stackalloc byte[10], tag = stackalloc byte[10];
+            packet[^tagLength..].CopyTo(received);
+            RtpTag(packet, rtp.Length, roc, tag[..tagLength]); // writes the ROC over the tag area (tags are 4 or 10 bytes)
+            received[..tagLength].CopyTo(packet[^tagLength..]);
+            if (!CryptographicOperations.FixedTimeEquals(tag[..tagLength], received[..tagLength])) return SrtpError.AuthenticationFailed;
             _rtpCipher!.Apply(ssrc, index, rtp[header..]);
         }
         state.RtpReplay.Accept(index);
@@ -206,13 +208,15 @@ public sealed class SrtpContext : IDisposable
         return state;
     }
 
-    /// <summary>Authentication tag = HMAC-SHA1(k_a, authenticated portion || ROC), truncated (§4.2).</summary>
-    private void RtpTag(ReadOnlySpan<byte> authenticated, uint roc, Span<byte> tag)
+    /// <summary>
+    /// Authentication tag = HMAC-SHA1(k_a, authenticated portion || ROC), truncated (§4.2). The ROC is written
+    /// just after the packet (where the tag goes, at least 4 bytes), so one one-shot HMAC covers both.
+    /// </summary>
+    private void RtpTag(Span<byte> buffer, int length, uint roc, Span<byte> tag)
     {
-        Span<byte> rocBytes = stackalloc byte[4], mac = stackalloc byte[20];
-        BinaryPrimitives.WriteUInt32BigEndian(rocBytes, roc);
-        _rtpAuth!.AppendData(authenticated);
-        _rtpAuth.AppendData(rocBytes);
+        Span<byte> mac = stackalloc byte[20];
+        BinaryPrimitives.WriteUInt32BigEndian(buffer[length..], roc);
+        _rtpAuth!.AppendData(buffer[..(length + 4)]);
         _rtpAuth.GetHashAndReset(mac);
         mac[..tag.Length].CopyTo(tag);
     }
