@@ -1,11 +1,26 @@
 using Gateway.Dialplan;
+using Gateway.Server.Calls;
+using Gateway.Server.Hosting;
+using Gateway.Server.Observability;
+using Gateway.Server.Signaling;
+using Gateway.Server.Web;
 
 // `gateway dialplan check|route ...`: the operators' dialplan tool (dialplan/README.md).
 if (args is ["dialplan", ..])
     return DialplanCli.Run(args, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
+builder.ConfigureGatewayHosting();          // Hosting/: Kestrel HTTPS on 8443, dev certificate into certs/
+builder.Services.AddGatewayObservability(builder.Configuration); // Observability/: metrics, CDR writer
+builder.Services.AddGatewaySignaling(builder.Configuration);     // Signaling/: WebSocket protocol, sessions, rooms, ICE servers
+builder.Services.AddGatewayCalls(builder.Configuration);         // Calls/: SIP stack, media engine, dialplan, B2BUA
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+app.MapGatewayObservability();   // /healthz, /metrics
+app.MapGatewayWeb();             // GET /: the web dialer
+app.MapGatewaySignaling();       // /ws, /api/ice-servers
 app.Run();
 return 0;
+
+/// <summary>Lets tests start the host with WebApplicationFactory or by calling Main.</summary>
+public partial class Program;
