@@ -31,6 +31,9 @@ internal abstract partial class GatewayCall
         [LoggerMessage(4007, LogLevel.Warning, "Call {CallId}: the peer did not refresh the session (RFC 4028): ending it")]
         public static partial void SessionExpired(ILogger logger, string callId);
 
+        [LoggerMessage(4009, LogLevel.Information, "Call {CallId}: trunk {Trunk} answered {Status} {Phrase}")]
+        public static partial void AttemptFailed(ILogger logger, string callId, string trunk, int status, string phrase);
+
         [LoggerMessage(4008, LogLevel.Information, "Call {CallId}: {Message}")]
         public static partial void Progress(ILogger logger, string callId, string message);
     }

@@ -85,6 +85,19 @@ internal abstract partial class GatewayCall
         }
     }
 
+    /// <summary>Holds a limit lease for the call's life.</summary>
+    public void KeepLease(IDisposable lease) => Keep(lease);
+
+    /// <summary>Ends a call that never started (no SIP side to tell).</summary>
+    public void Abort(int code, string reason) => End(code, reason, "failed", notifyWeb: false);
+
+    /// <summary>The gateway is stopping: hang up both sides.</summary>
+    public void Shutdown()
+    {
+        if (State == CallState.Ended) return;
+        Fail(503, "Service Unavailable (gateway shutting down)");
+    }
+
     /// <summary>Allocates the call's media and subscribes to its events; null (and a log line) when none is free.</summary>
     protected ICallMedia? CreateMedia()
     {
