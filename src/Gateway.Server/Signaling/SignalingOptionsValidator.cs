@@ -17,7 +17,7 @@ internal sealed class SignalingOptionsValidator : IValidateOptions<SignalingOpti
             errors.Add("Signaling:JwtSecret is required unless Signaling:AllowLoopbackWithoutToken is true");
         Range(errors, "JwtClockSkew", o.JwtClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Range(errors, "MaxFrameBytes", o.MaxFrameBytes, 1024, 16 * 1024 * 1024);
-        Range(errors, "MaxSdpBytes", o.MaxSdpBytes, 256, o.MaxFrameBytes);
+        Range(errors, "MaxSdpBytes", o.MaxSdpBytes, 256, 16 * 1024 * 1024); // a frame bounds it too
         Range(errors, "RoomCapacity", o.RoomCapacity, 2, 10_000);
         Range(errors, "MaxRoomsPerSession", o.MaxRoomsPerSession, 1, 1000);
         Range(errors, "ReconnectGrace", o.ReconnectGrace, TimeSpan.Zero, TimeSpan.FromHours(1));

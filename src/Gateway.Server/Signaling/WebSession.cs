@@ -87,6 +87,12 @@ internal sealed partial class WebSession : IWebSession
         Send(error);
     }
 
+    /// <summary>A socket is attached (false during the reconnect grace).</summary>
+    public bool IsAttached
+    {
+        get { lock (_gate) return _current is not null; }
+    }
+
     public bool IsCurrent(SessionConnection connection)
     {
         lock (_gate) return ReferenceEquals(_current, connection);
