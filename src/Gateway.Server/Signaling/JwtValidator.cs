@@ -55,12 +55,12 @@ internal sealed class JwtValidator(byte[]? key, TimeSpan clockSkew, TimeProvider
             var skew = (long)clockSkew.TotalSeconds;
             if (doc.RootElement.TryGetProperty("exp", out var exp))
             {
-                if (!exp.TryGetDouble(out var e)) { error = "token exp is not a number"; return false; }
+                if (exp.ValueKind != JsonValueKind.Number || !exp.TryGetDouble(out var e)) { error = "token exp is not a number"; return false; }
                 if (now - skew >= e) { error = "token has expired"; return false; }
             }
             if (doc.RootElement.TryGetProperty("nbf", out var nbf))
             {
-                if (!nbf.TryGetDouble(out var n)) { error = "token nbf is not a number"; return false; }
+                if (nbf.ValueKind != JsonValueKind.Number || !nbf.TryGetDouble(out var n)) { error = "token nbf is not a number"; return false; }
                 if (now + skew < n) { error = "token is not valid yet"; return false; }
             }
             if (!doc.RootElement.TryGetProperty("sub", out var sub) || sub.ValueKind != JsonValueKind.String

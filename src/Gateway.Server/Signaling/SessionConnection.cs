@@ -35,10 +35,13 @@ internal sealed class SessionConnection(WebSocket socket, byte[] welcome)
         Wake();
     }
 
-    /// <summary>Asks the writer to send a close frame (RFC 6455 §5.5.1) and stop.</summary>
-    public void RequestClose(WebSocketCloseStatus status, string reason)
+    /// <summary>
+    /// Asks the writer to send a close frame (RFC 6455 §5.5.1) and stop; with <paramref name="flush"/> it first
+    /// writes what is queued (the session is ending, nothing would be resent).
+    /// </summary>
+    public void RequestClose(WebSocketCloseStatus status, string reason, bool flush = false)
     {
-        _close ??= new CloseRequest(status, reason);
+        _close ??= new CloseRequest(status, reason, flush);
         Wake();
     }
 
@@ -50,5 +53,5 @@ internal sealed class SessionConnection(WebSocket socket, byte[] welcome)
         catch (ObjectDisposedException) { }
     }
 
-    internal sealed record CloseRequest(WebSocketCloseStatus Status, string Reason);
+    internal sealed record CloseRequest(WebSocketCloseStatus Status, string Reason, bool Flush);
 }

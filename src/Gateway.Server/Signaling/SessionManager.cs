@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,12 @@ internal sealed partial class SessionManager(
             ? identity.TokenAuthenticated && identity.Identity == session.Identity
             // A dev loopback session: any loopback client (already checked), but a token may not hijack another name.
             : !identity.TokenAuthenticated || session.Identity is null || identity.Identity == session.Identity;
+
+    /// <summary>Server shutdown: close every socket with 1001 so the host need not wait for clients (RFC 6455 §7.4.1).</summary>
+    public void CloseAll()
+    {
+        foreach (var session in _sessions.Values) session.CloseSocket(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+    }
 
     /// <summary>The socket dropped: keep the session for the reconnect grace.</summary>
     public void Detached(WebSession session, SessionConnection connection)

@@ -115,7 +115,7 @@ internal sealed partial class SignalingEndpoint(
                         continue;
                     case RateDecision.Abuse:
                         Log.Abuse(logger, session.SessionId, o.RateLimitAbuseSeconds);
-                        connection.RequestClose(WebSocketCloseStatus.PolicyViolation, "rate limit exceeded repeatedly");
+                        connection.RequestClose(WebSocketCloseStatus.PolicyViolation, "rate limit exceeded repeatedly", flush: true);
                         return WebSocketCloseStatus.PolicyViolation;
                 }
                 switch (kind)

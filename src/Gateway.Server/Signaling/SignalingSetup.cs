@@ -30,6 +30,8 @@ internal static class SignalingSetup
     public static WebApplication MapGatewaySignaling(this WebApplication app)
     {
         app.UseWebSockets();
+        var sessions = app.Services.GetRequiredService<SessionManager>();
+        app.Lifetime.ApplicationStopping.Register(sessions.CloseAll);
         app.Map("/ws", (HttpContext context, SignalingEndpoint endpoint) => endpoint.HandleAsync(context));
         app.MapGet("/api/ice-servers", IceServers);
         return app;

@@ -87,6 +87,14 @@ internal sealed partial class WebSession : IWebSession
         Send(error);
     }
 
+    /// <summary>Closes the attached socket, if any, after writing what is queued (server shutdown).</summary>
+    public void CloseSocket(WebSocketCloseStatus status, string reason)
+    {
+        SessionConnection? current;
+        lock (_gate) current = _current;
+        current?.RequestClose(status, reason, flush: true);
+    }
+
     /// <summary>A socket is attached (false during the reconnect grace).</summary>
     public bool IsAttached
     {
@@ -141,7 +149,7 @@ internal sealed partial class WebSession : IWebSession
         }
     }
 
-    /// <summary>Marks the session ended (true the first time); queued messages are discarded.</summary>
+    /// <summary>Marks the session ended (true the first time); Send drops from now on.</summary>
     public bool End()
     {
         lock (_gate)
@@ -153,8 +161,7 @@ internal sealed partial class WebSession : IWebSession
             _graceTimer = null;
             SignalChange();
         }
-        _outbox.Writer.TryComplete();
-        while (_outbox.Reader.TryRead(out _)) { }
+        _outbox.Writer.TryComplete(); // what is still queued is flushed if a socket is attached, else dropped with the session
         return true;
     }
 
@@ -198,14 +205,14 @@ internal sealed partial class WebSession : IWebSession
             var reader = _outbox.Reader;
             while (!connection.IsBroken)
             {
-                if (connection.PendingClose is { } close)
+                var close = connection.PendingClose;
+                if (close is null && _ended) close = new(WebSocketCloseStatus.NormalClosure, "session ended", Flush: true);
+                if (close is not null)
                 {
+                    // Bounded: Send refuses new frames once the session ended, and the queue has a capacity.
+                    while (close.Flush && reader.TryRead(out var queued))
+                        if (!await SendFrameAsync(connection, queued).ConfigureAwait(false)) return;
                     await CloseAsync(connection, close).ConfigureAwait(false);
-                    return;
-                }
-                if (_ended)
-                {
-                    await CloseAsync(connection, new(WebSocketCloseStatus.NormalClosure, "session ended")).ConfigureAwait(false);
                     return;
                 }
                 if (reader.TryPeek(out var frame))
