@@ -70,7 +70,7 @@ public sealed partial class MediaSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(remote);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        Interlocked.CompareExchange(ref _webConfiguredAt, _time.GetTimestamp(), 0);
+        Interlocked.CompareExchange(ref _webConfiguredAt, NonZeroNow(), 0);
         Web.Configure(remote, remoteFingerprintAlgorithm, remoteFingerprint, gatewayIsDtlsServer);
     }
 
@@ -79,7 +79,7 @@ public sealed partial class MediaSession : IAsyncDisposable
     internal void ConfigureWebWithKeys(IceCredentials remote, IPEndPoint browser, DtlsSrtpKeys keys, bool gatewayIsDtlsServer)
     {
         Web.Agent.SetRemoteCredentials(remote);
-        Interlocked.CompareExchange(ref _webConfiguredAt, _time.GetTimestamp(), 0);
+        Interlocked.CompareExchange(ref _webConfiguredAt, NonZeroNow(), 0);
         Web.ValidateForTest(browser);
         Web.InstallKeys(keys, gatewayIsDtlsServer);
         OnWebConnected();
@@ -93,7 +93,7 @@ public sealed partial class MediaSession : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ConfigureRelay(codecs);
         Sip.Configure(remote);
-        Interlocked.CompareExchange(ref _rtpClockStart, _time.GetTimestamp(), 0);
+        Interlocked.CompareExchange(ref _rtpClockStart, NonZeroNow(), 0);
     }
 
     /// <summary>Hold: stop (false) or resume (true) forwarding toward each leg.</summary>
@@ -155,10 +155,13 @@ public sealed partial class MediaSession : IAsyncDisposable
     /// <summary>Datagrams dropped on each leg (bad input, unknown sources, failed authentication).</summary>
     internal (long Web, long Sip) Dropped => (Volatile.Read(ref Web.Counters.Dropped), Volatile.Read(ref Sip.Counters.Dropped));
 
+    /// <summary>Now, as a timestamp where 0 keeps meaning "not yet".</summary>
+    private long NonZeroNow() => Math.Max(1, _time.GetTimestamp());
+
     internal void OnWebConnected()
     {
         if (Interlocked.Exchange(ref _connected, 1) != 0) return;
-        Interlocked.CompareExchange(ref _rtpClockStart, _time.GetTimestamp(), 0);
+        Interlocked.CompareExchange(ref _rtpClockStart, NonZeroNow(), 0);
         Log.Connected(_logger, LocalIce.Ufrag);
         try { Connected?.Invoke(this); }
         catch (Exception e) { Log.HandlerFailed(_logger, nameof(Connected), e); }
