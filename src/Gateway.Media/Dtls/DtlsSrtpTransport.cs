@@ -83,14 +83,15 @@ public sealed partial class DtlsSrtpTransport : IDisposable
             if (_phase != Phase.Created) return;
             _phase = Phase.Handshaking;
             _started = _time.GetTimestamp();
+            if (_state is not null)
+                _timeout = _time.CreateTimer(static s => ((DtlsSrtpTransport)s!).Abort(null), this,
+                    _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);
         }
         if (_state is null)
         {
             Fail(null, _configurationError!);
             return;
         }
-        _timeout = _time.CreateTimer(static s => ((DtlsSrtpTransport)s!).Abort("timed out"), this,
-            _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);
         var thread = new Thread(Run, HandshakeThreadStack) { IsBackground = true, Name = IsServer ? "dtls-server" : "dtls-client" };
         thread.Start();
     }
@@ -107,15 +108,17 @@ public sealed partial class DtlsSrtpTransport : IDisposable
     public void Dispose()
     {
         DtlsTransport? connection;
+        ITimer? timeout;
         lock (_gate)
         {
             if (_phase == Phase.Disposed) return;
             if (_phase == Phase.Handshaking) _abortReason = "disposed";
             connection = _connection;
             _connection = null;
+            timeout = _timeout;
             _phase = Phase.Disposed;
         }
-        _timeout?.Dispose();
+        timeout?.Dispose();
         if (connection is not null)
         {
             // RFC 5246 §7.2.1: close_notify, then BouncyCastle closes the pipe.
@@ -145,7 +148,7 @@ public sealed partial class DtlsSrtpTransport : IDisposable
                     _finalFlight = _pipe.LastFlight();
                 }
             }
-            _timeout?.Dispose();
+            DisposeTimer();
             _pipe.StopReceiving();
             if (!won)
             {
@@ -164,13 +167,13 @@ public sealed partial class DtlsSrtpTransport : IDisposable
         }
     }
 
-    /// <summary>The timer's (or anyone's) way to stop a running handshake: the thread's next read throws.</summary>
-    private void Abort(string reason)
+    /// <summary>The handshake timer: stops the pipe, so the handshake thread's next read throws.</summary>
+    private void Abort(object? _)
     {
         lock (_gate)
         {
             if (_phase != Phase.Handshaking) return;
-            _abortReason = reason == "timed out" ? $"timed out after {_options.HandshakeTimeout.TotalSeconds:0.#} s" : reason;
+            _abortReason = $"timed out after {_options.HandshakeTimeout.TotalSeconds:0.#} s";
         }
         _pipe.StopReceiving();
     }
@@ -181,11 +184,18 @@ public sealed partial class DtlsSrtpTransport : IDisposable
         {
             if (_phase == Phase.Handshaking) _phase = Phase.Failed;
         }
-        _timeout?.Dispose();
+        DisposeTimer();
         _pipe.Close();
         var role = IsServer ? "server" : "client";
         Log.Failed(_logger, role, reason);
         _completion.TrySetException(new DtlsHandshakeException($"DTLS handshake ({role}) failed: {reason}", cause));
+    }
+
+    private void DisposeTimer()
+    {
+        ITimer? timeout;
+        lock (_gate) timeout = _timeout;
+        timeout?.Dispose();
     }
 
     private void ResendFinalFlight()
