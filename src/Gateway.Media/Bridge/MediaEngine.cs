@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Gateway.Media.Demux;
 using Gateway.Media.Dtls;
 using Gateway.Media.Ice;
 using Gateway.Media.Net;
@@ -165,7 +166,7 @@ public sealed partial class MediaEngine : IAsyncDisposable
         public void OnDatagram(Span<byte> buffer, int length, SocketAddress from)
         {
             WebRtcLeg? leg = null;
-            if (length > 0 && buffer[0] <= 3)
+            if (length > 0 && MediaPacketClassifier.ClassifyFirstByte(buffer[0]) == MediaPacketKind.Stun)
             {
                 if (_mux.FindByStun(buffer[..length]) is { } agent) _byAgent.TryGetValue(agent, out leg);
             }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using Gateway.Media.Demux;
 using Gateway.Media.Dtls;
 using Gateway.Media.Ice;
 using Gateway.Media.Net;
@@ -59,12 +60,14 @@ internal sealed class WebRtcLeg
     public void OnDatagram(Span<byte> buffer, int length, SocketAddress from)
     {
         if (length <= 0) { Counters.Dropped++; return; }
-        byte first = buffer[0];
-        // RFC 7983 §7: 0-3 STUN, 20-63 DTLS, 128-191 RTP/RTCP; anything else is dropped.
-        if (first <= 3) OnStun(buffer[..length], from);
-        else if (first is >= 20 and <= 63) OnDtls(buffer[..length], from);
-        else if (first is >= 128 and <= 191) OnSrtp(buffer, length, from);
-        else Counters.Dropped++;
+        // RFC 7983 §7 by the first byte: STUN, DTLS or (S)RTP/(S)RTCP; ZRTP, TURN channels and the rest are dropped.
+        switch (MediaPacketClassifier.ClassifyFirstByte(buffer[0]))
+        {
+            case MediaPacketKind.Stun: OnStun(buffer[..length], from); break;
+            case MediaPacketKind.Dtls: OnDtls(buffer[..length], from); break;
+            case MediaPacketKind.Rtp: OnSrtp(buffer, length, from); break;
+            default: Counters.Dropped++; break;
+        }
     }
 
     private void OnStun(ReadOnlySpan<byte> datagram, SocketAddress from)
