@@ -6,7 +6,7 @@ namespace Gateway.Server.Hosting;
 /// <summary>
 /// Kestrel endpoints and TLS: HTTPS on <c>Gateway:HttpsPort</c> (8443) on <c>Gateway:ListenAddress</c> (all addresses)
 /// with the <c>Tls</c> certificate or a generated development certificate, an optional plain HTTP port on 127.0.0.1,
-/// and the <c>--dialplan &lt;file&gt;</c> command-line switch for <c>Dialplan:File</c>.
+/// the <c>--dialplan &lt;file&gt;</c> command-line switch for <c>Dialplan:File</c>, and the embedded default configuration.
 /// </summary>
 internal static class HostingSetup
 {
@@ -27,6 +27,8 @@ internal static class HostingSetup
     /// <summary>Configures hosting with explicit command-line args (tests, embedding).</summary>
     public static WebApplicationBuilder ConfigureGatewayHosting(this WebApplicationBuilder builder, string[] args)
     {
+        builder.Configuration.AddEmbeddedDefaults();
+
         // Only the mapped switches are re-added: CreateBuilder already read the rest, and AddCommandLine with
         // switch mappings rejects unknown single-dash switches.
         var mapped = ExtractMappedSwitches(args);
