@@ -34,6 +34,7 @@ internal static class CallsSetup
         services.AddSingleton(sp => new TrunkFailover(new TrunkFailoverOptions(), sp.GetRequiredService<ITrunkProber>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MediaEngineCallMediaFactory>();
         services.AddSingleton<ICallMediaFactory>(sp => sp.GetRequiredService<MediaEngineCallMediaFactory>());
+        services.AddSingleton(sp => sp.GetRequiredService<MediaEngineCallMediaFactory>().Engine); // /metrics reads its totals
         services.AddSingleton<PromptCache>();
         services.AddSingleton(sp =>
         {
@@ -61,18 +62,20 @@ internal static class CallsSetup
         return services;
     }
 
-    /// <summary>Dialplan:File, or --dialplan, or the shipped default (looked up from the working directory and the app's folder upward).</summary>
+    /// <summary>
+    /// Dialplan:File (--dialplan): an absolute path as is; a relative one from the working directory, else from the
+    /// application's folder and its parents (so the shipped dialplan/default.yaml is found from any directory).
+    /// </summary>
     internal static string ResolveDialplan(IConfiguration configuration)
     {
-        var configured = configuration["Dialplan:File"] ?? configuration["dialplan"];
-        if (configured is { Length: > 0 }) return Path.GetFullPath(configured);
-        if (File.Exists(DefaultDialplan)) return Path.GetFullPath(DefaultDialplan);
+        var configured = configuration["Dialplan:File"] is { Length: > 0 } c ? c : DefaultDialplan;
+        if (Path.IsPathRooted(configured) || File.Exists(configured)) return Path.GetFullPath(configured);
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, DefaultDialplan);
+            var candidate = Path.Combine(dir.FullName, configured);
             if (File.Exists(candidate)) return candidate;
         }
-        return Path.GetFullPath(DefaultDialplan);
+        return Path.GetFullPath(configured);
     }
 
     /// <summary>The "Media" section by hand: addresses are parsed (the binder does not convert IPAddress).</summary>

@@ -227,6 +227,8 @@ internal abstract partial class GatewayCall
             _ = DisposeMediaAsync(media);
         }
         Services.Metrics.CallEnded(outcome);
+        var lost = stats.WebPacketsLost + stats.SipPacketsLost;
+        Services.Metrics.ObservePacketLoss(lost, stats.WebPacketsIn + stats.SipPacketsIn + lost);
         WriteCdr(code, reason, stats);
         if (notifyWeb && Web is { } web) SendHangup(web, Id, code, reason);
         Log.CallEnded(Logger, Id, code, reason, outcome);
