@@ -205,7 +205,7 @@ internal abstract partial class GatewayCall
 
     private void OnSessionExpired() => Guard("session expired", () =>
     {
-        if (State != CallState.Active) return;
+        if (State is not (CallState.Active or CallState.Connecting)) return;
         Log.SessionExpired(Logger, Id);
         SendBye(408, "session timer expired");
         End(408, "Session expired", "answered", notifyWeb: true);

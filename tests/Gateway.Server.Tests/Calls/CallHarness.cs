@@ -49,7 +49,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public SipEndPoint EndPoint => new(SipTransportProtocol.Udp, Stack.Transports[0].LocalEndPoint);
 
     /// <summary>Trunks: name -> (peer port, extra YAML lines). Routes: 600 echo, 601 playback, 7xx reject 403, names -> users, the rest -> trunks in order.</summary>
-    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null)
+    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "gw-calls-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "prompts"));
@@ -92,7 +92,7 @@ internal sealed class CallHarness : IAsyncDisposable
             Failover = new TrunkFailover(new TrunkFailoverOptions(), new SipTrunkProber(addressing), TimeProvider.System),
             Limits = new CallLimits(),
             Users = users,
-            Time = TimeProvider.System,
+            Time = callTime ?? TimeProvider.System,
             Loggers = loggers,
         };
         var controller = new CallController(services, new PromptCache(loggers.CreateLogger<PromptCache>()), loggers.CreateLogger<CallController>());
