@@ -265,18 +265,19 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
         TrunkAttempt? attempt;
         lock (Gate)
         {
+            // One lock for the check, the move and reading the attempt: DialAsync cannot start an INVITE in between.
             if (State is CallState.Ended or CallState.Cancelling or CallState.Active) return;
             _cancelCause = (code, reason, outcome);
             _webNotified = true;
-            if (webGone) Web = null;
+            MoveTo(CallState.Cancelling, CallState.Routing, CallState.Calling, CallState.Ringing, CallState.EarlyMedia);
             attempt = _attempt;
         }
-        MoveTo(CallState.Cancelling, CallState.Routing, CallState.Calling, CallState.Ringing, CallState.EarlyMedia);
         Services.Registry.RemoveWeb(Web?.SessionId ?? "", Id, this);
+        if (webGone) Web = null;
         _stopFailover.Cancel();
         if (attempt is null)
         {
-            if (State == CallState.Cancelling && _attempt is null) EndCancelled();
+            EndCancelled();
             return;
         }
         attempt.RequestCancel();

@@ -11,11 +11,12 @@ namespace Gateway.Server.Calls;
 /// A startup failure is logged in one clear line and stops the host.
 /// </summary>
 internal sealed partial class SipGatewayHost(
-    IServiceProvider services, SipStack stack, GatewaySipOptions options, SipRequestDispatcher dispatcher,
-    MediaEngineCallMediaFactory media, CallRegistry registry, ILoggerFactory loggers, ILogger<SipGatewayHost> logger) : IHostedService
+    IServiceProvider services, SipStack stack, GatewaySipOptions options, MediaEngineCallMediaFactory media, CallRegistry registry,
+    ILoggerFactory loggers, ILogger<SipGatewayHost> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // The dialplan is loaded here, not in a constructor, so a bad file is reported in one line before the host stops.
         DialplanWatcher dialplan;
         try
         {
@@ -40,7 +41,7 @@ internal sealed partial class SipGatewayHost(
             Log.TransportFailed(logger, e.Message);
             throw;
         }
-        dispatcher.Attach(stack);
+        services.GetRequiredService<SipRequestDispatcher>().Attach(stack);
         foreach (var t in stack.Transports) Log.Listening(logger, t.Protocol.ToString().ToLowerInvariant(), t.LocalEndPoint.ToString());
         try
         {
