@@ -49,7 +49,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public SipEndPoint EndPoint => new(SipTransportProtocol.Udp, Stack.Transports[0].LocalEndPoint);
 
     /// <summary>Trunks: name -> (peer port, extra YAML lines). Routes: 600 echo, 601 playback, 7xx reject 403, names -> users, the rest -> trunks in order.</summary>
-    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null)
+    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true)
     {
         var folder = Path.Combine(Path.GetTempPath(), "gw-calls-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "prompts"));
@@ -65,13 +65,14 @@ internal sealed class CallHarness : IAsyncDisposable
                 "  - name: echo\n    match: { exact: '600' }\n    app: echo\n" +
                 "  - name: playback\n    match: { exact: '601' }\n    app: playback prompts/welcome.wav\n" +
                 "  - name: denied\n    match: { prefix: '7' }\n    reject: 403\n" +
+                extraRoutes +
                 "  - name: users\n    match: { regex: '^[a-z][a-z0-9._-]*$' }\n    user: $0\n" +
                 $"  - name: out\n    match: {{ prefix: '' }}\n    trunk: [{string.Join(", ", trunks.Select(t => t.Name))}]\n";
         var path = Path.Combine(folder, "dialplan.yaml");
         File.WriteAllText(path, yaml);
         var dialplan = DialplanWatcher.Start(path, watch: false);
 
-        var options = new GatewaySipOptions { ListenAddress = "127.0.0.1", UdpPort = 0, TcpPort = 0, NoAnswerTimeout = noAnswer ?? TimeSpan.FromSeconds(5), T1Milliseconds = 40 };
+        var options = new GatewaySipOptions { ListenAddress = "127.0.0.1", UdpPort = 0, TcpPort = 0, NoAnswerTimeout = noAnswer ?? TimeSpan.FromSeconds(5), T1Milliseconds = 40, AllowUnknownSources = allowUnknownSources };
         var stack = new SipStack(new SipStackOptions { Timers = ShortTimers });
         stack.AddTransport(new UdpSipTransport(new IPEndPoint(IPAddress.Loopback, 0)));
         var addressing = new SipAddressing(stack, options);
