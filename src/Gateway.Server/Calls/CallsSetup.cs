@@ -34,7 +34,7 @@ internal static class CallsSetup
         services.AddSingleton(sp => new TrunkFailover(new TrunkFailoverOptions(), sp.GetRequiredService<ITrunkProber>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MediaEngineCallMediaFactory>();
         services.AddSingleton<ICallMediaFactory>(sp => sp.GetRequiredService<MediaEngineCallMediaFactory>());
-        services.AddSingleton(sp => sp.GetRequiredService<MediaEngineCallMediaFactory>().Engine); // /metrics reads its totals
+        services.AddSingleton(sp => new MediaEngine(sp.GetRequiredService<MediaEngineOptions>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PromptCache>();
         services.AddSingleton(sp =>
         {

@@ -45,26 +45,10 @@ internal sealed class MediaSessionCallMedia : ICallMedia
     private static string Host(IPAddress address) => (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 }
 
-/// <summary>Creates call media from the process-wide <see cref="MediaEngine"/>, built on first use from the "Media" options.</summary>
-internal sealed class MediaEngineCallMediaFactory(MediaEngineOptions options, ILoggerFactory loggerFactory, TimeProvider time) : ICallMediaFactory, IAsyncDisposable
+/// <summary>Creates call media from the process-wide <see cref="MediaEngine"/> (a DI singleton: the container owns and disposes it).</summary>
+internal sealed class MediaEngineCallMediaFactory(IServiceProvider services) : ICallMediaFactory
 {
-    private readonly Lock _gate = new();
-    private MediaEngine? _engine;
-
-    public MediaEngine Engine
-    {
-        get
-        {
-            lock (_gate) return _engine ??= new MediaEngine(options, loggerFactory, time);
-        }
-    }
+    public MediaEngine Engine => services.GetRequiredService<MediaEngine>();
 
     public ICallMedia Create() => new MediaSessionCallMedia(Engine.CreateSession());
-
-    public async ValueTask DisposeAsync()
-    {
-        MediaEngine? engine;
-        lock (_gate) (engine, _engine) = (_engine, null);
-        if (engine is not null) await engine.DisposeAsync();
-    }
 }

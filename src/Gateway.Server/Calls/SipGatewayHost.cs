@@ -55,12 +55,12 @@ internal sealed partial class SipGatewayHost(
         return Task.CompletedTask;
     }
 
+    /// <summary>Hangs up every call and gives the BYEs a moment to leave; the container then disposes the stack and the media engine.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var call in registry.Snapshot()) call.Guard("shutdown", () => call.Shutdown());
-        await Task.Delay(TimeSpan.FromMilliseconds(registry.Count > 0 ? 200 : 0), cancellationToken).ConfigureAwait(false);
-        await stack.DisposeAsync();
-        await media.DisposeAsync();
+        var calls = registry.Snapshot();
+        foreach (var call in calls) call.Guard("shutdown", () => call.Shutdown());
+        if (calls.Count > 0) await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
     }
 
     private static partial class Log
