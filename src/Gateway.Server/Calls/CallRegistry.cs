@@ -18,8 +18,8 @@ internal sealed class CallRegistry
     public int WebKeys => _byWeb.Count;
     public int SipKeys => _bySip.Count;
 
-    /// <summary>A fresh id for a call the server delivers ("s1", "s2", ...).</summary>
-    public string NextServerCallId() => "s" + Interlocked.Increment(ref _serverIds);
+    /// <summary>A fresh id for a call the server delivers ("s1-3fa0", ...): a counter and a random suffix, so it cannot meet an id a browser chose.</summary>
+    public string NextServerCallId() => "s" + Interlocked.Increment(ref _serverIds) + "-" + Gateway.Sip.Stack.SipStack.NewToken(2);
 
     public void Add(GatewayCall call) => _all.TryAdd(call, 0);
 

@@ -33,8 +33,9 @@ internal abstract partial class GatewayCall
         switch (request.Method)
         {
             case SipMethods.Bye:
-                Respond(incoming, SipResponse.CreateFor(request, 200));
-                OnRemoteBye(request);
+                // The call leaves the tables before the 200 goes out: a peer that calls again at once finds the user free.
+                try { OnRemoteBye(request); }
+                finally { Respond(incoming, SipResponse.CreateFor(request, 200)); }
                 break;
             case SipMethods.Invite:
             case SipMethods.Update:

@@ -22,8 +22,8 @@ internal static class SipTransportFactory
             if (options.TlsCertificatePath is { Length: > 0 } certificatePath)
             {
                 var tls = new SslServerAuthenticationOptions { ServerCertificate = LoadCertificate(certificatePath, options.TlsKeyPath) };
-                created.Add(new TcpSipTransport(new IPEndPoint(address, options.TlsPort), logger: logger, tlsServer: tls,
-                    tlsClient: new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true }));
+                // Outbound TLS connections validate the trunk's certificate the system's way (the transport's default client options).
+                created.Add(new TcpSipTransport(new IPEndPoint(address, options.TlsPort), logger: logger, tlsServer: tls));
             }
             return created;
         }

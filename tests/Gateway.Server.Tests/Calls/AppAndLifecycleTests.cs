@@ -113,16 +113,28 @@ public sealed class AppAndLifecycleTests
 
         for (var round = 0; round < 50; round++)
         {
-            // 19 outbound calls answered and hung up from either side, one echo app, in parallel.
-            var tasks = sessions.Select(async (web, i) =>
+            // Per round, in parallel: 18 outbound calls and one echo call from the browser, one SIP call to bob; each hung up.
+            var tasks = sessions.Skip(1).Select(async (web, i) =>
             {
                 var id = "r" + round;
                 gw.Place(web, id, i == 0 ? "600" : "+1415555" + i.ToString("D4"));
                 await web.WaitForAsync("answer", id, 10000);
                 gw.Controller.OnMessage(web, new Hangup(id));
                 await web.WaitForAsync("hangup", id, 10000);
-            });
+            }).Append(InboundAsync(round));
             await Task.WhenAll(tasks);
+        }
+
+        async Task InboundAsync(int round)
+        {
+            var (invite, tx, _) = caller.Call(gw.EndPoint, "bob");
+            var incoming = await bob.WaitForAsync("incoming", null, 10000, skip: round);
+            gw.Controller.OnMessage(bob, new AnswerIncoming((string)incoming["id"]!, MidCallTests.InboundAnswer));
+            var ok = await tx.FinalResponse;
+            Assert.Equal(200, ok.StatusCode);
+            await caller.AckAsync(invite, ok);
+            var bye = await caller.SendInDialogAsync(SipMethods.Bye);
+            Assert.Equal(200, bye.StatusCode);
         }
         await gw.WaitForNoCallsAsync(10000);
         Assert.Equal(1000, gw.Cdr.Records.Count);

@@ -35,12 +35,12 @@ internal sealed class FakeWebSession(string sessionId, string? user = null) : IW
         Send(new JsonObject { ["type"] = "error", ["id"] = id, ["code"] = code, ["message"] = message });
 
     /// <summary>The first message of that type (and id) that arrived, waiting up to the timeout.</summary>
-    public async Task<JsonObject> WaitForAsync(string type, string? id = null, int timeoutMs = 5000)
+    public async Task<JsonObject> WaitForAsync(string type, string? id = null, int timeoutMs = 5000, int skip = 0)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
         while (true)
         {
-            var found = Messages.FirstOrDefault(m => (string?)m["type"] == type && (id is null || (string?)m["id"] == id));
+            var found = Messages.Where(m => (string?)m["type"] == type && (id is null || (string?)m["id"] == id)).Skip(skip).FirstOrDefault();
             if (found is not null) return found;
             var left = deadline - Environment.TickCount64;
             if (left <= 0)
