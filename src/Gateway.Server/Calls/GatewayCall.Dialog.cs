@@ -17,6 +17,7 @@ internal abstract partial class GatewayCall
     public void OnInDialogRequest(IncomingRequest incoming)
     {
         var request = incoming.Request;
+        if (request.Method != SipMethods.Invite && TryHandleReplacedLeg(incoming)) return;
         lock (Gate)
         {
             if (Leg is not { } leg || State == CallState.Ended || !leg.Dialog.Matches(request))
@@ -50,8 +51,7 @@ internal abstract partial class GatewayCall
                 OnNotify(incoming);
                 break;
             case SipMethods.Refer:
-                // A transfer asked by the SIP side is declined: the gateway does not start a replacement leg (RFC 3515 §2.4.2).
-                Respond(incoming, SipResponse.CreateFor(request, 603, "Decline (transfer not supported)"));
+                OnReferFromSip(incoming);
                 break;
             case SipMethods.Options:
                 var ok = SipResponse.CreateFor(request, 200);

@@ -52,7 +52,7 @@ internal sealed partial class OutboundCall
     }
 
     /// <summary>§12.2.1.1 / §8.1.2: the first Route, else the remote target, when it is an address; else where the INVITE went.</summary>
-    private static SipEndPoint PeerFor(SipDialog dialog, SipEndPoint fallback)
+    internal static SipEndPoint PeerFor(SipDialog dialog, SipEndPoint fallback)
     {
         var uri = dialog.RouteSet.Count > 0 ? dialog.RouteSet[0].Uri : dialog.RemoteTarget;
         if (!uri.IsSip || !IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address)) return fallback;

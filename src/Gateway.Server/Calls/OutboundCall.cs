@@ -137,7 +137,7 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
             return;
         }
         if (State is not (CallState.Calling or CallState.Ringing)) return;
-        if (!SipToJsepTranslator.TryCreateBrowserAnswer(attempt.Browser, sdp, Media!.WebEndpoint, out var answer, out var failure))
+        if (!SipToJsepTranslator.TryCreateBrowserAnswer(attempt.Browser!, sdp, Media!.WebEndpoint, out var answer, out var failure))
         {
             Log.Progress(Logger, Id, "early media not bridged: " + failure);
             if (MoveTo(CallState.Ringing, CallState.Calling)) SendTyped(Web!, "ringing", Id);
@@ -175,7 +175,7 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
             End(488, "Not Acceptable Here (no SDP in the answer)", "failed", notifyWeb: true);
             return;
         }
-        if (!SipToJsepTranslator.TryCreateBrowserAnswer(attempt.Browser, sdp, Media!.WebEndpoint, out var answer, out var failure))
+        if (!SipToJsepTranslator.TryCreateBrowserAnswer(attempt.Browser!, sdp, Media!.WebEndpoint, out var answer, out var failure))
         {
             SendBye(failure!.StatusCode, failure.Reason);
             End(failure.StatusCode, failure.Reason, "failed", notifyWeb: true);

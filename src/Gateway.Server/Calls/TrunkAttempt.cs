@@ -23,7 +23,7 @@ internal sealed class TrunkAttempt
     private bool _hasProvisional, _cancelRequested, _cancelSent;
 
     public TrunkAttempt(SipAddressing sip, TrunkDefinition trunk, SipEndPoint destination, SipUri requestUri, string fromUser,
-        SessionDescription sipOffer, BrowserOffer browser, uint sessionExpires, Action<TrunkAttempt, SipResponse> onProvisional)
+        SessionDescription sipOffer, BrowserOffer? browser, uint sessionExpires, Action<TrunkAttempt, SipResponse> onProvisional)
     {
         _sip = sip;
         _onProvisional = onProvisional;
@@ -38,7 +38,8 @@ internal sealed class TrunkAttempt
     public TrunkDefinition Trunk { get; }
     public SipEndPoint Destination { get; }
     public SessionDescription SipOffer { get; }
-    public BrowserOffer Browser { get; }
+    /// <summary>The browser's offer this INVITE translates (null for a transferee's new leg, which keeps the browser's media as is).</summary>
+    public BrowserOffer? Browser { get; }
     public string CallId { get; }
     /// <summary>The INVITE in flight (the second one after a Digest challenge).</summary>
     public SipRequest Invite { get; private set; }

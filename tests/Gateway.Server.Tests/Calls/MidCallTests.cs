@@ -105,13 +105,44 @@ public sealed class MidCallTests
     }
 
     [Fact]
-    public async Task REFER_from_SIP_is_declined_603_and_the_call_goes_on()
+    public async Task REFER_from_SIP_routes_the_target_and_the_new_leg_replaces_the_old_one()
+    {
+        await using var transferor = SipTestPeer.Start();
+        await using var target = SipTestPeer.Start();
+        await using var gw = CallHarness.Start([("pstn", transferor.Port, "")],
+            extraRoutes: $"  - name: transfer-target\n    match: {{ prefix: '+1999' }}\n    uri: sip:$0@127.0.0.1:{target.Port}\n");
+        var web = new FakeWebSession("w1", "alice");
+        gw.Place(web, "c1", "+14155550100");
+        await web.WaitForAsync("answer", "c1");
+        await transferor.WaitForAsync(SipMethods.Ack);
+
+        var accepted = await transferor.SendInDialogAsync(SipMethods.Refer, r => r.AddHeader("Refer-To", "<sip:+19995550100@127.0.0.1>"));
+
+        Assert.Equal(202, accepted.StatusCode);
+        Assert.Equal("+19995550100", (await target.WaitForAsync(SipMethods.Invite)).RequestUri.User);
+        await target.WaitForAsync(SipMethods.Ack);
+        var done = await transferor.WaitForAsync(SipMethods.Notify, 2);
+        Assert.StartsWith("SIP/2.0 200", Encoding.ASCII.GetString(done.Body.Span));
+        Assert.Equal(200, (await transferor.SendInDialogAsync(SipMethods.Bye)).StatusCode);
+        Assert.Equal(2, gw.Media.Last.Calls.Count(c => c.StartsWith("sip ")));
+        Assert.Equal(0, web.Count("hangup"));
+
+        gw.Controller.OnMessage(web, new Hangup("c1"));
+        await target.WaitForAsync(SipMethods.Bye);
+        await gw.WaitForNoCallsAsync();
+        Assert.Equal("uri", gw.Cdr.Records.Single().Trunk);
+    }
+
+    [Fact]
+    public async Task REFER_to_an_unroutable_target_reports_the_failure_and_keeps_the_call()
     {
         var (peer, gw, web) = await AnsweredAsync();
 
-        var response = await peer.SendInDialogAsync(SipMethods.Refer, r => r.AddHeader("Refer-To", "<sip:+1555@127.0.0.1>"));
+        var accepted = await peer.SendInDialogAsync(SipMethods.Refer, r => r.AddHeader("Refer-To", "<sip:7000@127.0.0.1>"));
 
-        Assert.Equal(603, response.StatusCode);
+        Assert.Equal(202, accepted.StatusCode);
+        var failed = await peer.WaitForAsync(SipMethods.Notify, 2);
+        Assert.StartsWith("SIP/2.0 403", Encoding.ASCII.GetString(failed.Body.Span));
         Assert.Equal(1, gw.Registry.Count);
         await HangupAsync(peer, gw, web);
     }
