@@ -22,6 +22,6 @@ internal sealed class CallServices
 
     /// <summary>The Allow header value of every response and request that carries one.</summary>
     public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, UPDATE";
-    public const string Supported = "timer, replaces";
+    public const string Supported = "timer";
     public const string UserAgent = "Gateway";
 }
