@@ -100,8 +100,9 @@ public sealed partial class DtlsSrtpTransport : IDisposable
     public void OnDatagram(ReadOnlySpan<byte> datagram)
     {
         var phase = _phase;
+        if (!DtlsRecordCheck.IsWholeRecords(datagram)) return;
         if (phase is Phase.Created or Phase.Handshaking) _pipe.Enqueue(datagram);
-        else if (phase == Phase.Connected && IsServer && datagram.Length > 0 && datagram[0] is 20 or 22) ResendFinalFlight();
+        else if (phase == Phase.Connected && IsServer && datagram[0] is 20 or 22) ResendFinalFlight();
     }
 
     /// <summary>Sends close_notify if connected and stops the handshake thread. Idempotent, never throws.</summary>
