@@ -42,10 +42,11 @@ public sealed partial class DtlsSrtpTransport : IDisposable
     private long _started;
 
     /// <param name="send">Sends one DTLS datagram to the peer; called from the handshake thread (close_notify from
-    /// the thread calling Dispose). The memory is a fresh copy the callback may keep.</param>
+    /// the thread calling Dispose, a final-flight resend from the one calling OnDatagram). The memory is a fresh
+    /// copy the callback may keep; an exception from it counts as a lost datagram.</param>
     public DtlsSrtpTransport(DtlsCertificate local, bool isServer, string remoteFingerprintAlgorithm, string remoteFingerprint,
         Action<ReadOnlyMemory<byte>> send, TimeProvider? time = null)
-        : this(local, isServer, remoteFingerprintAlgorithm, remoteFingerprint, send, time, DtlsSrtpOptions.Default)
+        : this(local, isServer, remoteFingerprintAlgorithm, remoteFingerprint, send, time, new DtlsSrtpOptions())
     {
     }
 
@@ -56,7 +57,7 @@ public sealed partial class DtlsSrtpTransport : IDisposable
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Profiles.Count == 0) throw new ArgumentException("at least one SRTP profile is needed", nameof(options));
+        options.Validate();
         IsServer = isServer;
         _options = options;
         _time = time ?? TimeProvider.System;
