@@ -93,8 +93,16 @@ public sealed partial class DtlsSrtpTransport : IDisposable
             Fail(null, _configurationError!);
             return;
         }
-        var thread = new Thread(Run, HandshakeThreadStack) { IsBackground = true, Name = IsServer ? "dtls-server" : "dtls-client" };
-        thread.Start();
+        try
+        {
+            var thread = new Thread(Run, HandshakeThreadStack) { IsBackground = true, Name = IsServer ? "dtls-server" : "dtls-client" };
+            thread.Start();
+        }
+        catch (OutOfMemoryException e)
+        {
+            // Thread creation can fail under extreme load: this call fails, the process and other calls go on.
+            Fail(e, "could not start the handshake thread");
+        }
     }
 
     /// <summary>Feeds one received DTLS datagram (first byte 20..63, RFC 7983). Never throws; may be called before Start.</summary>
