@@ -111,7 +111,7 @@ internal sealed partial class SignalingEndpoint(
                         continue;
                     case RateDecision.LimitedNotify:
                         Log.RateLimited(logger, session.SessionId);
-                        session.SendError(null, "rate_limited", $"more than {o.RateLimitPerSecond} messages/s: messages are dropped");
+                        session.SendError(null, SignalingErrorCodes.RateLimited, $"more than {o.RateLimitPerSecond} messages/s: messages are dropped");
                         continue;
                     case RateDecision.Abuse:
                         Log.Abuse(logger, session.SessionId, o.RateLimitAbuseSeconds);
@@ -121,10 +121,10 @@ internal sealed partial class SignalingEndpoint(
                 switch (kind)
                 {
                     case FrameKind.Oversized:
-                        session.SendError(null, "bad_request", $"frame exceeds {o.MaxFrameBytes} bytes");
+                        session.SendError(null, SignalingErrorCodes.BadRequest, $"frame exceeds {o.MaxFrameBytes} bytes");
                         break;
                     case FrameKind.Binary:
-                        session.SendError(null, "bad_request", "binary frames are not supported: send JSON text frames");
+                        session.SendError(null, SignalingErrorCodes.BadRequest, "binary frames are not supported: send JSON text frames");
                         break;
                     default:
                         dispatcher.Dispatch(session, reader.Message.Span);

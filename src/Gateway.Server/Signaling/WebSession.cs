@@ -59,6 +59,9 @@ internal sealed partial class WebSession : IWebSession
 
     public bool IsEnded => _ended;
 
+    /// <summary>Messages queued and not yet written.</summary>
+    public int QueuedCount => _outbox.Reader.Count;
+
     /// <summary>Rooms this session is in; guarded by the room registry.</summary>
     public HashSet<string> Rooms { get; } = new(StringComparer.Ordinal);
 
