@@ -62,7 +62,7 @@ internal sealed partial class SignalingEndpoint(
         {
             // An unknown or expired ?session= gets a fresh session: the new id in welcome tells the client.
             session ??= sessions.Create(identity);
-            connection = new SessionConnection(socket, Welcome(session));
+            connection = new SessionConnection(socket, Welcome(session, resumed: session.SessionId == resumeId));
             if (session.Attach(connection, identity)) break;
             session = null; // ended between lookup and attach
         }
@@ -140,11 +140,13 @@ internal sealed partial class SignalingEndpoint(
         }
     }
 
-    private byte[] Welcome(WebSession session) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+    /// <summary>The first frame; "resumed" (an addition to protocol.md) tells a reconnecting client its session survived.</summary>
+    private byte[] Welcome(WebSession session, bool resumed) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
     {
         ["type"] = "welcome",
         ["session"] = session.SessionId,
         ["iceServers"] = iceServers.Build(session.Identity),
+        ["resumed"] = resumed,
     });
 
     private static partial class Log
