@@ -147,10 +147,10 @@ public sealed class ReconnectTests
                     if ((string?)m["type"] == "incoming") { winners++; break; }
             }
             catch (Exception e) when (e is TimeoutException or System.Net.WebSockets.WebSocketException) { }
-            await c.DisposeAsync();
         }
         Assert.Equal(1, winners);
         Assert.True(session.IsAttached);
         Assert.False(host.Calls.TryNextEnded(out _));
+        foreach (var c in clients) await c.DisposeAsync();
     }
 }
