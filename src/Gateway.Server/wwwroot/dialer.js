@@ -144,7 +144,8 @@
       case 'error':
         setStatus('Error: ' + (msg.message || msg.code || 'unknown'));
         if (gw.state === 'registering') setState('idle');
-        if (mine && gw.state === 'calling') endCall();
+        // A refused call ends it; a refused candidate or DTMF (bad_request) does not.
+        if (mine && gw.state === 'calling' && msg.code !== 'bad_request') endCall();
         break;
       default: // pong, rooms and future messages: recorded in gateway.events only
         break;
@@ -269,7 +270,7 @@
     };
     let ended = false;
     pc.onicecandidate = (e) => {
-      if (ended || gw.callId !== id) return;
+      if (ended || gw.callId !== id || gw.pc !== pc) return; // the call ended: nothing more to trickle
       const c = e.candidate;
       const last = !c || !c.candidate;
       if (last) ended = true;
