@@ -96,6 +96,28 @@ public sealed class HostingSetupTests : IDisposable
         Assert.Equal(expected.Thumbprint, host.PresentedThumbprint);
     }
 
+    [Fact]
+    public async Task An_unwritable_certs_folder_still_starts_with_a_certificate_for_this_run()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_root, "certs"), "a file where the folder should be");
+
+        await using var host = await TestGatewayHost.StartAsync(contentRoot: _root);
+        using var client = host.HttpsClient();
+
+        Assert.Equal("ok", await client.GetStringAsync("/healthz"));
+        Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("cannot be written"));
+    }
+
+    [Fact]
+    public async Task A_missing_configured_certificate_fails_the_start_with_the_key_and_path()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestGatewayHost.StartAsync(
+            new Dictionary<string, string?> { ["Tls:CertificatePath"] = "certs/missing.pem" }, _root));
+
+        Assert.Contains("Tls:CertificatePath", error.Message);
+        Assert.Contains(Path.Combine(_root, "certs", "missing.pem"), error.Message);
+    }
+
     [Theory]
     [InlineData(new[] { "--dialplan", "plans/a.yaml" }, "plans/a.yaml")]
     [InlineData(new[] { "--urls", "x", "--dialplan=plans/b.yaml" }, "plans/b.yaml")]
