@@ -25,7 +25,7 @@
   let queuedCandidates = [];
   let answerApplied = false;    // progress and answer carry the same SDP: apply once
   let localHold = false, remoteHold = false;
-  let timerStart = 0, timerHandle = 0, pingHandle = 0, reconnectDelay = 500;
+  let timerStart = 0, timerHandle = 0, pingHandle = 0, reconnectDelay = 500, failedConnects = 0;
   let autoUser = params.get('user');
 
   // ---- transport -------------------------------------------------------------------------------
@@ -44,7 +44,8 @@
     let ws;
     try { ws = new WebSocket(wsUrl()); } catch (e) { setStatus('Bad WebSocket URL: ' + e.message); return; }
     gw.ws = ws;
-    ws.onopen = () => { reconnectDelay = 500; };
+    let opened = false;
+    ws.onopen = () => { opened = true; reconnectDelay = 500; failedConnects = 0; };
     ws.onmessage = (ev) => {
       let msg;
       try { msg = JSON.parse(ev.data); } catch { msg = null; }
@@ -56,6 +57,8 @@
     ws.onclose = () => {
       if (gw.ws !== ws) return;
       gw.connected = false;
+      // A session the server refuses to resume (e.g. 403) must not be retried forever: start afresh.
+      if (!opened && ++failedConnects >= 3) gw.session = null;
       clearInterval(pingHandle);
       setConn('closed', 'reconnecting…');
       setStatus('Disconnected, reconnecting…');
@@ -78,6 +81,11 @@
     switch (msg.type) {
       case 'welcome': {
         const resumed = gw.session !== null && gw.session === msg.session;
+        if (!resumed && gw.session !== null) {
+          // A new session: the old one expired with its calls and registration.
+          if (pendingOffer) pendingOffer = null;
+          if (IN_CALL.includes(gw.state) || gw.state === 'incoming') { endCall(); setStatus('Connection lost: call ended'); }
+        }
         gw.session = msg.session;
         iceServers = Array.isArray(msg.iceServers) ? msg.iceServers : [];
         gw.connected = true;

@@ -82,6 +82,28 @@ public sealed class DialerBrowserTests(ITestOutputHelper output)
         await page.WaitForAsync("gateway.state === 'ended' && document.getElementById('incoming').hidden");
     }
 
+    [Fact]
+    public async Task Page_reconnects_with_its_session_id_and_keeps_its_registration()
+    {
+        if (ChromiumPage.Executable is not { } chromium)
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "chromium is required under CI");
+            return;
+        }
+        var stub = new StubSignalingServer();
+        await using var host = await TestGatewayHost.StartAsync(configureApp: stub.Map);
+        await using var page = await ChromiumPage.OpenAsync(chromium, new Uri(host.Http!, "/?user=bob"));
+        await page.WaitForAsync("window.gateway && gateway.user === 'bob'");
+
+        stub.Drop();
+
+        await page.WaitForAsync("gateway.events.filter(e => e.type === 'welcome').length === 2 && gateway.connected");
+        Assert.Equal(["", "?session=stub-session-1"], stub.Connections.ToArray());
+        // The stub resumed the same session: no second registration.
+        Assert.Equal(1, (await page.EvaluateAsync("gateway.events.filter(e => e.type === 'registered').length")).GetInt32());
+        Assert.Single(stub.Received, m => (string?)m["type"] == "register");
+    }
+
     /// <summary>With GATEWAY_DIALER_SCREENSHOTS=&lt;dir&gt; set, saves what the page looks like at this step.</summary>
     private static async Task Screenshot(ChromiumPage page, string step)
     {

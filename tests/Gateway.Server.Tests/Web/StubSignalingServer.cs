@@ -18,6 +18,12 @@ internal sealed class StubSignalingServer
 
     public ConcurrentQueue<JsonObject> Received { get; } = new();
 
+    /// <summary>The query string of every WebSocket connection, in order.</summary>
+    public ConcurrentQueue<string> Connections { get; } = new();
+
+    /// <summary>Drops the current connection without a close handshake (a network failure, as the page sees it).</summary>
+    public void Drop() => _socket?.Abort();
+
     public void Map(WebApplication app)
     {
         app.UseWebSockets();
@@ -25,10 +31,13 @@ internal sealed class StubSignalingServer
         {
             if (!context.WebSockets.IsWebSocketRequest)
                 return Results.BadRequest();
+            Connections.Enqueue(context.Request.QueryString.Value ?? "");
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             _socket = socket;
             await SendAsync(new JsonObject { ["type"] = "welcome", ["session"] = "stub-session-1", ["iceServers"] = new JsonArray() });
-            await ReceiveLoopAsync(socket);
+            try { await ReceiveLoopAsync(socket); }
+            catch (WebSocketException) { } // dropped
+            catch (OperationCanceledException) { }
             return Results.Empty;
         });
     }
