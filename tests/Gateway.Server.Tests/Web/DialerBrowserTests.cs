@@ -37,6 +37,10 @@ public sealed class DialerBrowserTests(ITestOutputHelper output)
         Assert.Equal(id, (await page.EvaluateAsync("gateway.callId")).GetString());
         await stub.WaitForAsync("candidate", m => (string?)m["id"] == id);
 
+        // Early media: progress carries the answer SDP, applied at once; the later answer only confirms it.
+        await stub.SendAsync(new JsonObject { ["type"] = "progress", ["id"] = id, ["sdp"] = MirrorAnswer((string)call["sdp"]!) });
+        await page.WaitForAsync("gateway.state === 'early' && gateway.pc.signalingState === 'stable'");
+
         // Answer: the state goes active, the timer runs, keypad sends DTMF, mute disables the track, hold/unhold.
         await stub.SendAsync(new JsonObject { ["type"] = "answer", ["id"] = id, ["sdp"] = MirrorAnswer((string)call["sdp"]!) });
         await page.WaitForAsync("gateway.state === 'active'");
@@ -80,6 +84,45 @@ public sealed class DialerBrowserTests(ITestOutputHelper output)
         Assert.Equal("s7", (string?)reject["id"]);
         Assert.Equal(486, (int?)reject["code"]);
         await page.WaitForAsync("gateway.state === 'ended' && document.getElementById('incoming').hidden");
+    }
+
+    [Fact]
+    public async Task Accepting_an_incoming_call_answers_its_offer_and_the_far_end_can_hang_up()
+    {
+        if (ChromiumPage.Executable is not { } chromium)
+        {
+            Assert.False(Environment.GetEnvironmentVariable("CI") == "true", "chromium is required under CI");
+            return;
+        }
+        var stub = new StubSignalingServer();
+        await using var host = await TestGatewayHost.StartAsync(configureApp: stub.Map);
+        await using var page = await ChromiumPage.OpenAsync(chromium, new Uri(host.Http!, "/?user=carol"));
+        await page.WaitForAsync("window.gateway && gateway.user === 'carol'");
+        // A real offer from a second peer connection in the same page stands in for the gateway's.
+        var offer = (await page.EvaluateAsync("""
+            (async () => {
+              const far = new RTCPeerConnection();
+              far.addTransceiver('audio');
+              await far.setLocalDescription(await far.createOffer());
+              window.farEnd = far;
+              return far.localDescription.sdp;
+            })()
+            """)).GetString()!;
+
+        await stub.SendAsync(new JsonObject { ["type"] = "incoming", ["id"] = "s8", ["from"] = "+441632960001", ["sdp"] = offer });
+        await page.WaitForAsync("gateway.state === 'incoming'");
+        await page.EvaluateAsync("document.getElementById('accept').click()");
+
+        var answer = await stub.WaitForAsync("answer", m => (string?)m["id"] == "s8");
+        Assert.StartsWith("v=0", (string?)answer["sdp"]);
+        Assert.Contains("m=audio", (string?)answer["sdp"]);
+        await page.WaitForAsync("gateway.state === 'active' && gateway.callId === 's8' && gateway.direction === 'inbound'");
+        await stub.WaitForAsync("candidate", m => (string?)m["id"] == "s8");
+        // The far end sets the answer: it is a valid JSEP answer to its offer.
+        await page.EvaluateAsync($"farEnd.setRemoteDescription({{type: 'answer', sdp: {System.Text.Json.JsonSerializer.Serialize((string)answer["sdp"]!)}}})");
+
+        await stub.SendAsync(new JsonObject { ["type"] = "hangup", ["id"] = "s8", ["code"] = 200, ["reason"] = "Normal" });
+        await page.WaitForAsync("gateway.state === 'ended' && gateway.pc === null");
     }
 
     [Fact]
