@@ -58,6 +58,17 @@ public sealed class HostingSetupTests : IDisposable
     }
 
     [Fact]
+    public async Task Https_port_minus_one_serves_plain_http_only_without_a_certificate()
+    {
+        await using var host = await TestGatewayHost.StartAsync(new Dictionary<string, string?> { ["Gateway:HttpsPort"] = "-1" }, _root);
+        using var client = host.HttpClient();
+
+        Assert.Null(host.Https);
+        Assert.Equal("ok", await client.GetStringAsync("/healthz"));
+        Assert.False(Directory.Exists(Path.Combine(_root, "certs")));
+    }
+
+    [Fact]
     public async Task Pem_certificate_and_key_from_configuration()
     {
         using var expected = SelfSigned("CN=pem.test");
