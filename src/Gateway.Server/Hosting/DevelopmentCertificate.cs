@@ -15,21 +15,41 @@ internal static class DevelopmentCertificate
     /// <summary>A certificate closer than this to expiry is replaced.</summary>
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(7);
 
-    /// <summary>Loads the stored development certificate or generates (and stores) a new one.</summary>
-    public static (X509Certificate2 Certificate, bool Generated) LoadOrCreate(string path, TimeProvider time)
+    /// <summary>
+    /// Loads the stored development certificate or generates (and stores) a new one. When the folder is not writable the new
+    /// certificate is still returned (with <paramref name="storeError"/> set): the gateway starts, with a new certificate on every start.
+    /// </summary>
+    public static (X509Certificate2 Certificate, bool Generated) LoadOrCreate(string path, TimeProvider time) =>
+        LoadOrCreate(path, time, out _);
+
+    public static (X509Certificate2 Certificate, bool Generated) LoadOrCreate(string path, TimeProvider time, out Exception? storeError)
     {
+        storeError = null;
         var now = time.GetUtcNow();
         if (TryLoad(path, now) is { } existing)
             return (existing, false);
 
         var pfx = Create(now);
+        try
+        {
+            Store(path, pfx);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            storeError = e;
+        }
+        return (X509CertificateLoader.LoadPkcs12(pfx, password: null), true);
+    }
+
+    /// <summary>Writes the PFX readable by the owner only; throws IOException/UnauthorizedAccessException when it cannot.</summary>
+    private static void Store(string path, byte[] pfx)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // private key: owner only
-        using (var file = new FileStream(path, options))
-            file.Write(pfx);
-        return (X509CertificateLoader.LoadPkcs12(pfx, password: null), true);
+        using var file = new FileStream(path, options);
+        file.Write(pfx);
     }
 
     private static X509Certificate2? TryLoad(string path, DateTimeOffset now)

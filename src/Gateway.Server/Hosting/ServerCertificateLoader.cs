@@ -10,8 +10,10 @@ internal static partial class ServerCertificateLoader
         if (string.IsNullOrWhiteSpace(tls.CertificatePath))
         {
             var path = Path.Combine(contentRoot, "certs", DevelopmentCertificate.FileName);
-            var (cert, generated) = DevelopmentCertificate.LoadOrCreate(path, time);
-            if (generated)
+            var (cert, generated) = DevelopmentCertificate.LoadOrCreate(path, time, out var storeError);
+            if (storeError is not null)
+                Log.DevelopmentCertificateNotStored(logger, path, storeError);
+            else if (generated)
                 Log.DevelopmentCertificateGenerated(logger, path, cert.NotAfter, cert.Thumbprint);
             else
                 Log.DevelopmentCertificateReused(logger, path, cert.NotAfter);
@@ -19,6 +21,8 @@ internal static partial class ServerCertificateLoader
         }
 
         var certPath = Path.GetFullPath(tls.CertificatePath, contentRoot);
+        if (!File.Exists(certPath))
+            throw new InvalidOperationException($"Tls:CertificatePath '{certPath}' does not exist (certs/README.md).");
         X509Certificate2 loaded;
         if (IsPkcs12(certPath))
         {
@@ -27,6 +31,8 @@ internal static partial class ServerCertificateLoader
         else
         {
             var keyPath = string.IsNullOrWhiteSpace(tls.KeyPath) ? null : Path.GetFullPath(tls.KeyPath, contentRoot);
+            if (keyPath is not null && !File.Exists(keyPath))
+                throw new InvalidOperationException($"Tls:KeyPath '{keyPath}' does not exist (certs/README.md).");
             loaded = string.IsNullOrEmpty(tls.Password)
                 ? X509Certificate2.CreateFromPemFile(certPath, keyPath)
                 : X509Certificate2.CreateFromEncryptedPemFile(certPath, tls.Password, keyPath);
@@ -50,6 +56,11 @@ internal static partial class ServerCertificateLoader
         [LoggerMessage(2, LogLevel.Warning,
             "No Tls:CertificatePath configured: using the self-signed DEVELOPMENT certificate at {Path} (valid until {NotAfter:u}); see certs/README.md.")]
         public static partial void DevelopmentCertificateReused(ILogger logger, string path, DateTime notAfter);
+
+        [LoggerMessage(4, LogLevel.Warning,
+            "No Tls:CertificatePath configured and {Path} cannot be written: using a self-signed DEVELOPMENT certificate " +
+            "generated for this run only (a new one on every start). Make certs/ writable or configure Tls:CertificatePath.")]
+        public static partial void DevelopmentCertificateNotStored(ILogger logger, string path, Exception exception);
 
         [LoggerMessage(3, LogLevel.Information, "HTTPS certificate {Path}: {Subject}, valid until {NotAfter:u}.")]
         public static partial void CertificateLoaded(ILogger logger, string path, string subject, DateTime notAfter);

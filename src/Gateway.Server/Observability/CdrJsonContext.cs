@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 namespace Gateway.Server.Observability;
 
 /// <summary>Source-generated camelCase serialization of <see cref="CallDetailRecord"/>.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false)]
+// NaN/Infinity (e.g. jitter of a call without RTP) are written as strings rather than failing the record.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(CallDetailRecord))]
 internal sealed partial class CdrJsonContext : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Threading.Channels;
 
@@ -10,10 +11,10 @@ namespace Gateway.Server.Observability;
 /// </summary>
 public sealed partial class JsonLinesCdrWriter : ICdrWriter, IHostedService, IAsyncDisposable
 {
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
     private static readonly TimeSpan ErrorLogInterval = TimeSpan.FromSeconds(30);
 
     private readonly Channel<CallDetailRecord> _queue;
+    private readonly ArrayBufferWriter<byte> _line = new(1024);
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private Task? _loop;
@@ -72,15 +73,21 @@ public sealed partial class JsonLinesCdrWriter : ICdrWriter, IHostedService, IAs
         {
             try
             {
+                // The whole line is serialized first, so a failure never leaves half a record in the file.
+                _line.ResetWrittenCount();
+                using (var json = new Utf8JsonWriter(_line))
+                    JsonSerializer.Serialize(json, record, CdrJsonContext.Default.CallDetailRecord);
+                _line.Write("\n"u8);
                 var file = _file ??= OpenFile();
-                JsonSerializer.Serialize(file, record, CdrJsonContext.Default.CallDetailRecord);
-                file.Write(NewLine);
+                file.Write(_line.WrittenSpan);
                 file.Flush();
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or System.Security.SecurityException)
+            catch (Exception ex)
             {
+                // Unwritable path, full disk, or a record that cannot be serialized: logged, dropped, never fatal.
                 Interlocked.Increment(ref _dropped);
-                CloseFile(); // reopened for the next record
+                if (ex is IOException or UnauthorizedAccessException or NotSupportedException or System.Security.SecurityException)
+                    CloseFile(); // reopened for the next record
                 var now = _time.GetUtcNow();
                 if (now - _lastErrorLog >= ErrorLogInterval)
                 {

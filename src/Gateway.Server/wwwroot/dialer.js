@@ -2,13 +2,9 @@
 // window.gateway exposes the state for people and for the end-to-end tests.
 'use strict';
 (() => {
-  const $ = (id) => document.getElementById(id);
-  const ui = {
-    user: $('user'), register: $('register'), aor: $('aor'), session: $('session'), conn: $('conn'),
-    number: $('number'), call: $('call'), hangup: $('hangup'), mute: $('mute'), hold: $('hold'),
-    status: $('status'), timer: $('timer'), incoming: $('incoming'), incomingFrom: $('incoming-from'),
-    accept: $('accept'), reject: $('reject'), remote: $('remote'), log: $('log'),
-  };
+  const ui = DialerView.elements();
+  const view = DialerView.create(ui);
+  const { setStatus, setConn, callerName, addLog, startTimer, stopTimer } = view;
   const params = new URLSearchParams(location.search);
   const IN_CALL = ['calling', 'ringing', 'early', 'active', 'held'];
 
@@ -25,7 +21,7 @@
   let queuedCandidates = [];
   let answerApplied = false;    // progress and answer carry the same SDP: apply once
   let localHold = false, remoteHold = false;
-  let timerStart = 0, timerHandle = 0, pingHandle = 0, reconnectDelay = 500;
+  let pingHandle = 0, reconnectDelay = 500, failedConnects = 0;
   let autoUser = params.get('user');
 
   // ---- transport -------------------------------------------------------------------------------
@@ -44,7 +40,8 @@
     let ws;
     try { ws = new WebSocket(wsUrl()); } catch (e) { setStatus('Bad WebSocket URL: ' + e.message); return; }
     gw.ws = ws;
-    ws.onopen = () => { reconnectDelay = 500; };
+    let opened = false;
+    ws.onopen = () => { opened = true; reconnectDelay = 500; failedConnects = 0; };
     ws.onmessage = (ev) => {
       let msg;
       try { msg = JSON.parse(ev.data); } catch { msg = null; }
@@ -56,6 +53,8 @@
     ws.onclose = () => {
       if (gw.ws !== ws) return;
       gw.connected = false;
+      // A session the server refuses to resume (e.g. 403) must not be retried forever: start afresh.
+      if (!opened && ++failedConnects >= 3) gw.session = null;
       clearInterval(pingHandle);
       setConn('closed', 'reconnecting…');
       setStatus('Disconnected, reconnecting…');
@@ -78,6 +77,11 @@
     switch (msg.type) {
       case 'welcome': {
         const resumed = gw.session !== null && gw.session === msg.session;
+        if (!resumed && gw.session !== null) {
+          // A new session: the old one expired with its calls and registration.
+          if (pendingOffer) pendingOffer = null;
+          if (IN_CALL.includes(gw.state) || gw.state === 'incoming') { endCall(); setStatus('Connection lost: call ended'); }
+        }
         gw.session = msg.session;
         iceServers = Array.isArray(msg.iceServers) ? msg.iceServers : [];
         gw.connected = true;
@@ -144,7 +148,8 @@
       case 'error':
         setStatus('Error: ' + (msg.message || msg.code || 'unknown'));
         if (gw.state === 'registering') setState('idle');
-        if (mine && gw.state === 'calling') endCall();
+        // A refused call ends it; a refused candidate or DTMF (bad_request) does not.
+        if (mine && gw.state === 'calling' && msg.code !== 'bad_request') endCall();
         break;
       default: // pong, rooms and future messages: recorded in gateway.events only
         break;
@@ -255,7 +260,7 @@
     gw.callId = id; gw.direction = direction;
     signalled = false; queuedCandidates = []; answerApplied = false;
     localHold = false; remoteHold = false; gw.muted = false;
-    stopTimer(); ui.timer.textContent = '00:00';
+    view.resetTimer();
   }
 
   function createPeer(id) {
@@ -269,7 +274,7 @@
     };
     let ended = false;
     pc.onicecandidate = (e) => {
-      if (ended || gw.callId !== id) return;
+      if (ended || gw.callId !== id || gw.pc !== pc) return; // the call ended: nothing more to trickle
       const c = e.candidate;
       const last = !c || !c.candidate;
       if (last) ended = true;
@@ -324,24 +329,6 @@
 
   // ---- view ------------------------------------------------------------------------------------
   function setState(state) { gw.state = state; render(); }
-  function setStatus(text) { ui.status.textContent = text; }
-  function setConn(kind, text) { ui.conn.dataset.conn = kind; ui.conn.textContent = text; }
-  function callerName(m) { return m.display ? m.display + ' <' + m.from + '>' : (m.from || 'unknown'); }
-
-  function startTimer() {
-    stopTimer();
-    timerStart = Date.now();
-    const tick = () => {
-      const s = Math.floor((Date.now() - timerStart) / 1000);
-      const hh = Math.floor(s / 3600), mm = Math.floor(s / 60) % 60, ss = s % 60;
-      const two = (n) => String(n).padStart(2, '0');
-      ui.timer.textContent = (hh ? hh + ':' : '') + two(mm) + ':' + two(ss);
-    };
-    tick();
-    timerHandle = setInterval(tick, 1000);
-  }
-  function stopTimer() { clearInterval(timerHandle); timerHandle = 0; }
-
   function render() {
     const s = gw.state;
     document.body.dataset.state = s;
@@ -355,16 +342,6 @@
     ui.hold.textContent = localHold ? 'Unhold' : 'Hold';
     ui.hold.setAttribute('aria-pressed', String(localHold));
     ui.incoming.hidden = s !== 'incoming';
-  }
-
-  function addLog(dir, msg) {
-    const text = typeof msg === 'string' ? msg
-      : JSON.stringify(msg, (k, v) => (k === 'sdp' && typeof v === 'string' ? '<sdp ' + v.length + ' bytes>' : v));
-    const li = document.createElement('li');
-    li.className = dir;
-    li.textContent = (dir === 'in' ? '← ' : '→ ') + text;
-    ui.log.appendChild(li);
-    while (ui.log.childElementCount > 200) ui.log.firstElementChild.remove();
   }
 
   // ---- wiring ----------------------------------------------------------------------------------

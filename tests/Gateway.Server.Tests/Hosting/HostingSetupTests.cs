@@ -58,6 +58,17 @@ public sealed class HostingSetupTests : IDisposable
     }
 
     [Fact]
+    public async Task Https_port_minus_one_serves_plain_http_only_without_a_certificate()
+    {
+        await using var host = await TestGatewayHost.StartAsync(new Dictionary<string, string?> { ["Gateway:HttpsPort"] = "-1" }, _root);
+        using var client = host.HttpClient();
+
+        Assert.Null(host.Https);
+        Assert.Equal("ok", await client.GetStringAsync("/healthz"));
+        Assert.False(Directory.Exists(Path.Combine(_root, "certs")));
+    }
+
+    [Fact]
     public async Task Pem_certificate_and_key_from_configuration()
     {
         using var expected = SelfSigned("CN=pem.test");
@@ -94,6 +105,28 @@ public sealed class HostingSetupTests : IDisposable
 
         Assert.Equal("ok", await client.GetStringAsync("/healthz"));
         Assert.Equal(expected.Thumbprint, host.PresentedThumbprint);
+    }
+
+    [Fact]
+    public async Task An_unwritable_certs_folder_still_starts_with_a_certificate_for_this_run()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_root, "certs"), "a file where the folder should be");
+
+        await using var host = await TestGatewayHost.StartAsync(contentRoot: _root);
+        using var client = host.HttpsClient();
+
+        Assert.Equal("ok", await client.GetStringAsync("/healthz"));
+        Assert.Contains(host.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("cannot be written"));
+    }
+
+    [Fact]
+    public async Task A_missing_configured_certificate_fails_the_start_with_the_key_and_path()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestGatewayHost.StartAsync(
+            new Dictionary<string, string?> { ["Tls:CertificatePath"] = "certs/missing.pem" }, _root));
+
+        Assert.Contains("Tls:CertificatePath", error.Message);
+        Assert.Contains(Path.Combine(_root, "certs", "missing.pem"), error.Message);
     }
 
     [Theory]

@@ -78,7 +78,17 @@ internal sealed class TestGatewayHost : IAsyncDisposable
         configureApp?.Invoke(app);
         app.MapGatewayObservability();
         app.MapGatewayWeb();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            if (owns)
+                TempDirectory.Delete(contentRoot);
+            throw;
+        }
         return new TestGatewayHost(app, contentRoot, owns, logs);
     }
 

@@ -61,6 +61,24 @@ public sealed class JsonLinesCdrWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task Non_finite_numbers_are_written_as_strings_and_the_next_record_still_goes_out()
+    {
+        var path = Path.Combine(_dir, "cdr.jsonl");
+        await using (var writer = Writer(path))
+        {
+            await writer.StartAsync(CancellationToken.None);
+            writer.Write(Record("nan") with { JitterMs = double.NaN, DurationSeconds = double.PositiveInfinity });
+            writer.Write(Record("after"));
+        }
+
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(2, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal("NaN", first.RootElement.GetProperty("jitterMs").GetString());
+        Assert.Contains("\"callId\":\"after\"", lines[1]);
+    }
+
+    [Fact]
     public async Task Appends_to_an_existing_file()
     {
         var path = Path.Combine(_dir, "cdr.jsonl");
