@@ -214,7 +214,7 @@ internal sealed class WebRtcLeg
     }
 
     /// <summary>Replaces the inbound SRTP context (benchmark hook: a fresh replay window).</summary>
-    internal void ReplaceInbound(SrtpContext inbound) => Volatile.Write(ref _inbound, inbound);
+    internal void ReplaceInbound(SrtpContext inbound) => Interlocked.Exchange(ref _inbound, inbound)?.Dispose();
 
     /// <summary>Stops DTLS; the sockets are closed by the session.</summary>
     public void StopDtls()
