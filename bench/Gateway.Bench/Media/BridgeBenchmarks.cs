@@ -28,6 +28,7 @@ public class BridgeBenchmarks
     private readonly byte[] _buffer = new byte[1600];
     private readonly byte[] _rtp = new byte[172];
     private int _next;
+    private Socket _sendSocket = null!;
     private ushort _sipSeq;
 
     [GlobalSetup]
@@ -37,6 +38,7 @@ public class BridgeBenchmarks
         _session = _engine.CreateSession();
         _webSink = Sink();
         _sipSink = Sink();
+        _sendSocket = Sink();
         var browser = (IPEndPoint)_webSink.LocalEndPoint!;
         var trunk = (IPEndPoint)_sipSink.LocalEndPoint!;
         _browser = browser.Serialize();
@@ -101,6 +103,27 @@ public class BridgeBenchmarks
         _rtp.CopyTo(_buffer, 0);
         BinaryPrimitives.WriteUInt16BigEndian(_buffer.AsSpan(2), ++_sipSeq);
         _session.Sip.OnRtpDatagram(_buffer, 172, _trunk);
+    }
+
+    /// <summary>Reference: the bare sendto of a 172-byte datagram to the same loopback sink (the syscall floor).</summary>
+    [Benchmark]
+    public int SendToOnly() => _sendSocket.SendTo(_rtp, SocketFlags.None, _browser);
+
+    /// <summary>Reference: the relay work without the syscall (unprotect, rewrite; the send fails fast to an unconfigured leg).</summary>
+    [Benchmark]
+    public void SrtpInRelayWithoutSend()
+    {
+        if (_next == Ring)
+        {
+            _next = 0;
+            var (_, inbound) = _keys.CreateContexts(isServer: true);
+            _session.Web.ReplaceInbound(inbound);
+        }
+        var packet = _srtp[_next++];
+        packet.CopyTo(_buffer, 0);
+        _session.SetForwarding(toWeb: true, toSip: false);
+        _session.Web.OnDatagram(_buffer, packet.Length, _browser);
+        _session.SetForwarding(toWeb: true, toSip: true);
     }
 
     [GlobalCleanup]
