@@ -28,6 +28,8 @@ public sealed partial class MediaEngine : IAsyncDisposable
     private readonly ITimer _housekeeping;
     private readonly IPAddress _advertised;
     private readonly SharedWebPort? _shared;
+    private readonly DtlsSrtpOptions _dtlsOptions;
+    private readonly ILogger _dtlsLogger;
     private long _packetsRelayed, _bytesRelayed, _dtlsFailures;
     private int _disposed;
 
@@ -46,6 +48,9 @@ public sealed partial class MediaEngine : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         Certificate = certificate ?? DtlsCertificate.Generate();
         _advertised = options.PublicAddress ?? options.BindAddress;
+        // The engine's ConnectTimeout is the limit that counts (and is reported as such); DTLS gets a little longer.
+        _dtlsOptions = new DtlsSrtpOptions { HandshakeTimeout = options.ConnectTimeout + TimeSpan.FromSeconds(5) };
+        _dtlsLogger = _loggerFactory.CreateLogger<DtlsSrtpTransport>();
         _ports = new MediaPortAllocator(options.BindAddress, options.PortMin, options.PortMax);
         if (options.SharedWebPort != 0)
         {
@@ -85,7 +90,8 @@ public sealed partial class MediaEngine : IAsyncDisposable
             throw Exhausted();
         }
         var session = new MediaSession(this, web ?? _shared!.Socket, ownsWebSocket: web is not null, pair.Value.Rtp, pair.Value.Rtcp,
-            Certificate, _advertised, _time, _loggerFactory.CreateLogger<MediaSession>(), _shared is null ? null : _shared.OnValidated);
+            Certificate, _advertised, _time, _loggerFactory.CreateLogger<MediaSession>(), _shared is null ? null : _shared.OnValidated,
+            _dtlsOptions, _dtlsLogger);
         _sessions[session] = 0;
         _shared?.Register(session.Web);
         session.StartLoops();
