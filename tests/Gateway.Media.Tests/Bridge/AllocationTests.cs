@@ -11,6 +11,8 @@ public sealed class AllocationCollection;
 [Collection(nameof(AllocationTests))]
 public sealed class AllocationTests(Xunit.Abstractions.ITestOutputHelper output)
 {
+    private const int PerRound = 2000;
+
     [Fact]
     public async Task RelayingThousandsOfPackets_AllocatesNothingPerPacket()
     {
@@ -20,47 +22,53 @@ public sealed class AllocationTests(Xunit.Abstractions.ITestOutputHelper output)
         using var trunk = new FakeTrunk();
         await ConnectAsync(session, browser);
         session.ConfigureSip(trunk.EndPoint, Pcmu());
+        SocketAddress web = session.WebEndPoint.Serialize(), rtp = session.SipEndPoint.Serialize();
 
-        const int count = 4000;
-        var srtp = new byte[count][];
-        var sip = new byte[count][];
-        for (int i = 0; i < count; i++)
+        // Warm-up round (JIT, the socket's cached async state, SRTP stream state), then measured rounds. The whole process
+        // counts (thread injection, timers), so a round only proves something when the machine delivered nearly every packet.
+        await RoundAsync(session, browser, trunk, web, rtp);
+        var results = new List<string>();
+        for (int round = 0; round < 4; round++)
+        {
+            var (relayed, allocated) = await RoundAsync(session, browser, trunk, web, rtp);
+            results.Add($"{allocated} B for {relayed} packets");
+            output.WriteLine($"round {round}: {allocated} B allocated in the process while relaying {relayed} packets");
+            // Any per-packet buffer, IPEndPoint, SocketAddress or Task is 24 B or more per packet.
+            if (relayed >= 2 * PerRound * 9 / 10 && allocated < relayed * 8) return;
+        }
+        Assert.Fail("allocation per packet: " + string.Join("; ", results));
+    }
+
+    private static async Task<(long Relayed, long Allocated)> RoundAsync(Gateway.Media.Bridge.MediaSession session, FakeBrowser browser,
+        FakeTrunk trunk, SocketAddress web, SocketAddress rtp)
+    {
+        var srtp = new byte[PerRound][];
+        var sip = new byte[PerRound][];
+        for (int i = 0; i < PerRound; i++)
         {
             var p = browser.Rtp(0);
             Assert.Equal(Gateway.Media.Srtp.SrtpError.None, browser.Outbound!.ProtectRtp(p, 172, out int n));
             srtp[i] = p[..n];
             sip[i] = trunk.Rtp(0);
         }
-        SocketAddress web = session.WebEndPoint.Serialize(), rtp = session.SipEndPoint.Serialize();
-        // Warm up (JIT, first SocketAsyncEventArgs, SRTP stream state).
-        for (int i = 0; i < 200; i++) { browser.Socket.SendTo(srtp[i], SocketFlags.None, web); trunk.Socket.SendTo(sip[i], SocketFlags.None, rtp); }
-        await EventuallyAsync(() => session.Stats.WebPacketsIn == 200 && session.Stats.SipPacketsIn == 200, "the warm-up");
-
+        long start = session.Stats.WebPacketsIn + session.Stats.SipPacketsIn;
         long before = GC.GetTotalAllocatedBytes(precise: true);
-        // A dedicated sender thread: the thread pool stays free for the receive loops.
         var sent = new TaskCompletionSource();
         var sender = new Thread(() =>
         {
-            for (int i = 200; i < count; i++)
+            // A dedicated, paced sender: the thread pool stays free for the receive loops and the kernel does not drop.
+            for (int i = 0; i < PerRound; i++)
             {
                 browser.Socket.SendTo(srtp[i], SocketFlags.None, web);
                 trunk.Socket.SendTo(sip[i], SocketFlags.None, rtp);
-                if (i % 10 == 0) Thread.Sleep(1); // paced, so the kernel does not drop
+                if (i % 10 == 0) Thread.Sleep(1);
             }
             sent.SetResult();
         });
         sender.Start();
-        await sent.Task; // no pool thread blocked
-        // Wait until the loops are idle (a loaded machine may drop some datagrams in the kernel: they do not count).
+        await sent.Task;
         long seen = -1;
-        while (session.Stats.WebPacketsIn + session.Stats.SipPacketsIn is var now && now != seen) { seen = now; await Task.Delay(1000); }
-        Assert.True(seen > 1000, $"only {seen} of {2 * count} packets arrived");
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        long relayed = session.Stats.WebPacketsIn + session.Stats.SipPacketsIn - 400;
-        output.WriteLine($"{allocated} B allocated in the process while relaying {relayed} packets");
-        // Everything in the process counts (thread injection, timers, the test's own waits), so the bar is an average under
-        // 64 B/packet: any per-packet buffer, IPEndPoint, SocketAddress or Task (each 64 B or more) would break it.
-        // The exact figure (0 B) comes from BridgeBenchmarks with MemoryDiagnoser.
-        Assert.True(allocated < relayed * 64, $"{allocated} B allocated while relaying {relayed} packets ({(double)allocated / relayed:F1} B/packet)");
+        while (session.Stats.WebPacketsIn + session.Stats.SipPacketsIn is var now && now != seen) { seen = now; await Task.Delay(500); }
+        return (seen - start, GC.GetTotalAllocatedBytes(precise: true) - before);
     }
 }
