@@ -15,8 +15,11 @@ namespace Gateway.Interop.Tests.Media;
 /// </summary>
 public sealed class ChromiumEchoTests(ITestOutputHelper output)
 {
-    [Fact]
-    public async Task Chromium_ConnectsIceAndDtls_AndReceivesItsEchoedAudio()
+    /// <summary>echo: the browser's own PCMU comes back; playback: a 440 Hz tone as PCMU every 20 ms.</summary>
+    [Theory]
+    [InlineData("echo")]
+    [InlineData("playback")]
+    public async Task Chromium_ConnectsIceAndDtls_AndReceivesAudioFromTheApp(string app)
     {
         if (!Chromium.IsAvailable(output)) return;
         var logs = new ConcurrentQueue<string>();
@@ -42,7 +45,8 @@ public sealed class ChromiumEchoTests(ITestOutputHelper output)
                 session.Ended += (_, reason) => logs.Enqueue($"session ended: {reason}");
                 // Chromium offers a=setup:actpass; we answer passive, so the gateway is the DTLS server (RFC 5763 §5).
                 session.ConfigureWeb(offer.Ice, offer.FingerprintAlgorithm, offer.Fingerprint, gatewayIsDtlsServer: true);
-                session.StartEcho(0, 8000);
+                if (app == "echo") session.StartEcho(0, 8000);
+                else session.StartPlayback(Tone(440, 8000), 0);
                 var answer = WebRtcAnswer.Build(offer, session);
                 logs.Enqueue("answer:\n" + answer);
                 await response.WriteAsync("application/sdp", answer);
@@ -80,6 +84,10 @@ public sealed class ChromiumEchoTests(ITestOutputHelper output)
             if (session is not null) await session.DisposeAsync();
         }
     }
+
+    /// <summary>One second of a sine at half scale, 8 kHz.</summary>
+    private static short[] Tone(int hz, int count) =>
+        Enumerable.Range(0, count).Select(i => (short)(16000 * Math.Sin(2 * Math.PI * hz * i / 8000.0))).ToArray();
 
     /// <summary>HttpListener on 127.0.0.1 at a free port; each request goes to the handler.</summary>
     private sealed class PageServer : IDisposable

@@ -26,10 +26,10 @@ window.runEchoTest = async (seconds) => {
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
     await new Promise(r => setTimeout(r, 500));
-    const sample = { t: Date.now(), ice: pc.iceConnectionState, connection: pc.connectionState, dtls: null, received: 0, sent: 0 };
+    const sample = { t: Date.now(), ice: pc.iceConnectionState, connection: pc.connectionState, dtls: null, received: 0, sent: 0, energy: 0, lost: 0 };
     (await pc.getStats()).forEach(s => {
       if (s.type === 'transport') sample.dtls = s.dtlsState;
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') sample.received = s.packetsReceived;
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') { sample.received = s.packetsReceived; sample.energy = s.totalAudioEnergy ?? 0; sample.lost = s.packetsLost ?? 0; }
       if (s.type === 'outbound-rtp' && s.kind === 'audio') sample.sent = s.packetsSent;
     });
     samples.push(sample);
