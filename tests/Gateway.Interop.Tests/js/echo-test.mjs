@@ -24,7 +24,7 @@ try {
   page.on('console', m => console.error(`[page ${m.type()}] ${m.text()}`));
   page.on('pageerror', e => console.error(`[page error] ${e.message}`));
   await page.goto(url);
-  const result = await page.evaluate(s => window.runEchoTest(s), seconds);
+  const result = await page.evaluate(s => window.runMediaTest(s), seconds);
   console.log('RESULT ' + JSON.stringify(result));
 } catch (e) {
   console.error('driver failed: ' + (e?.stack ?? e));

@@ -1,7 +1,7 @@
 namespace Gateway.Interop.Tests.Media;
 
 /// <summary>The page Chromium loads from the test's HTTP server: getUserMedia (fake device), offer, answer, getStats.</summary>
-internal static class EchoPage
+internal static class MediaTestPage
 {
     public const string Html = """
 <!doctype html>
@@ -10,7 +10,7 @@ internal static class EchoPage
 <body>
 <script>
 // Runs in Chromium: offer with a fake microphone, answer from the gateway (ICE-lite + DTLS + SRTP echo), then stats.
-window.runEchoTest = async (seconds) => {
+window.runMediaTest = async (seconds) => {
   const pc = new RTCPeerConnection();
   const log = [];
   pc.oniceconnectionstatechange = () => log.push(`ice ${pc.iceConnectionState}`);

@@ -13,12 +13,14 @@ namespace Gateway.Interop.Tests.Media;
 /// Real Chromium against the media engine over loopback: ICE-lite, DTLS-SRTP (gateway passive = DTLS server), and the
 /// echo app sending the browser's PCMU back. The page comes from a tiny HttpListener on http://127.0.0.1:&lt;free port&gt;.
 /// </summary>
-public sealed class ChromiumEchoTests(ITestOutputHelper output)
+public sealed class ChromiumMediaTests(ITestOutputHelper output)
 {
-    /// <summary>echo: the browser's own PCMU comes back; playback: a 440 Hz tone as PCMU every 20 ms.</summary>
+    /// <summary>echo: the browser's own PCMU comes back; playback: a 440 Hz tone as PCMU every 20 ms; relay: the full
+    /// bridge, SRTP -> plain RTP to a loopback "trunk" that sends every packet straight back -> SRTP to the browser.</summary>
     [Theory]
     [InlineData("echo")]
     [InlineData("playback")]
+    [InlineData("relay")]
     public async Task Chromium_ConnectsIceAndDtls_AndReceivesAudioFromTheApp(string app)
     {
         if (!Chromium.IsAvailable(output)) return;
@@ -26,13 +28,17 @@ public sealed class ChromiumEchoTests(ITestOutputHelper output)
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new QueueLoggerProvider(logs)).SetMinimumLevel(LogLevel.Debug));
         await using var engine = new MediaEngine(new MediaEngineOptions { BindAddress = IPAddress.Loopback, PortMin = 0, PortMax = 0 }, loggerFactory);
         MediaSession? session = null;
+        using var trunk = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        trunk.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var stopTrunk = new CancellationTokenSource();
+        var trunkLoop = app == "relay" ? Task.Run(() => ReflectAsync(trunk, stopTrunk.Token)) : Task.CompletedTask;
         var connected = new TaskCompletionSource();
 
         using var http = new PageServer(async (request, response) =>
         {
             if (request.HttpMethod == "GET")
             {
-                await response.WriteAsync("text/html", EchoPage.Html);
+                await response.WriteAsync("text/html", MediaTestPage.Html);
                 return;
             }
             if (request.HttpMethod == "POST" && request.Url!.AbsolutePath == "/offer")
@@ -46,7 +52,8 @@ public sealed class ChromiumEchoTests(ITestOutputHelper output)
                 // Chromium offers a=setup:actpass; we answer passive, so the gateway is the DTLS server (RFC 5763 §5).
                 session.ConfigureWeb(offer.Ice, offer.FingerprintAlgorithm, offer.Fingerprint, gatewayIsDtlsServer: true);
                 if (app == "echo") session.StartEcho(0, 8000);
-                else session.StartPlayback(Tone(440, 8000), 0);
+                else if (app == "playback") session.StartPlayback(Tone(440, 8000), 0);
+                else session.ConfigureSip((IPEndPoint)trunk.LocalEndPoint!, new MediaCodecMapping(0, 0, 8000, null, null));
                 var answer = WebRtcAnswer.Build(offer, session);
                 logs.Enqueue("answer:\n" + answer);
                 await response.WriteAsync("application/sdp", answer);
@@ -81,8 +88,26 @@ public sealed class ChromiumEchoTests(ITestOutputHelper output)
         }
         finally
         {
+            stopTrunk.Cancel();
+            await trunkLoop;
             if (session is not null) await session.DisposeAsync();
         }
+    }
+
+    /// <summary>The "trunk": sends every RTP packet back where it came from (the gateway's SIP leg).</summary>
+    private static async Task ReflectAsync(Socket socket, CancellationToken cancel)
+    {
+        var buffer = new byte[2048];
+        try
+        {
+            while (true)
+            {
+                var r = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), cancel);
+                if (r.ReceivedBytes >= 12 && buffer[1] is < 192 or > 223) // RTP only; the gateway's RTCP is not reflected
+                    await socket.SendToAsync(buffer.AsMemory(0, r.ReceivedBytes), r.RemoteEndPoint, cancel);
+            }
+        }
+        catch (OperationCanceledException) { }
     }
 
     /// <summary>One second of a sine at half scale, 8 kHz.</summary>
