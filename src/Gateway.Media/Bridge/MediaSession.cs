@@ -185,6 +185,8 @@ public sealed partial class MediaSession : IAsyncDisposable
         if (Web.Agent.ConsentExpired) { End(MediaEndReason.ConsentLost); return; }
         long start = Volatile.Read(ref _rtpClockStart);
         if (start == 0) return;
+        // On hold (a direction not forwarded) the held side may legitimately send nothing (a=inactive): no RTP timeout.
+        if (!_forwardToWeb || !_forwardToSip) { Volatile.Write(ref _rtpClockStart, NonZeroNow()); return; }
         long last = Math.Max(start, Math.Max(Volatile.Read(ref Web.Counters.LastRtpIn), Volatile.Read(ref Sip.Counters.LastRtpIn)));
         if (_time.GetElapsedTime(last) > options.RtpTimeout) End(MediaEndReason.RtpTimeout);
     }
