@@ -106,6 +106,8 @@ public sealed class LifecycleTests
         {
             var session = engine.CreateSession();
             if (i % 100 == 0) await ConnectAsync(session, browser); // some with keys and a validated address
+            else if (i % 100 == 50) // some with a DTLS server thread waiting for a ClientHello
+                session.ConfigureWeb(browser.Ice, "sha-256", DtlsBrowser.Certificate.Fingerprint, gatewayIsDtlsServer: true);
             await session.DisposeAsync();
         }
         Assert.Equal(0, engine.ActiveSessions);
