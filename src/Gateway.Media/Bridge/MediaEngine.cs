@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Gateway.Media.Demux;
 using Gateway.Media.Dtls;
-using Gateway.Media.Ice;
 using Gateway.Media.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
