@@ -24,7 +24,8 @@ public sealed partial class MediaSession : IAsyncDisposable
     private int _ended, _disposed, _connected;
 
     internal MediaSession(MediaEngine engine, UdpMediaSocket webSocket, bool ownsWebSocket, UdpMediaSocket rtp, UdpMediaSocket rtcp,
-        DtlsCertificate certificate, IPAddress advertised, TimeProvider time, ILogger logger, Action<WebRtcLeg, SocketAddress>? onValidated)
+        DtlsCertificate certificate, IPAddress advertised, TimeProvider time, ILogger logger, Action<WebRtcLeg, SocketAddress>? onValidated,
+        DtlsSrtpOptions dtlsOptions, ILogger? dtlsLogger)
     {
         _engine = engine;
         _time = time;
@@ -34,7 +35,7 @@ public sealed partial class MediaSession : IAsyncDisposable
         Epoch = time.GetTimestamp();
         Certificate = certificate;
         uint webSsrc = (uint)Random.Shared.Next() | 1u, sipSsrc = (uint)Random.Shared.Next() | 2u;
-        Web = new WebRtcLeg(this, webSocket, certificate, time, onValidated) { LocalSsrc = webSsrc };
+        Web = new WebRtcLeg(this, webSocket, certificate, time, onValidated, dtlsOptions, dtlsLogger) { LocalSsrc = webSsrc };
         Sip = new RtpLeg(this, rtp, rtcp, time) { LocalSsrc = sipSsrc };
         _dtmfToSip = new DtmfToSip(Sip, time);
     }
@@ -169,7 +170,7 @@ public sealed partial class MediaSession : IAsyncDisposable
 
     internal void OnDtlsFailed(Exception? error)
     {
-        if (Volatile.Read(ref _disposed) != 0) return;
+        if (Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref _ended) != 0) return;
         _engine.CountDtlsFailure();
         Log.DtlsFailed(_logger, LocalIce.Ufrag, error?.Message ?? "unknown", error);
         End(MediaEndReason.DtlsFailed);
@@ -184,6 +185,8 @@ public sealed partial class MediaSession : IAsyncDisposable
         if (Web.Agent.ConsentExpired) { End(MediaEndReason.ConsentLost); return; }
         long start = Volatile.Read(ref _rtpClockStart);
         if (start == 0) return;
+        // On hold (a direction not forwarded) the held side may legitimately send nothing (a=inactive): no RTP timeout.
+        if (!_forwardToWeb || !_forwardToSip) { Volatile.Write(ref _rtpClockStart, NonZeroNow()); return; }
         long last = Math.Max(start, Math.Max(Volatile.Read(ref Web.Counters.LastRtpIn), Volatile.Read(ref Sip.Counters.LastRtpIn)));
         if (_time.GetElapsedTime(last) > options.RtpTimeout) End(MediaEndReason.RtpTimeout);
     }

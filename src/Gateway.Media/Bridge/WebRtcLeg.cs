@@ -6,6 +6,7 @@ using Gateway.Media.Ice;
 using Gateway.Media.Net;
 using Gateway.Media.Rtcp;
 using Gateway.Media.Srtp;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Media.Bridge;
 
@@ -24,6 +25,8 @@ internal sealed class WebRtcLeg
     private readonly DtlsCertificate _certificate;
     private readonly TimeProvider _time;
     private readonly Action<WebRtcLeg, SocketAddress>? _onValidated;
+    private readonly DtlsSrtpOptions _dtlsOptions;
+    private readonly ILogger? _dtlsLogger;
     private readonly byte[] _stunResponse = new byte[512];
     private readonly byte[] _rtcpBuffer = new byte[256];
     private readonly Lock _gate = new();
@@ -35,8 +38,10 @@ internal sealed class WebRtcLeg
     private SrtpContext? _inbound, _outbound;
 
     public WebRtcLeg(MediaSession session, UdpMediaSocket socket, DtlsCertificate certificate, TimeProvider time,
-        Action<WebRtcLeg, SocketAddress>? onValidated)
+        Action<WebRtcLeg, SocketAddress>? onValidated, DtlsSrtpOptions dtlsOptions, ILogger? dtlsLogger)
     {
+        _dtlsOptions = dtlsOptions;
+        _dtlsLogger = dtlsLogger;
         _session = session;
         _socket = socket;
         _certificate = certificate;
@@ -168,7 +173,8 @@ internal sealed class WebRtcLeg
         lock (_gate)
         {
             if (_dtls is not null) return; // a re-offer keeps the association (same fingerprint, RFC 5763 §5)
-            dtls = new DtlsSrtpTransport(_certificate, gatewayIsDtlsServer, fingerprintAlgorithm, fingerprint, SendDtls, _time);
+            dtls = new DtlsSrtpTransport(_certificate, gatewayIsDtlsServer, fingerprintAlgorithm, fingerprint, SendDtls, _time,
+                _dtlsOptions, _dtlsLogger);
             _isDtlsServer = gatewayIsDtlsServer;
             early = _earlyDtls;
             _earlyDtls = null;
@@ -214,7 +220,7 @@ internal sealed class WebRtcLeg
     }
 
     /// <summary>Replaces the inbound SRTP context (benchmark hook: a fresh replay window).</summary>
-    internal void ReplaceInbound(SrtpContext inbound) => Volatile.Write(ref _inbound, inbound);
+    internal void ReplaceInbound(SrtpContext inbound) => Interlocked.Exchange(ref _inbound, inbound)?.Dispose();
 
     /// <summary>Stops DTLS; the sockets are closed by the session.</summary>
     public void StopDtls()

@@ -36,6 +36,24 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Hold_PausesTheRtpTimeout()
+    {
+        var clock = new ManualClock();
+        await using var engine = Engine(clock, rtpTimeout: TimeSpan.FromSeconds(10));
+        await using var session = engine.CreateSession();
+        using var trunk = new FakeTrunk();
+        var ended = new List<MediaEndReason>();
+        session.Ended += (_, r) => ended.Add(r);
+        session.ConfigureSip(trunk.EndPoint, Pcmu());
+        session.SetForwarding(toWeb: false, toSip: false);
+        clock.Advance(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1));
+        Assert.Empty(ended);
+        session.SetForwarding(toWeb: true, toSip: true);
+        clock.Advance(TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(1));
+        Assert.Equal([MediaEndReason.RtpTimeout], ended);
+    }
+
+    [Fact]
     public async Task ConsentLoss_EndsTheSession()
     {
         var clock = new ManualClock();
@@ -88,6 +106,8 @@ public sealed class LifecycleTests
         {
             var session = engine.CreateSession();
             if (i % 100 == 0) await ConnectAsync(session, browser); // some with keys and a validated address
+            else if (i % 100 == 50) // some with a DTLS server thread waiting for a ClientHello
+                session.ConfigureWeb(browser.Ice, "sha-256", DtlsBrowser.Certificate.Fingerprint, gatewayIsDtlsServer: true);
             await session.DisposeAsync();
         }
         Assert.Equal(0, engine.ActiveSessions);
