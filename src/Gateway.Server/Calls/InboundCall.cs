@@ -66,7 +66,9 @@ internal sealed class InboundCall : GatewayCall
             return;
         }
         _sipOffer = state;
-        Leg = new SipCallLeg(dialog!, _invite.Source, Services.Sip, browserOffer!);
+        // In-dialog requests follow the route set when proxies recorded one, else go back where the INVITE came from (NAT-safe).
+        var peer = dialog!.RouteSet.Count > 0 ? OutboundCall.PeerFor(dialog, _invite.Source) : _invite.Source;
+        Leg = new SipCallLeg(dialog, peer, Services.Sip, browserOffer!);
         MoveTo(CallState.Offering, CallState.Routing);
         var display = request.From?.DisplayText;
         var sdp = browserOffer!.ToString();
