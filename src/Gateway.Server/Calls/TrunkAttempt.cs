@@ -72,17 +72,42 @@ internal sealed class TrunkAttempt
     public async Task<SipResponse> RunAsync(Action onSent)
     {
         var final = await SendAsync(onSent);
-        if (final.StatusCode is 401 or 407 && Authenticate(final) is { } retry)
-        {
-            lock (_gate)
-            {
-                if (_cancelRequested) return final;
-                Invite = retry;
-                _hasProvisional = false;
-            }
+        if (final.StatusCode is 401 or 407 && Authenticate(final) is { } retry && Retry(retry)) final = await SendAsync(null);
+        // RFC 4028 §7.4: 422 names the smallest interval the peer accepts; ask again with it, once.
+        if (final.StatusCode == 422 && uint.TryParse(final.GetHeader("Min-SE")?.Split(';')[0].Trim(), out var minSe) && Retry(Reissue(Invite, minSe)))
             final = await SendAsync(null);
-        }
         return final;
+    }
+
+    private bool Retry(SipRequest next)
+    {
+        lock (_gate)
+        {
+            if (_cancelRequested) return false;
+            Invite = next;
+            _hasProvisional = false;
+            return true;
+        }
+    }
+
+    /// <summary>The INVITE again (CSeq + 1, new branch) with a new Session-Expires and Min-SE.</summary>
+    private SipRequest Reissue(SipRequest invite, uint sessionExpires)
+    {
+        var again = SipRequest.Create(SipMethods.Invite, invite.RequestUri);
+        foreach (var h in invite.Headers)
+        {
+            switch (h.Name)
+            {
+                case SipHeaderNames.Via: again.AddHeader(h.Name, _sip.CreateVia(Destination)); break;
+                case SipHeaderNames.CSeq: again.AddHeader(h.Name, (invite.CSeq!.Value.Number + 1) + " INVITE"); break;
+                case SipHeaderNames.SessionExpires or "Min-SE" or SipHeaderNames.ContentLength: break;
+                default: again.AddHeader(h.Name, h.Value); break;
+            }
+        }
+        again.AddHeader(SipHeaderNames.SessionExpires, sessionExpires.ToString());
+        again.AddHeader("Min-SE", sessionExpires.ToString());
+        again.Body = invite.Body;
+        return again;
     }
 
     private async Task<SipResponse> SendAsync(Action? onSent)

@@ -207,4 +207,20 @@ public sealed class OutboundCallTests
         Assert.Equal("RTP timeout", (string)hangup["reason"]!);
         await gw.WaitForNoCallsAsync();
     }
+
+    [Fact]
+    public async Task Session_interval_too_small_422_is_retried_with_Min_SE()
+    {
+        await using var peer = SipTestPeer.Start();
+        peer.Behavior = PeerBehavior.MinSessionExpires3600;
+        await using var gw = CallHarness.Start([("pstn", peer.Port, "")]);
+        var web = new FakeWebSession("w1", "alice");
+
+        gw.Place(web, "c1", "+14155550100");
+
+        await web.WaitForAsync("answer", "c1");
+        Assert.Equal("3600", (await peer.WaitForAsync(SipMethods.Invite, 2)).GetHeader("Session-Expires"));
+        gw.Controller.OnMessage(web, new Hangup("c1"));
+        await gw.WaitForNoCallsAsync();
+    }
 }

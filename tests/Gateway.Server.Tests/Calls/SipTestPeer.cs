@@ -10,7 +10,7 @@ using Gateway.Sip.Transport;
 
 namespace Gateway.Server.Tests.Calls;
 
-internal enum PeerBehavior { Answer, Busy, Unavailable, Ring, Challenge, EarlyMediaThenAnswer, AnswerWithSessionTimer }
+internal enum PeerBehavior { Answer, Busy, Unavailable, Ring, Challenge, EarlyMediaThenAnswer, AnswerWithSessionTimer, MinSessionExpires3600 }
 
 /// <summary>
 /// A SIP phone/trunk on our own stack at 127.0.0.1: answers INVITEs as told (ring, busy, 503, digest challenge,
@@ -123,6 +123,11 @@ internal sealed class SipTestPeer : IAsyncDisposable
                 var challenge = SipResponse.CreateFor(request, 401, toTag: tag);
                 challenge.AddHeader("WWW-Authenticate", _digest.CreateChallenge());
                 incoming.Respond(challenge);
+                return;
+            case PeerBehavior.MinSessionExpires3600 when !uint.TryParse(request.GetHeader("Session-Expires")?.Split(';')[0], out var se) || se < 3600:
+                var tooSmall = SipResponse.CreateFor(request, 422, toTag: tag);
+                tooSmall.AddHeader("Min-SE", "3600");
+                incoming.Respond(tooSmall);
                 return;
             case PeerBehavior.EarlyMediaThenAnswer:
                 var early = SipResponse.CreateFor(request, 183, toTag: tag);
