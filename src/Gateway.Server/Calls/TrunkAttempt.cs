@@ -52,7 +52,7 @@ internal sealed class TrunkAttempt
         var invite = SipRequest.Create(SipMethods.Invite, requestUri);
         invite.AddHeader(SipHeaderNames.Via, _sip.CreateVia(Destination));
         invite.AddHeader(SipHeaderNames.MaxForwards, "70");
-        invite.AddHeader(SipHeaderNames.From, $"<sip:{fromUser}@{_sip.Domain}>;tag={SipStack.NewToken(6)}");
+        invite.AddHeader(SipHeaderNames.From, $"<sip:{EscapeUser(fromUser)}@{_sip.Domain}>;tag={SipStack.NewToken(6)}");
         invite.AddHeader(SipHeaderNames.To, "<" + StripParameters(requestUri) + ">");
         invite.AddHeader(SipHeaderNames.CallId, CallId);
         invite.AddHeader(SipHeaderNames.CSeq, "1 INVITE");
@@ -63,6 +63,19 @@ internal sealed class TrunkAttempt
         invite.AddHeader(SipHeaderNames.UserAgent, CallServices.UserAgent);
         SipCallLeg.SetSdp(invite, SipOffer);
         return invite;
+    }
+
+    /// <summary>RFC 3261 §25.1: user = 1*( unreserved / escaped / user-unreserved ); anything else is %-escaped.</summary>
+    internal static string EscapeUser(string user)
+    {
+        var sb = new System.Text.StringBuilder(user.Length);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(user))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || "-_.!~*'()&=+$,;?/".Contains(c)) sb.Append(c);
+            else sb.Append('%').Append(b.ToString("X2"));
+        }
+        return sb.Length == 0 ? "anonymous" : sb.ToString();
     }
 
     private static string StripParameters(SipUri uri) =>

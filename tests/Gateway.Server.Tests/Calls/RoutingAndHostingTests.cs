@@ -115,4 +115,12 @@ public sealed class RoutingAndHostingTests
         Assert.Equal(TimeSpan.FromSeconds(5), media.RtpTimeout);
         Assert.True(File.Exists(CallsSetup.ResolveDialplan(configuration)));
     }
+
+    [Theory]
+    [InlineData("alice", "alice")]
+    [InlineData("+44 20", "+44%2020")]
+    [InlineData("bob@example.com", "bob%40example.com")]
+    [InlineData("", "anonymous")]
+    public void Caller_names_are_escaped_for_the_From_user(string name, string expected) =>
+        Assert.Equal(expected, TrunkAttempt.EscapeUser(name));
 }
