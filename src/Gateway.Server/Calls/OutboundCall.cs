@@ -182,6 +182,7 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
             return;
         }
         ConfigureMedia(answer!);
+        leg.LocalSdp = SipCallLeg.RestrictTo(attempt.SipOffer, answer!.SipLeg.Codec.PayloadType, answer.SipLeg.TelephoneEventPayloadType);
         if (!MoveTo(CallState.Active, CallState.Calling, CallState.Ringing, CallState.EarlyMedia)) return;
         SendTyped(Web!, "answer", Id, _browserAnswerSdp ?? answer!.Sdp.ToString());
         Services.Metrics.ObservePostDialDelay(Since(attempt.FinalTimestamp));

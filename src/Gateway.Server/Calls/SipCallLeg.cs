@@ -76,6 +76,24 @@ internal sealed class SipCallLeg(SipDialog dialog, SipEndPoint peer, SipAddressi
         return new IPEndPoint(address, audio.Port);
     }
 
+    /// <summary>
+    /// A copy of our offer keeping only the negotiated codec and telephone-event (RFC 3264 §8: later offers and answers
+    /// in the session list what is in use), so answers to re-INVITEs never name a codec the peer refused.
+    /// </summary>
+    public static SessionDescription RestrictTo(SessionDescription offer, int payloadType, int? telephoneEvent)
+    {
+        if (!SessionDescription.TryParse(offer.ToString(), out var copy, out _)) return offer;
+        var keep = new HashSet<string> { payloadType.ToString() };
+        if (telephoneEvent is { } te) keep.Add(te.ToString());
+        foreach (var media in copy!.Media.Where(m => m.Media == "audio"))
+        {
+            media.Formats.RemoveAll(f => !keep.Contains(f));
+            media.Lines.RemoveAll(l => l.Type == 'a' && (l.Value.StartsWith("rtpmap:", StringComparison.Ordinal) || l.Value.StartsWith("fmtp:", StringComparison.Ordinal))
+                && !keep.Contains(l.Value[(l.Value.IndexOf(':') + 1)..].Split(' ')[0]));
+        }
+        return copy;
+    }
+
     /// <summary>RFC 3326 Reason header value for a SIP cause.</summary>
     public static string ReasonHeader(int cause, string text) =>
         $"SIP ;cause={cause} ;text=\"{text.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"";

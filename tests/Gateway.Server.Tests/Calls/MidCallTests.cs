@@ -34,7 +34,10 @@ public sealed class MidCallTests
 
         gw.Controller.OnMessage(web, new SetHold("c1", true));
         var hold = await peer.WaitForAsync(SipMethods.Invite, 2);
-        Assert.Contains("a=sendonly", Encoding.ASCII.GetString(hold.Body.Span));
+        var holdSdp = Encoding.ASCII.GetString(hold.Body.Span);
+        Assert.Contains("a=sendonly", holdSdp);
+        Assert.DoesNotContain("PCMA", holdSdp); // only the codec in use (PCMU) and telephone-event
+        Assert.Contains("a=rtpmap:101 telephone-event/8000", holdSdp);
         await peer.WaitForAsync(SipMethods.Ack, 2);
         for (var i = 0; i < 100 && !gw.Media.Last.Calls.Contains("forward False False"); i++) await Task.Delay(5);
         Assert.Contains("forward False False", gw.Media.Last.Calls);
