@@ -57,7 +57,7 @@ internal sealed class CallHarness : IAsyncDisposable
         var yaml = "trunks:\n";
         foreach (var (name, port, extra) in trunks)
         {
-            yaml += $"  {name}:\n    uri: sip:127.0.0.1:{port}\n    transport: udp\n";
+            yaml += $"  {name}:\n    uri: sip:127.0.0.1:{port}\n" + (extra.Contains("transport:") ? "" : "    transport: udp\n");
             if (extra.Length > 0) yaml += string.Join("", extra.Split('\n').Select(l => "    " + l + "\n"));
             if (inboundSources is not null) yaml += $"    inbound_sources: [{inboundSources}]\n";
         }
@@ -75,6 +75,7 @@ internal sealed class CallHarness : IAsyncDisposable
         var options = new GatewaySipOptions { ListenAddress = "127.0.0.1", UdpPort = 0, TcpPort = 0, NoAnswerTimeout = noAnswer ?? TimeSpan.FromSeconds(5), T1Milliseconds = 40, AllowUnknownSources = allowUnknownSources };
         var stack = new SipStack(new SipStackOptions { Timers = ShortTimers });
         stack.AddTransport(new UdpSipTransport(new IPEndPoint(IPAddress.Loopback, 0)));
+        stack.AddTransport(new TcpSipTransport(new IPEndPoint(IPAddress.Loopback, 0)));
         var addressing = new SipAddressing(stack, options);
         var metrics = new GatewayMetrics();
         var cdr = new RecordingCdrWriter();

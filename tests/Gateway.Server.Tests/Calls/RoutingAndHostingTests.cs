@@ -123,4 +123,23 @@ public sealed class RoutingAndHostingTests
     [InlineData("", "anonymous")]
     public void Caller_names_are_escaped_for_the_From_user(string name, string expected) =>
         Assert.Equal(expected, TrunkAttempt.EscapeUser(name));
+
+    [Fact]
+    public async Task Trunk_over_TCP_carries_the_call_and_the_in_dialog_requests()
+    {
+        await using var peer = SipTestPeer.Start(tcp: true);
+        await using var gw = CallHarness.Start([("pstn", peer.Port, "transport: tcp")]);
+        var web = new FakeWebSession("w1", "alice");
+
+        gw.Place(web, "c1", "+14155550100");
+
+        await web.WaitForAsync("answer", "c1");
+        var invite = await peer.WaitForAsync(SipMethods.Invite);
+        Assert.StartsWith("SIP/2.0/TCP", invite.GetHeader("Via"));
+        Assert.Contains("transport=tcp", invite.GetHeader("Contact"));
+        await peer.WaitForAsync(SipMethods.Ack);
+        Assert.Equal(200, (await peer.SendInDialogAsync(SipMethods.Bye)).StatusCode);
+        Assert.Equal(200, (int)(await web.WaitForAsync("hangup", "c1"))["code"]!);
+        await gw.WaitForNoCallsAsync();
+    }
 }

@@ -25,7 +25,7 @@ internal sealed class SipTestPeer : IAsyncDisposable
     private readonly DigestServer _digest = new("test", "secret-secret-secret-secret-1234"u8.ToArray(), TimeProvider.System);
     private readonly ConcurrentDictionary<string, (IncomingRequest Invite, string Tag)> _ringing = new();
 
-    private SipTestPeer(SipStack stack, UdpSipTransport transport)
+    private SipTestPeer(SipStack stack, ISipTransport transport)
     {
         Stack = stack;
         Transport = transport;
@@ -36,17 +36,17 @@ internal sealed class SipTestPeer : IAsyncDisposable
         stack.CancelReceived += OnCancel;
     }
 
-    public static SipTestPeer Start(SipTimerSettings? timers = null)
+    public static SipTestPeer Start(SipTimerSettings? timers = null, bool tcp = false)
     {
         var stack = new SipStack(new SipStackOptions { Timers = timers ?? SipTimerSettings.Default });
-        var transport = new UdpSipTransport(new IPEndPoint(IPAddress.Loopback, 0));
+        ISipTransport transport = tcp ? new TcpSipTransport(new IPEndPoint(IPAddress.Loopback, 0)) : new UdpSipTransport(new IPEndPoint(IPAddress.Loopback, 0));
         stack.AddTransport(transport);
         return new SipTestPeer(stack, transport);
     }
 
     public SipStack Stack { get; }
-    public UdpSipTransport Transport { get; }
-    public SipEndPoint EndPoint => new(SipTransportProtocol.Udp, Transport.LocalEndPoint);
+    public ISipTransport Transport { get; }
+    public SipEndPoint EndPoint => new(Transport.Protocol, Transport.LocalEndPoint);
     public int Port => Transport.LocalEndPoint.Port;
     public PeerBehavior Behavior { get; set; } = PeerBehavior.Answer;
     /// <summary>The dialog of the last call this peer answered (UAS) or placed (UAC).</summary>
@@ -168,7 +168,7 @@ internal sealed class SipTestPeer : IAsyncDisposable
         invite.Respond(SipResponse.CreateFor(invite.Request, 487, toTag: tag));
     }
 
-    public string Contact() => $"<sip:peer@{Transport.LocalEndPoint}>";
+    public string Contact() => $"<sip:peer@{Transport.LocalEndPoint}{(Transport.Protocol == SipTransportProtocol.Tcp ? ";transport=tcp" : "")}>";
 
     /// <summary>A request within the current dialog, sent to the gateway.</summary>
     public Task<SipResponse> SendInDialogAsync(string method, Action<SipRequest>? build = null)
