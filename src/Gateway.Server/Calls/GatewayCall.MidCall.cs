@@ -105,9 +105,22 @@ internal abstract partial class GatewayCall
             if (SessionTimer.IsRunning)
                 invite.AddHeader(SipHeaderNames.SessionExpires, new SessionExpiresValue(SessionTimer.IntervalSeconds, "uac").ToString());
             SipCallLeg.SetSdp(invite, offer);
-            var tx = leg.SendInvite(invite);
-            var final = await tx.FinalResponse;
+            var final = await leg.SendInvite(invite).FinalResponse;
             Services.Metrics.SipResponse(final.StatusCode);
+            if (final.StatusCode == 491 && State == CallState.Active)
+            {
+                // RFC 3261 §14.1: glare; try once more after a random wait (2.1-4 s when we own the Call-ID, else up to 2 s).
+                var ownsCallId = leg.Dialog.IsUac;
+                var wait = TimeSpan.FromMilliseconds(ownsCallId ? Random.Shared.Next(2100, 4000) : Random.Shared.Next(0, 2000));
+                await Task.Delay(wait, Services.Time);
+                if (State != CallState.Active) return;
+                invite = leg.Create(SipMethods.Invite);
+                invite.AddHeader(SipHeaderNames.Allow, CallServices.Allow);
+                invite.AddHeader(SipHeaderNames.Supported, CallServices.Supported);
+                SipCallLeg.SetSdp(invite, offer);
+                final = await leg.SendInvite(invite).FinalResponse;
+                Services.Metrics.SipResponse(final.StatusCode);
+            }
             if (final.IsSuccess)
             {
                 leg.Dialog.OnTargetRefreshResponse(final);
