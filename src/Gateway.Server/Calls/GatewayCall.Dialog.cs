@@ -112,6 +112,19 @@ internal abstract partial class GatewayCall
                 Respond(incoming, SipResponse.CreateFor(request, 488, "Not Acceptable Here (no audio)"));
                 return;
             }
+            // No transcoding: the new offer must keep the codec in use (its payload type may change).
+            var inUse = leg.LocalSdp.Media.FirstOrDefault(m => m.Media == "audio")?.RtpMaps.FirstOrDefault(m => !m.Encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase));
+            var kept = inUse is null ? null : audio.RtpMaps.FirstOrDefault(m => m.SameCodec(inUse));
+            if (inUse is not null && kept is null)
+            {
+                Respond(incoming, SipResponse.CreateFor(request, 488, $"Not Acceptable Here ({inUse.Encoding} must stay)"));
+                return;
+            }
+            if (kept is not null && SipMapping is { } current && kept.PayloadType != current.SipPayloadType)
+            {
+                SipMapping = current with { SipPayloadType = kept.PayloadType };
+                if (SipRemote is { } address) Media?.ConfigureSip(address, SipMapping);
+            }
             var holdAddress = offer.ConnectionFor(audio)?.IsHoldAddress == true;
             var offered = holdAddress ? SdpDirection.Inactive : offer.DirectionFor(audio);
             var held = offered is SdpDirection.SendOnly or SdpDirection.Inactive;

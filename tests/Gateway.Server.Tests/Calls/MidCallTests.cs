@@ -108,6 +108,19 @@ public sealed class MidCallTests
     }
 
     [Fact]
+    public async Task Re_INVITE_changing_the_codec_is_refused_488_and_the_call_goes_on()
+    {
+        var (peer, gw, web) = await AnsweredAsync();
+
+        var refused = await peer.ReInviteAsync("sendrecv", SipTestPeer.PcmuSdp.Replace("o=peer 1 1", "o=peer 1 4").Replace("RTP/AVP 0 101", "RTP/AVP 8").Replace("a=rtpmap:0 PCMU/8000", "a=rtpmap:8 PCMA/8000"));
+
+        Assert.Equal(488, refused.StatusCode);
+        Assert.Equal(1, gw.Registry.Count);
+        Assert.Equal(200, (await peer.ReInviteAsync("sendrecv")).StatusCode);
+        await HangupAsync(peer, gw, web);
+    }
+
+    [Fact]
     public async Task REFER_from_SIP_routes_the_target_and_the_new_leg_replaces_the_old_one()
     {
         await using var transferor = SipTestPeer.Start();

@@ -181,13 +181,13 @@ internal sealed class SipTestPeer : IAsyncDisposable
     }
 
     /// <summary>A re-INVITE with the given direction; ACKs the 2xx.</summary>
-    public async Task<SipResponse> ReInviteAsync(string direction)
+    public async Task<SipResponse> ReInviteAsync(string direction, string? sdp = null)
     {
         var invite = Dialog!.CreateRequest(SipMethods.Invite);
         invite.PrependHeader("Via", SipStack.CreateVia(Transport, out _));
         invite.AddHeader("Contact", Contact());
         invite.AddHeader("Content-Type", "application/sdp");
-        invite.Body = Encoding.ASCII.GetBytes(PcmuSdp.Replace("o=peer 1 1", "o=peer 1 3").Replace("a=sendrecv", "a=" + direction));
+        invite.Body = Encoding.ASCII.GetBytes(sdp ?? PcmuSdp.Replace("o=peer 1 1", "o=peer 1 3").Replace("a=sendrecv", "a=" + direction));
         var final = await Stack.SendInvite(invite, GatewayEndPoint!.Value).FinalResponse;
         if (final.IsSuccess)
         {
