@@ -51,6 +51,11 @@ internal sealed partial class SipGatewayHost(
         {
             Log.MediaMissing(logger);
         }
+        _ = Task.Run(() =>
+        {
+            try { CallPathWarmup.Run(); }
+            catch (Exception e) { Log.WarmupFailed(logger, e.Message); }
+        }, CancellationToken.None);
         Log.Started(logger, dialplan.Current.File, dialplan.Current.RouteCount);
         return Task.CompletedTask;
     }
@@ -79,6 +84,9 @@ internal sealed partial class SipGatewayHost(
 
         [LoggerMessage(4144, LogLevel.Warning, "The media engine is not available in this build: calls will be refused with 503")]
         public static partial void MediaMissing(ILogger logger);
+
+        [LoggerMessage(4146, LogLevel.Debug, "Call path warm-up failed: {Error}")]
+        public static partial void WarmupFailed(ILogger logger, string error);
 
         [LoggerMessage(4145, LogLevel.Information, "Call layer started with dialplan {File} ({Routes} routes)")]
         public static partial void Started(ILogger logger, string file, int routes);

@@ -142,4 +142,7 @@ public sealed class RoutingAndHostingTests
         Assert.Equal(200, (int)(await web.WaitForAsync("hangup", "c1"))["code"]!);
         await gw.WaitForNoCallsAsync();
     }
+
+    [Fact]
+    public void Warmup_runs_the_setup_path_without_sending_anything() => CallPathWarmup.Run();
 }
