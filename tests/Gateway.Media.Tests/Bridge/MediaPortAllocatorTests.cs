@@ -8,7 +8,7 @@ public sealed class MediaPortAllocatorTests
     [Fact]
     public void Pairs_AreEvenThenOdd_AndPortsComeBackOnDispose()
     {
-        int basePort = 42000 + 2 * Random.Shared.Next(0, 8000);
+        int basePort = 10000 + 2 * Random.Shared.Next(0, 4000);
         var allocator = new MediaPortAllocator(IPAddress.Loopback, basePort, basePort + 9);
         var pair = allocator.AllocatePair();
         Assert.NotNull(pair);
@@ -28,7 +28,7 @@ public sealed class MediaPortAllocatorTests
     [Fact]
     public void PortsHeldByAnotherSocket_AreSkipped()
     {
-        int basePort = 42000 + 2 * Random.Shared.Next(0, 8000);
+        int basePort = 10000 + 2 * Random.Shared.Next(0, 4000);
         using var squatter = UdpMediaSocket.TryBind(new IPEndPoint(IPAddress.Loopback, basePort));
         var allocator = new MediaPortAllocator(IPAddress.Loopback, basePort, basePort + 1);
         Assert.Null(allocator.AllocatePair()); // the only pair is half taken
