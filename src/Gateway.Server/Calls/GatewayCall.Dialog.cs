@@ -90,8 +90,9 @@ internal abstract partial class GatewayCall
     {
         var request = incoming.Request;
         if (Leg is not { } leg) return;
-        if (!IsAnswered && request.Method == SipMethods.Invite)
+        if (!IsAnswered)
         {
+            // Before the answer there is no session to change: the offer/answer of the INVITE is still open (RFC 3311 §5.2).
             Respond(incoming, SipResponse.CreateFor(request, 491, "Request Pending"));
             return;
         }

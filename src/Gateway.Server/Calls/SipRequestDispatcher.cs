@@ -36,7 +36,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         var request = incoming.Request;
         if (request.Method == SipMethods.Ack)
         {
-            services.Registry.FindSip(request.CallId)?.Guard("ACK", () => services.Registry.FindSip(request.CallId)?.OnAck(incoming));
+            if (services.Registry.FindSip(request.CallId) is { } acked) acked.Guard("ACK", () => acked.OnAck(incoming));
             return;
         }
         var inDialog = request.To?.Tag is { Length: > 0 };
