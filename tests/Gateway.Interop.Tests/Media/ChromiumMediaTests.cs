@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using Gateway.Media.Bridge;
 using Xunit.Abstractions;
 
 namespace Gateway.Interop.Tests.Media;
@@ -21,63 +18,26 @@ public sealed class ChromiumMediaTests(ITestOutputHelper output)
     public async Task Chromium_ConnectsIceAndDtls_AndReceivesAudioFromTheApp(string app)
     {
         if (!Chromium.IsAvailable(output)) return;
-        using var trunk = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        trunk.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        using var stopTrunk = new CancellationTokenSource();
-        var trunkLoop = app == "relay" ? Task.Run(() => ReflectAsync(trunk, stopTrunk.Token)) : Task.CompletedTask;
-        await using var harness = new MediaTestHarness(session =>
-        {
-            if (app == "echo") session.StartEcho(0, 8000);
-            else if (app == "playback") session.StartPlayback(Tone(440, 8000), 0);
-            else session.ConfigureSip((IPEndPoint)trunk.LocalEndPoint!, new MediaCodecMapping(0, 0, 8000, null, null));
-        });
+        await using var apps = new MediaTestApps(app);
+        await using var harness = new MediaTestHarness(apps.Start);
 
         var result = await Chromium.RunNodeAsync("echo-test.mjs", $"{harness.Url} 8", TimeSpan.FromSeconds(90));
         var report = $"{result.Output}\n{harness.GatewayReport()}";
         output.WriteLine(report);
-        try
-        {
-            Assert.True(result.ExitCode == 0, report);
-            var line = result.Stdout.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
-            Assert.True(line is not null, report);
-            using var json = JsonDocument.Parse(line!["RESULT ".Length..]);
-            var samples = json.RootElement.GetProperty("samples").EnumerateArray().ToList();
-            var last = samples[^1];
-            Assert.True(last.GetProperty("ice").GetString() is "connected" or "completed", "ICE not connected\n" + report);
-            Assert.True(last.GetProperty("dtls").GetString() == "connected", "DTLS not connected\n" + report);
-            var received = samples.Select(s => s.GetProperty("received").GetInt64()).ToList();
-            Assert.True(received[^1] > 0, "no echoed packet reached Chromium\n" + report);
-            // Still growing at the end: the echo keeps flowing, not a burst.
-            int firstNonZero = received.FindIndex(r => r > 0);
-            Assert.True(received[^1] > received[firstNonZero], "inbound-rtp packetsReceived stopped growing\n" + report);
-            Assert.True(harness.Connected.IsCompleted, "the session never raised Connected\n" + report);
-            Assert.True(harness.Engine.PacketsRelayed > 0, report);
-            Assert.Equal(0, harness.Engine.DtlsFailures);
-        }
-        finally
-        {
-            stopTrunk.Cancel();
-            await trunkLoop;
-        }
-    }
-
-    /// <summary>The "trunk": sends every RTP packet back where it came from (the gateway's SIP leg).</summary>
-    private static async Task ReflectAsync(Socket socket, CancellationToken cancel)
-    {
-        var buffer = new byte[2048];
-        try
-        {
-            while (true)
-            {
-                var r = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), cancel);
-                if (r.ReceivedBytes >= 12 && buffer[1] is < 192 or > 223) // RTP only; the gateway's RTCP is not reflected
-                    await socket.SendToAsync(buffer.AsMemory(0, r.ReceivedBytes), r.RemoteEndPoint, cancel);
-            }
-        }
-        catch (OperationCanceledException) { }
-    }
-
-    /// <summary>One second of a sine at half scale, 8 kHz.</summary>
-    private static short[] Tone(int hz, int count) =>
-        Enumerable.Range(0, count).Select(i => (short)(16000 * Math.Sin(2 * Math.PI * hz * i / 8000.0))).ToArray();
+        Assert.True(result.ExitCode == 0, report);
+        var line = result.Stdout.Split('\n').LastOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+        Assert.True(line is not null, report);
+        using var json = JsonDocument.Parse(line!["RESULT ".Length..]);
+        var samples = json.RootElement.GetProperty("samples").EnumerateArray().ToList();
+        var last = samples[^1];
+        Assert.True(last.GetProperty("ice").GetString() is "connected" or "completed", "ICE not connected\n" + report);
+        Assert.True(last.GetProperty("dtls").GetString() == "connected", "DTLS not connected\n" + report);
+        var received = samples.Select(s => s.GetProperty("received").GetInt64()).ToList();
+        Assert.True(received[^1] > 0, "no audio from the app reached Chromium\n" + report);
+        // Still growing at the end: the audio keeps flowing, not a burst.
+        int firstNonZero = received.FindIndex(r => r > 0);
+        Assert.True(received[^1] > received[firstNonZero], "inbound-rtp packetsReceived stopped growing\n" + report);
+        Assert.True(harness.Connected.IsCompleted, "the session never raised Connected\n" + report);
+        Assert.True(harness.Engine.PacketsRelayed > 0, report);
+        Assert.Equal(0, harness.Engine.DtlsFailures);    }
 }

@@ -6,8 +6,9 @@ namespace Gateway.Interop.Tests.Media;
 
 /// <summary>
 /// Real Firefox (Debian's firefox-esr, headless) against the media engine over loopback: ICE-lite, DTLS-SRTP (gateway
-/// passive = DTLS server) and the echo app sending Firefox's PCMU back. Firefox cannot be driven by playwright-core, so the
-/// shared <see cref="MediaTestPage"/> runs by itself (?autorun) and posts its getStats samples to /result.
+/// passive = DTLS server) and the apps of <see cref="MediaTestApps"/> (echo: Firefox's own PCMU comes back; playback;
+/// relay through a loopback trunk). Firefox cannot be driven by playwright-core, so the shared <see cref="MediaTestPage"/>
+/// runs by itself (?autorun) and posts its getStats samples to /result. Each case takes about 10 s.
 /// </summary>
 public sealed class FirefoxMediaTests(ITestOutputHelper output)
 {
@@ -16,11 +17,15 @@ public sealed class FirefoxMediaTests(ITestOutputHelper output)
     /// <summary>Firefox start (a few seconds with a fresh profile on a shared machine), ICE, DTLS and the samples.</summary>
     private static readonly TimeSpan HardTimeout = TimeSpan.FromSeconds(25);
 
-    [Fact]
-    public async Task Firefox_ConnectsIceAndDtls_AndReceivesItsEchoedAudio()
+    [Theory]
+    [InlineData("echo")]
+    [InlineData("playback")]
+    [InlineData("relay")]
+    public async Task Firefox_ConnectsIceAndDtls_AndReceivesAudioFromTheApp(string app)
     {
         if (!Firefox.IsAvailable(output)) return;
-        await using var harness = new MediaTestHarness(session => session.StartEcho(0, 8000));
+        await using var apps = new MediaTestApps(app);
+        await using var harness = new MediaTestHarness(apps.Start);
         var clock = Stopwatch.StartNew();
         var firefox = Firefox.Launch($"{harness.Url}?autorun={SampleSeconds}");
         bool passed = false;
@@ -49,14 +54,14 @@ public sealed class FirefoxMediaTests(ITestOutputHelper output)
             Assert.True(last.GetProperty("pair").GetString() == "succeeded", "the selected candidate pair did not succeed\n" + report);
             if (last.GetProperty("dtls").GetString() is { } dtls) Assert.True(dtls == "connected", "DTLS not connected\n" + report);
             var received = samples.Select(s => s.GetProperty("received").GetInt64()).ToList();
-            Assert.True(received[^1] > 0, "no echoed packet reached Firefox\n" + report);
-            // Still growing at the end: the echo keeps flowing, not a burst.
+            Assert.True(received[^1] > 0, "no audio from the app reached Firefox\n" + report);
+            // Still growing at the end: the audio keeps flowing, not a burst.
             int firstNonZero = received.FindIndex(r => r > 0);
             Assert.True(received[^1] > received[firstNonZero], "inbound-rtp packetsReceived stopped growing\n" + report);
             Assert.True(harness.Connected.IsCompleted, "the session never raised Connected\n" + report);
             Assert.True(harness.Engine.PacketsRelayed > 0, report);
             Assert.Equal(0, harness.Engine.DtlsFailures);
-            output.WriteLine($"passed in {clock.Elapsed.TotalSeconds:F1} s: {received[^1]} packets echoed to Firefox");
+            output.WriteLine($"passed in {clock.Elapsed.TotalSeconds:F1} s: {received[^1]} packets from the {app} app reached Firefox");
             passed = true;
         }
         finally
