@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Xunit.Abstractions;
 
 namespace Gateway.Interop.Tests.Media;
@@ -9,9 +10,10 @@ namespace Gateway.Interop.Tests.Media;
 /// so the page runs by itself (<see cref="MediaTestPage"/> ?autorun) and posts its result to the test.
 /// Firefox runs in its own session (setsid), so disposing kills every process it started, then deletes the profile.
 /// </summary>
-internal sealed class Firefox : IAsyncDisposable
+internal sealed partial class Firefox : IAsyncDisposable
 {
     public const string BrowserPath = "/usr/bin/firefox-esr";
+    private const int SigKill = 9;
 
     private readonly Process _process;
     private readonly string _home;
@@ -111,15 +113,7 @@ internal sealed class Firefox : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         // setsid (not a group leader when started) execs Firefox as the leader of a new session and process group whose
         // id is this pid: the content, GPU, socket and utility processes are all in it, even if the parent died first.
-        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-KILL", "--", $"-{_process.Id}"])
-        {
-            UseShellExecute = false,
-            RedirectStandardError = true, // "no such process" when the group is already gone
-        })!)
-        {
-            await kill.StandardError.ReadToEndAsync();
-            await kill.WaitForExitAsync();
-        }
+        _ = KillProcessGroup(-_process.Id, SigKill); // -1 (ESRCH) once the group is gone
         try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } // already gone
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
@@ -138,4 +132,8 @@ internal sealed class Firefox : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => DisposeAsync(keepLog: false);
+
+    /// <summary>kill(2) with a negative pid: the signal goes to every process of that group.</summary>
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int KillProcessGroup(int negativePgid, int signal);
 }
