@@ -4,6 +4,7 @@ namespace Gateway.Interop.Tests.Gateway;
 
 /// <summary>Issue #6, test 1: Chromium on the dialer page calls the echo application (600); no SIP peer involved.</summary>
 [Trait("Category", "E2E")]
+[Collection(E2eCollection.Name)]
 public sealed class EchoCallTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 90_000)]

@@ -5,6 +5,7 @@ namespace Gateway.Interop.Tests.Gateway;
 
 /// <summary>Issue #6, test 3: a sipp phone calls the web user alice registered from Chromium's dialer page.</summary>
 [Trait("Category", "E2E")]
+[Collection(E2eCollection.Name)]
 public sealed class InboundCallTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 120_000)]

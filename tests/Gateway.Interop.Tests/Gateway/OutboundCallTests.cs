@@ -9,6 +9,7 @@ namespace Gateway.Interop.Tests.Gateway;
 /// ringing then answer, audio both ways, DTMF (RFC 4733 and SIP INFO trunks), hangup from either side.
 /// </summary>
 [Trait("Category", "E2E")]
+[Collection(E2eCollection.Name)]
 public sealed class OutboundCallTests(ITestOutputHelper output)
 {
     private sealed class Setup : IAsyncDisposable
