@@ -41,8 +41,9 @@ public static class E2e
     public static async Task<int> OpenDialerAsync(ChromiumDriver browser, GatewayProcess gateway, string? user = null)
     {
         var page = await browser.OpenAsync(new Uri(gateway.BaseUri, user is null ? "/" : $"/?user={Uri.EscapeDataString(user)}"));
-        await browser.WaitStateAsync(page, Step, "idle");
+        await browser.WaitEventAsync(page, Step, 0, "welcome");
         if (user is not null) await browser.WaitEventAsync(page, Step, 0, "registered");
+        await browser.WaitStateAsync(page, Step, "idle");
         return page;
     }
 

@@ -47,6 +47,11 @@ public sealed class LoadTests(ITestOutputHelper output)
             var metrics = await WaitForAsync(async () => new PrometheusText(await gateway.GetMetricsAsync()),
                 m => m.Value("gateway_active_calls") == 0, TimeSpan.FromSeconds(15));
             Assert.Equal(0, metrics.Value("gateway_active_calls"));
+            metrics = await WaitForAsync(async () => new PrometheusText(await gateway.GetMetricsAsync()),
+                m => (m.Value("gateway_media_sessions") ?? 0) == 0, TimeSpan.FromSeconds(15));
+            Assert.Equal(0, metrics.Value("gateway_media_sessions") ?? 0);
+            output.WriteLine($"calls started {metrics.Value("gateway_calls_started_total")}, ended by outcome: " +
+                string.Join(", ", metrics.Samples.Where(s => s.Name == "gateway_calls_total").Select(s => $"{s.Labels}={s.Value}")));
             var udp = await WaitForAsync(() => Task.FromResult(ProcSockets.Udp(gateway.Pid)), s => s.Count <= baselineUdp.Count, TimeSpan.FromSeconds(15));
             var fds = Directory.GetFileSystemEntries($"/proc/{gateway.Pid}/fd").Length;
             var mediaSockets = udp.Count(s => s.LocalPort >= gateway.MediaPortMin && s.LocalPort <= gateway.MediaPortMax);
