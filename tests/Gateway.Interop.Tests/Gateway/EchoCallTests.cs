@@ -7,14 +7,17 @@ namespace Gateway.Interop.Tests.Gateway;
 [Collection(E2eCollection.Name)]
 public sealed class EchoCallTests(ITestOutputHelper output)
 {
-    [Fact(Timeout = 90_000)]
-    public async Task BrowserCallsEchoGetsItsAudioBackAndHangsUp()
+    /// <summary>Anonymous (the page at / dials straight away) and registered (<c>?user=carol</c>) callers.</summary>
+    [Theory(Timeout = 90_000)]
+    [InlineData(null)]
+    [InlineData("carol")]
+    public async Task BrowserCallsEchoGetsItsAudioBackAndHangsUp(string? user)
     {
         if (!E2e.PeersAvailable(output, sipp: false)) return;
         await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml",
             new Dictionary<string, string> { ["TRUNK_PORT"] = "9", ["BACKUP_PORT"] = "9" });
         await using var browser = await ChromiumDriver.StartAsync(output);
-        var page = await E2e.OpenDialerAsync(browser, gateway);
+        var page = await E2e.OpenDialerAsync(browser, gateway, user);
 
         var from = await E2e.DialAsync(browser, page, "600");
         var (_, answer) = await browser.WaitEventAsync(page, E2e.Step, from, "answer", "hangup", "error");

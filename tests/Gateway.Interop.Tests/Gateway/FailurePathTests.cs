@@ -31,7 +31,7 @@ public sealed class FailurePathTests(ITestOutputHelper output)
         {
             await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml", Ports(port, port));
             await using var browser = await ChromiumDriver.StartAsync(output);
-            var page = await E2e.OpenDialerAsync(browser, gateway);
+            var page = await E2e.OpenDialerAsync(browser, gateway, "bob");
             var from = await E2e.DialAsync(browser, page, "1000");
             var (_, hangup) = await browser.WaitEventAsync(page, TimeSpan.FromSeconds(15), from, "hangup", "answer");
             Assert.Equal("hangup", (string?)hangup["type"]);
@@ -59,7 +59,7 @@ public sealed class FailurePathTests(ITestOutputHelper output)
         {
             await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml", Ports(primaryPort, backupPort));
             await using var browser = await ChromiumDriver.StartAsync(output);
-            var page = await E2e.OpenDialerAsync(browser, gateway);
+            var page = await E2e.OpenDialerAsync(browser, gateway, "bob");
             var from = await E2e.DialAsync(browser, page, "3000");
             var (_, answer) = await browser.WaitEventAsync(page, TimeSpan.FromSeconds(15), from, "answer", "hangup");
             Assert.True((string?)answer["type"] == "answer", $"expected the backup trunk to answer, got {answer.ToJsonString()}");
@@ -92,7 +92,7 @@ public sealed class FailurePathTests(ITestOutputHelper output)
             await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml", Ports(port, port),
                 new Dictionary<string, string> { ["Sip:NoAnswerTimeout"] = "00:00:03" });
             await using var browser = await ChromiumDriver.StartAsync(output);
-            var page = await E2e.OpenDialerAsync(browser, gateway);
+            var page = await E2e.OpenDialerAsync(browser, gateway, "bob");
             var from = await E2e.DialAsync(browser, page, "1000");
             await browser.WaitEventAsync(page, E2e.Step, from, "ringing");
             var started = DateTime.UtcNow;
@@ -123,7 +123,7 @@ public sealed class FailurePathTests(ITestOutputHelper output)
             await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml", Ports(port, port),
                 new Dictionary<string, string> { ["Signaling:ReconnectGrace"] = "00:00:02" });
             await using var browser = await ChromiumDriver.StartAsync(output);
-            var page = await E2e.OpenDialerAsync(browser, gateway);
+            var page = await E2e.OpenDialerAsync(browser, gateway, "bob");
             var from = await E2e.DialAsync(browser, page, "1000");
             var (_, answer) = await browser.WaitEventAsync(page, TimeSpan.FromSeconds(15), from, "answer", "hangup");
             Assert.Equal("answer", (string?)answer["type"]);

@@ -48,7 +48,7 @@ public sealed class OutboundCallTests(ITestOutputHelper output)
             gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml",
                 new Dictionary<string, string> { ["TRUNK_PORT"] = $"{port}", ["BACKUP_PORT"] = $"{port}" }, settings);
             browser = await ChromiumDriver.StartAsync(output);
-            var page = await E2e.OpenDialerAsync(browser, gateway);
+            var page = await E2e.OpenDialerAsync(browser, gateway, "bob");
             return new Setup { Gateway = gateway, Browser = browser, Media = media, Sipp = sipp, StopSipp = stop, Page = page, Output = output };
         }
         catch
