@@ -32,6 +32,7 @@ public static class CallBatch
                 {
                     await client.SendAsync(new { type = "call", id, to = number, sdp = SyntheticOffer.Create() });
                     var reply = await client.WaitForAsync(TimeSpan.FromSeconds(10), id, "answer", "hangup", "error");
+                    client.ThrowOnConnectionError();
                     if ((string?)reply["type"] != "answer") throw new InvalidOperationException(reply.ToJsonString());
                     await client.SendAsync(new { type = "hangup", id });
                     var end = await client.WaitForAsync(TimeSpan.FromSeconds(10), id, "hangup");

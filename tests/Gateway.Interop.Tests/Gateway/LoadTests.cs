@@ -20,7 +20,14 @@ public sealed class LoadTests(ITestOutputHelper output)
         var sipp = Sipp.RunAsync($"-sn uas -i 127.0.0.1 -p {port} -t u1 -mp {Sipp.FreePort()} -timeout 200s", TimeSpan.FromSeconds(210), stop);
         var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml",
             new Dictionary<string, string> { ["TRUNK_PORT"] = $"{port}", ["BACKUP_PORT"] = $"{port}" },
-            new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Warning", ["Logging:LogLevel:Microsoft"] = "Warning" });
+            new Dictionary<string, string>
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft"] = "Warning",
+                // A load client is not a person: each connection places calls back to back, far above 50 messages/s.
+                ["Signaling:RateLimitPerSecond"] = "5000",
+                ["Signaling:RateLimitBurst"] = "10000",
+            });
         return (gateway, sipp);
     }
 
@@ -58,7 +65,7 @@ public sealed class LoadTests(ITestOutputHelper output)
             output.WriteLine($"after: {udp.Count} UDP sockets ({mediaSockets} in the media range), {fds} fds; active calls {metrics.Value("gateway_active_calls")}");
             Assert.True(udp.Count <= baselineUdp.Count, $"UDP sockets {baselineUdp.Count} -> {udp.Count}: ports {string.Join(",", udp.Select(s => s.LocalPort))}");
             Assert.True(fds <= baselineFds + 10, $"file descriptors {baselineFds} -> {fds}");
-            ReportPostDialDelay(metrics, "after 1,004 calls");
+            ReportPostDialDelay(metrics.Buckets(PostDialDelay), "after 1,004 calls, 4 in parallel");
             var cdrs = gateway.ReadCdrLines().Length;
             output.WriteLine($"CDR lines: {cdrs}");
             Assert.True(cdrs >= 1004, $"expected a CDR per call, got {cdrs}");
@@ -79,10 +86,17 @@ public sealed class LoadTests(ITestOutputHelper output)
         var (gateway, sipp) = await StartAsync(stop.Token);
         try
         {
-            var batch = await CallBatch.RunAsync(gateway.WebSocketUri, "1000", 300, 2, TimeSpan.FromSeconds(60));
-            output.WriteLine($"300 calls: {batch.Answered} answered in {batch.Elapsed.TotalSeconds:F1} s\n{string.Join("\n", batch.Failures)}");
-            Assert.True(batch.Answered >= 290, $"{batch.Answered} of 300 calls completed");
-            var p99 = ReportPostDialDelay(new PrometheusText(await gateway.GetMetricsAsync()), "after 300 calls, 2 in parallel");
+            // Warm-up (JIT, first-use caches) is reported but not judged: the bar is about the steady state.
+            var warmUp = await CallBatch.RunAsync(gateway.WebSocketUri, "1000", 30, 2, TimeSpan.FromSeconds(30));
+            Assert.True(warmUp.Answered == 30, $"warm-up: {warmUp.Answered} of 30\n{string.Join("\n", warmUp.Failures)}");
+            var before = new PrometheusText(await gateway.GetMetricsAsync());
+            ReportPostDialDelay(before.Buckets(PostDialDelay), "warm-up, 30 calls");
+            var batch = await CallBatch.RunAsync(gateway.WebSocketUri, "1000", 500, 2, TimeSpan.FromSeconds(60));
+            output.WriteLine($"500 calls: {batch.Answered} answered in {batch.Elapsed.TotalSeconds:F1} s\n{string.Join("\n", batch.Failures)}");
+            Assert.True(batch.Answered == 500, $"{batch.Answered} of 500 calls completed");
+            var after = new PrometheusText(await gateway.GetMetricsAsync());
+            var p99 = ReportPostDialDelay(PrometheusText.Delta(before.Buckets(PostDialDelay), after.Buckets(PostDialDelay)), "500 calls after warm-up, 2 in parallel");
+            ReportPostDialDelay(after.Buckets(PostDialDelay), "all 530 calls");
             Assert.True(p99 <= 0.005, $"post-dial delay p99 {p99 * 1000:F2} ms > 5 ms");
         }
         finally
@@ -93,17 +107,16 @@ public sealed class LoadTests(ITestOutputHelper output)
         }
     }
 
-    private double ReportPostDialDelay(PrometheusText metrics, string when)
+    /// <summary>Prints n, p50, p99 (interpolated as histogram_quantile does) and the buckets; returns p99 in seconds.</summary>
+    private double ReportPostDialDelay(IReadOnlyList<(double Le, double Count)> buckets, string when)
     {
-        var buckets = metrics.Buckets(PostDialDelay);
         Assert.True(buckets.Count > 0, $"{PostDialDelay} missing from /metrics");
         var count = buckets[^1].Count;
-        var sum = metrics.Value(PostDialDelay + "_sum") ?? double.NaN;
         var p50 = PrometheusText.Quantile(0.50, buckets) ?? double.NaN;
         var p99 = PrometheusText.Quantile(0.99, buckets) ?? double.NaN;
         var histogram = string.Join(" ", buckets.Select(b => FormattableString.Invariant($"le{b.Le}={b.Count}")));
         output.WriteLine(FormattableString.Invariant(
-            $"POST-DIAL DELAY {when}: n={count}, mean={sum / count * 1000:F3} ms, p50={p50 * 1000:F3} ms, p99={p99 * 1000:F3} ms; buckets: {histogram}"));
+            $"POST-DIAL DELAY {when}: n={count}, p50={p50 * 1000:F3} ms, p99={p99 * 1000:F3} ms; buckets: {histogram}"));
         return p99;
     }
 

@@ -79,6 +79,10 @@ public sealed class PrometheusText
         return double.NaN;
     }
 
+    /// <summary>The observations made between two scrapes: <paramref name="after"/> minus <paramref name="before"/>, bucket by bucket.</summary>
+    public static IReadOnlyList<(double Le, double Count)> Delta(IReadOnlyList<(double Le, double Count)> before, IReadOnlyList<(double Le, double Count)> after) =>
+        after.Select(b => (b.Le, b.Count - before.Where(p => p.Le == b.Le).Select(p => p.Count).FirstOrDefault())).ToList();
+
     /// <summary>
     /// The q-quantile as Prometheus' histogram_quantile computes it: linear interpolation inside the bucket holding the
     /// rank; if that is the +Inf bucket, the highest finite bound. Null without observations.

@@ -105,6 +105,18 @@ public sealed class SignalingClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Throws if the server sent an error without a call id (e.g. rate_limited: messages were dropped).</summary>
+    public void ThrowOnConnectionError()
+    {
+        lock (_backlog)
+        {
+            var error = _backlog.Find(m => (string?)m["type"] == "error" && m["id"] is null);
+            if (error is null) return;
+            _backlog.Remove(error);
+            throw new InvalidOperationException("connection error: " + error.ToJsonString());
+        }
+    }
+
     public string Dump()
     {
         lock (Transcript) return string.Join("\n", Transcript.TakeLast(40).Select(l => l.Length > 400 ? l[..400] + "..." : l));
