@@ -11,7 +11,8 @@ public static class CallBatch
 {
     public sealed record Outcome(int Answered, int Failed, TimeSpan Elapsed, IReadOnlyList<string> Failures);
 
-    public static async Task<Outcome> RunAsync(Uri webSocket, string number, int calls, int parallel, TimeSpan deadline)
+    /// <param name="pause">Idle time between two calls of one client (paces the offered load); none by default.</param>
+    public static async Task<Outcome> RunAsync(Uri webSocket, string number, int calls, int parallel, TimeSpan deadline, TimeSpan? pause = null)
     {
         var next = -1;
         var answered = 0;
@@ -38,6 +39,7 @@ public static class CallBatch
                     var end = await client.WaitForAsync(TimeSpan.FromSeconds(10), id, "hangup");
                     if (Code(end) != 200) throw new InvalidOperationException("hangup confirmation " + end.ToJsonString());
                     Interlocked.Increment(ref answered);
+                    if (pause is { } idle) await Task.Delay(idle);
                 }
                 catch (Exception e) when (e is InvalidOperationException or TimeoutException)
                 {

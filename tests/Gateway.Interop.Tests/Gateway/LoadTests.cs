@@ -91,11 +91,13 @@ public sealed class LoadTests(ITestOutputHelper output)
             Assert.True(warmUp.Answered == 30, $"warm-up: {warmUp.Answered} of 30\n{string.Join("\n", warmUp.Failures)}");
             var before = new PrometheusText(await gateway.GetMetricsAsync());
             ReportPostDialDelay(before.Buckets(PostDialDelay), "warm-up, 30 calls");
-            var batch = await CallBatch.RunAsync(gateway.WebSocketUri, "1000", 500, 2, TimeSpan.FromSeconds(60));
+            // Paced (2 clients, 40 ms between calls: about 40 calls/s), not saturating: the bar is the delay the gateway
+            // adds to a call, not queueing on a 2-core machine at full throughput (the 1,000-call test prints that figure).
+            var batch = await CallBatch.RunAsync(gateway.WebSocketUri, "1000", 500, 2, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(40));
             output.WriteLine($"500 calls: {batch.Answered} answered in {batch.Elapsed.TotalSeconds:F1} s\n{string.Join("\n", batch.Failures)}");
             Assert.True(batch.Answered == 500, $"{batch.Answered} of 500 calls completed");
             var after = new PrometheusText(await gateway.GetMetricsAsync());
-            var p99 = ReportPostDialDelay(PrometheusText.Delta(before.Buckets(PostDialDelay), after.Buckets(PostDialDelay)), "500 calls after warm-up, 2 in parallel");
+            var p99 = ReportPostDialDelay(PrometheusText.Delta(before.Buckets(PostDialDelay), after.Buckets(PostDialDelay)), "500 paced calls after warm-up, 2 clients");
             ReportPostDialDelay(after.Buckets(PostDialDelay), "all 530 calls");
             Assert.True(p99 <= 0.005, $"post-dial delay p99 {p99 * 1000:F2} ms > 5 ms");
         }
