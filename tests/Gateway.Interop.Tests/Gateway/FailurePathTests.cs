@@ -133,8 +133,11 @@ public sealed class FailurePathTests(ITestOutputHelper output)
             await browser.ClosePageAsync(page);
             // The scenario ends only when the BYE arrives: grace (2 s) plus slack.
             var result = await E2e.AssertSippSucceeded(sipp, output, TimeSpan.FromSeconds(12));
-            output.WriteLine($"BYE reached the trunk {(DateTime.UtcNow - closed).TotalSeconds:F1} s after the tab closed");
+            var elapsed = DateTime.UtcNow - closed;
+            output.WriteLine($"BYE reached the trunk {elapsed.TotalSeconds:F1} s after the tab closed");
             Assert.Equal(1, E2e.ReceivedRequests(result, "BYE"));
+            // Not before the grace period: a client may reconnect within it and keep its calls (protocol.md, Reconnect).
+            Assert.True(elapsed >= TimeSpan.FromSeconds(1.5), $"BYE after {elapsed.TotalSeconds:F1} s: the 2 s reconnect grace was not honoured");
         }
         finally
         {
