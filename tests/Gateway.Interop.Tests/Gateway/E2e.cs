@@ -80,6 +80,19 @@ public static class E2e
         return (before, after);
     }
 
+    /// <summary>The call detail record of <paramref name="callId"/> (written when the call ends; polled up to 5 s).</summary>
+    public static async Task<JsonObject> WaitForCdrAsync(GatewayProcess gateway, string callId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            foreach (var line in gateway.ReadCdrLines())
+                if (JsonNode.Parse(line) is JsonObject record && (string?)record["callId"] == callId) return record;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no CDR for {callId} in {gateway.CdrPath}");
+            await Task.Delay(200);
+        }
+    }
+
     public static int Code(JsonObject message) => message["code"]?.GetValue<int>() ?? -1;
 
     /// <summary>Waits for the sipp run to end and asserts it exited 0 (every scenario step happened).</summary>

@@ -37,6 +37,9 @@ public sealed class FailurePathTests(ITestOutputHelper output)
             Assert.Equal("hangup", (string?)hangup["type"]);
             Assert.Equal(code, E2e.Code(hangup));
             await browser.WaitStateAsync(page, E2e.Step, "ended", "idle");
+            var cdr = await E2e.WaitForCdrAsync(gateway, (string)hangup["id"]!);
+            output.WriteLine($"CDR: {cdr.ToJsonString()}");
+            Assert.Equal(code, (int?)cdr["cause"]);
             await E2e.AssertSippSucceeded(sipp, output, TimeSpan.FromSeconds(10)); // the gateway ACKed the final response
         }
         finally

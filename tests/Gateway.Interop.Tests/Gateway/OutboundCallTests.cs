@@ -62,7 +62,8 @@ public sealed class OutboundCallTests(ITestOutputHelper output)
         }
     }
 
-    private async Task AnsweredCallAsync(Setup s, string number)
+    /// <summary>Dials and asserts ringing, answer, media both ways; returns the call id.</summary>
+    private async Task<string> AnsweredCallAsync(Setup s, string number)
     {
         var from = await E2e.DialAsync(s.Browser, s.Page, number);
         var (ringingAt, ringing) = await s.Browser.WaitEventAsync(s.Page, E2e.Step, from, "ringing", "progress", "answer", "hangup", "error");
@@ -74,6 +75,7 @@ public sealed class OutboundCallTests(ITestOutputHelper output)
         output.WriteLine(s.Media.Summary());
         Assert.True(s.Media.Received(0) + s.Media.Received(8) > 20, $"the trunk got no G.711 audio: {s.Media.Summary()}");
         Assert.True(s.Media.Echoed > 0, "nothing echoed to the gateway");
+        return (string)answer["id"]!;
     }
 
     private async Task PressAsync(Setup s, string digits)
@@ -98,7 +100,7 @@ public sealed class OutboundCallTests(ITestOutputHelper output)
     {
         if (!E2e.PeersAvailable(output)) return;
         await using var s = await StartAsync("uas-answer.xml");
-        await AnsweredCallAsync(s, "1000");
+        var callId = await AnsweredCallAsync(s, "1000");
 
         await PressAsync(s, "12#");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
@@ -108,6 +110,13 @@ public sealed class OutboundCallTests(ITestOutputHelper output)
         await HangUpFromBrowserAsync(s);
         var sipp = await E2e.AssertSippSucceeded(s.Sipp, output, TimeSpan.FromSeconds(15)); // the scenario ends only on BYE
         Assert.Equal(1, E2e.ReceivedRequests(sipp, "BYE"));
+
+        var cdr = await E2e.WaitForCdrAsync(s.Gateway, callId);
+        output.WriteLine($"CDR: {cdr.ToJsonString()}");
+        Assert.Equal("outbound", (string?)cdr["direction"]);
+        Assert.Equal("primary", (string?)cdr["trunk"]);
+        Assert.Equal(200, (int?)cdr["cause"]);
+        Assert.True((long?)cdr["packetsToSip"] > 0 && (long?)cdr["packetsToWeb"] > 0, $"CDR packet counts: {cdr.ToJsonString()}");
     }
 
     [Fact(Timeout = 120_000)]
