@@ -46,7 +46,24 @@ public sealed class LoadTests(ITestOutputHelper output)
             var baselineFds = Directory.GetFileSystemEntries($"/proc/{gateway.Pid}/fd").Length;
             output.WriteLine($"baseline: {baselineUdp.Count} UDP sockets ({string.Join(",", baselineUdp.Select(s => s.LocalPort))}), {baselineFds} fds");
 
+            // Sample the sockets during the batch: the peak proves the count sees the calls' media sockets at all.
+            var peak = 0;
+            var peakInRange = 0;
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    var now = ProcSockets.Udp(gateway.Pid);
+                    peak = Math.Max(peak, now.Count);
+                    peakInRange = Math.Max(peakInRange, now.Count(s => s.LocalPort >= gateway.MediaPortMin && s.LocalPort <= gateway.MediaPortMax));
+                    await Task.Delay(20);
+                }
+            });
             var batch = await CallBatch.RunAsync(gateway.WebSocketUri, "1000", 1000, 4, TimeSpan.FromSeconds(150));
+            sampling.Cancel();
+            await sampler;
+            output.WriteLine($"peak during the batch: {peak} UDP sockets, {peakInRange} in the media range {gateway.MediaPortMin}-{gateway.MediaPortMax}");
             output.WriteLine($"1,000 calls: {batch.Answered} answered, {batch.Failed} failed in {batch.Elapsed.TotalSeconds:F1} s " +
                 $"({batch.Answered / batch.Elapsed.TotalSeconds:F0} calls/s)\n{string.Join("\n", batch.Failures)}");
             Assert.True(batch.Answered == 1000, $"{batch.Answered} of 1000 calls completed; first failures:\n{string.Join("\n", batch.Failures)}");
@@ -63,6 +80,7 @@ public sealed class LoadTests(ITestOutputHelper output)
             var fds = Directory.GetFileSystemEntries($"/proc/{gateway.Pid}/fd").Length;
             var mediaSockets = udp.Count(s => s.LocalPort >= gateway.MediaPortMin && s.LocalPort <= gateway.MediaPortMax);
             output.WriteLine($"after: {udp.Count} UDP sockets ({mediaSockets} in the media range), {fds} fds; active calls {metrics.Value("gateway_active_calls")}");
+            Assert.True(peak > baselineUdp.Count, "no media socket was ever seen: the socket count would not detect a leak");
             Assert.True(udp.Count <= baselineUdp.Count, $"UDP sockets {baselineUdp.Count} -> {udp.Count}: ports {string.Join(",", udp.Select(s => s.LocalPort))}");
             Assert.True(fds <= baselineFds + 10, $"file descriptors {baselineFds} -> {fds}");
             ReportPostDialDelay(metrics.Buckets(PostDialDelay), "after 1,004 calls, 4 in parallel");
