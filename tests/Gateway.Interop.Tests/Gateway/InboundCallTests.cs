@@ -21,7 +21,7 @@ public sealed class InboundCallTests(ITestOutputHelper output)
         using var stop = new CancellationTokenSource();
         var sipp = Sipp.RunAsync(
             $"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario("uac-inbound.xml")} -s alice -i 127.0.0.1 -p {Sipp.FreePort()} -t u1 " +
-            $"-m 1 -d 7000 -key rtpport {media.Port} -timeout 60s -timeout_error", TimeSpan.FromSeconds(70), stop.Token);
+            $"-m 1 -d 8000 -key rtpport {media.Port} -timeout 60s -timeout_error", TimeSpan.FromSeconds(70), stop.Token);
         try
         {
             var (incomingAt, incoming) = await browser.WaitEventAsync(page, TimeSpan.FromSeconds(15), 0, "incoming");

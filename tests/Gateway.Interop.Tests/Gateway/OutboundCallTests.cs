@@ -140,7 +140,7 @@ public sealed class OutboundCallTests(ITestOutputHelper output)
     public async Task TrunkHangsUpAndBrowserGetsHangup200()
     {
         if (!E2e.PeersAvailable(output)) return;
-        await using var s = await StartAsync("uas-hangup.xml", "-d 5000");
+        await using var s = await StartAsync("uas-hangup.xml", "-d 8000");
         var mark = (await s.Browser.EventsAsync(s.Page)).Count;
         await AnsweredCallAsync(s, "1000");
         var (_, hangup) = await s.Browser.WaitEventAsync(s.Page, TimeSpan.FromSeconds(15), mark, "hangup");
