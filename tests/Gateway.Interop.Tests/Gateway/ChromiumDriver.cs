@@ -209,8 +209,3 @@ public sealed class ChromiumDriver : IAsyncDisposable
         _process.Dispose();
     }
 }
-
-/// <summary>The driver's summary of RTCPeerConnection.getStats().</summary>
-public sealed record RtcStats(
-    string? ConnectionState, string? IceConnectionState, string? SignalingState, string? DtlsState, string? IceState,
-    string? SelectedPairState, long PacketsReceived, long PacketsSent, long BytesReceived, string? Codec);
