@@ -149,6 +149,49 @@ public sealed class FailurePathTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>protocol.md, Reconnect: a client that loses its WebSocket and comes back with its session id keeps the call.</summary>
+    [Fact(Timeout = 90_000)]
+    public async Task LostWebSocketResumedWithinGraceKeepsTheCall()
+    {
+        if (!E2e.PeersAvailable(output)) return;
+        using var media = new RtpEcho();
+        var port = Sipp.FreePort();
+        using var stop = new CancellationTokenSource();
+        var sipp = E2e.StartSippUas("uas-answer.xml", port, media.Port, stop: stop.Token);
+        try
+        {
+            await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml", Ports(port, port),
+                new Dictionary<string, string> { ["Signaling:ReconnectGrace"] = "00:00:20" });
+            await using var browser = await ChromiumDriver.StartAsync(output);
+            var page = await E2e.OpenDialerAsync(browser, gateway, "bob");
+            var from = await E2e.DialAsync(browser, page, "1000");
+            var (answerAt, answer) = await browser.WaitEventAsync(page, TimeSpan.FromSeconds(15), from, "answer", "hangup");
+            Assert.Equal("answer", (string?)answer["type"]);
+            await E2e.AssertMediaFlowsAsync(browser, page, output);
+
+            var session = (await browser.EvalAsync(page, "window.gateway.session"))?.GetValue<string>();
+            await browser.EvalAsync(page, "(() => { window.gateway.ws.close(); return true; })()");
+            var (_, welcome) = await browser.WaitEventAsync(page, TimeSpan.FromSeconds(15), answerAt + 1, "welcome");
+            output.WriteLine($"resumed: {welcome.ToJsonString()} (was {session})");
+            Assert.Equal(session, (string?)welcome["session"]);
+            Assert.Equal("active", await browser.StateAsync(page));
+            await E2e.AssertMediaFlowsAsync(browser, page, output);
+            Assert.False(sipp.IsCompleted, "the trunk's call ended while the client was reconnecting");
+
+            var mark = (await browser.EventsAsync(page)).Count;
+            await browser.ClickAsync(page, "#hangup");
+            var (_, hangup) = await browser.WaitEventAsync(page, E2e.Step, mark, "hangup");
+            Assert.Equal(200, E2e.Code(hangup));
+            var result = await E2e.AssertSippSucceeded(sipp, output, TimeSpan.FromSeconds(10));
+            Assert.Equal(1, E2e.ReceivedRequests(result, "BYE"));
+        }
+        finally
+        {
+            stop.Cancel();
+            await sipp;
+        }
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task MalformedProtocolMessagesGetErrorsAndTheConnectionStillAnswersPing()
     {
