@@ -93,6 +93,22 @@ public static class E2e
         }
     }
 
+    /// <summary>
+    /// Aborts every TCP connection to 127.0.0.1:<paramref name="port"/> from the client side (<c>ss -K</c>, needs root and
+    /// CONFIG_INET_DIAG_DESTROY): the client sees its socket die, the server gets a RST. A network loss, not a clean close.
+    /// </summary>
+    public static void DropConnectionsTo(int port)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("ss") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-K", "dst", "127.0.0.1", "dport", "=", $":{port}" }) info.ArgumentList.Add(arg);
+        using var ss = System.Diagnostics.Process.Start(info)!;
+        var stdout = ss.StandardOutput.ReadToEndAsync();
+        var stderr = ss.StandardError.ReadToEndAsync();
+        if (!ss.WaitForExit(5000)) ss.Kill();
+        Assert.True(ss.ExitCode == 0 && stdout.Result.Contains($":{port}", StringComparison.Ordinal),
+            $"ss -K killed no connection to :{port} (exit {ss.ExitCode}): {stdout.Result} {stderr.Result}");
+    }
+
     public static int Code(JsonObject message) => message["code"]?.GetValue<int>() ?? -1;
 
     /// <summary>Waits for the sipp run to end and asserts it exited 0 (every scenario step happened).</summary>

@@ -170,7 +170,8 @@ public sealed class FailurePathTests(ITestOutputHelper output)
             await E2e.AssertMediaFlowsAsync(browser, page, output);
 
             var session = (await browser.EvalAsync(page, "window.gateway.session"))?.GetValue<string>();
-            await browser.EvalAsync(page, "(() => { window.gateway.ws.close(); return true; })()");
+            // A network loss (a clean close is the client leaving: that ends its calls at once).
+            E2e.DropConnectionsTo(gateway.HttpPort);
             var (_, welcome) = await browser.WaitEventAsync(page, TimeSpan.FromSeconds(15), answerAt + 1, "welcome");
             output.WriteLine($"resumed: {welcome.ToJsonString()} (was {session})");
             Assert.Equal(session, (string?)welcome["session"]);
