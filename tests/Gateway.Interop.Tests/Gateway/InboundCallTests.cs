@@ -73,6 +73,7 @@ public sealed class InboundCallTests(ITestOutputHelper output)
             await browser.ClickAsync(desk, "#accept");
             var (_, lost) = await browser.WaitEventAsync(mobile, E2e.Step, mobileAt, "hangup");
             output.WriteLine($"the other registration got {lost.ToJsonString()}");
+            Assert.Equal(487, E2e.Code(lost)); // protocol.md: 487 when another device answered
             await browser.WaitStateAsync(mobile, E2e.Step, "ended", "idle");
             await E2e.AssertMediaFlowsAsync(browser, desk, output);
             var (_, hangup) = await browser.WaitEventAsync(desk, TimeSpan.FromSeconds(15), deskAt, "hangup");
