@@ -66,7 +66,6 @@ public sealed class LoadTests(ITestOutputHelper output)
             output.WriteLine($"peak during the batch: {peak} UDP sockets, {peakInRange} in the media range {gateway.MediaPortMin}-{gateway.MediaPortMax}");
             output.WriteLine($"1,000 calls: {batch.Answered} answered, {batch.Failed} failed in {batch.Elapsed.TotalSeconds:F1} s " +
                 $"({batch.Answered / batch.Elapsed.TotalSeconds:F0} calls/s)\n{string.Join("\n", batch.Failures)}");
-            Assert.True(batch.Answered == 1000, $"{batch.Answered} of 1000 calls completed; first failures:\n{string.Join("\n", batch.Failures)}");
 
             var metrics = await WaitForAsync(async () => new PrometheusText(await gateway.GetMetricsAsync()),
                 m => m.Value("gateway_active_calls") == 0, TimeSpan.FromSeconds(15));
@@ -86,7 +85,9 @@ public sealed class LoadTests(ITestOutputHelper output)
             ReportPostDialDelay(metrics.Buckets(PostDialDelay), "after 1,004 calls, 4 in parallel");
             var cdrs = gateway.ReadCdrLines().Length;
             output.WriteLine($"CDR lines: {cdrs}");
-            Assert.True(cdrs >= 1004, $"expected a CDR per call, got {cdrs}");
+            Assert.True(cdrs >= 4 + batch.Answered, $"expected a CDR per call, got {cdrs}");
+            // Last, so a failed call still lets the leak figures above be measured and printed.
+            Assert.True(batch.Answered == 1000, $"{batch.Answered} of 1000 calls completed; first failures:\n{string.Join("\n", batch.Failures)}");
         }
         finally
         {
