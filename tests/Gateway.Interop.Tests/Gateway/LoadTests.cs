@@ -113,7 +113,8 @@ public sealed class LoadTests(ITestOutputHelper output)
             // Paced (2 clients, 40 ms between calls: about 40 calls/s), not saturating: the bar is the delay the gateway
             // adds to a call, not queueing on a 2-core machine at full throughput (the 1,000-call test prints that figure).
             var batch = await CallBatch.RunAsync(gateway.WebSocketUri, "1000", 500, 2, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(40));
-            output.WriteLine($"500 calls: {batch.Answered} answered in {batch.Elapsed.TotalSeconds:F1} s\n{string.Join("\n", batch.Failures)}");
+            output.WriteLine($"500 calls: {batch.Answered} answered in {batch.Elapsed.TotalSeconds:F1} s; client-side call->answer " +
+                $"p50 {batch.SetupQuantile(0.5).TotalMilliseconds:F2} ms, p99 {batch.SetupQuantile(0.99).TotalMilliseconds:F2} ms\n{string.Join("\n", batch.Failures)}");
             Assert.True(batch.Answered == 500, $"{batch.Answered} of 500 calls completed");
             var after = new PrometheusText(await gateway.GetMetricsAsync());
             var p99 = ReportPostDialDelay(PrometheusText.Delta(before.Buckets(PostDialDelay), after.Buckets(PostDialDelay)), "500 paced calls after warm-up, 2 clients");
