@@ -1,28 +1,188 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Gateway.Media.Dtls;
+using Gateway.Media.Ice;
+using Gateway.Media.Net;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Media.Bridge;
 
 /// <summary>
 /// The process-wide media plane: the DTLS certificate, the port range, the shared web port if configured,
-/// and the receive loops. One per gateway.
-/// CONTRACT STUB: implemented in the media bridge work.
+/// and the receive loops. One per gateway. A once-a-second housekeeping tick (on the injected <see cref="TimeProvider"/>)
+/// ends sessions whose consent lapsed (RFC 7675), whose RTP stopped, or that never connected.
 /// </summary>
-public sealed class MediaEngine : IAsyncDisposable
+public sealed partial class MediaEngine : IAsyncDisposable
 {
-    public MediaEngine(MediaEngineOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? time = null) =>
-        throw new NotImplementedException();
+    private static readonly TimeSpan HousekeepingPeriod = TimeSpan.FromSeconds(1);
 
-    public int ActiveSessions => throw new NotImplementedException();
+    private readonly MediaEngineOptions _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly MediaPortAllocator _ports;
+    private readonly ConcurrentDictionary<MediaSession, byte> _sessions = new();
+    private readonly ITimer _housekeeping;
+    private readonly IPAddress _advertised;
+    private readonly SharedWebPort? _shared;
+    private long _packetsRelayed, _bytesRelayed, _dtlsFailures;
+    private int _disposed;
+
+    public MediaEngine(MediaEngineOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
+        : this(options, loggerFactory, time, certificate: null)
+    {
+    }
+
+    /// <summary>Tests pass a certificate to skip generation.</summary>
+    internal MediaEngine(MediaEngineOptions options, ILoggerFactory? loggerFactory, TimeProvider? time, DtlsCertificate? certificate)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<MediaEngine>();
+        _time = time ?? TimeProvider.System;
+        Certificate = certificate ?? DtlsCertificate.Generate();
+        _advertised = options.PublicAddress ?? options.BindAddress;
+        _ports = new MediaPortAllocator(options.BindAddress, options.PortMin, options.PortMax);
+        if (options.SharedWebPort != 0)
+        {
+            var socket = UdpMediaSocket.TryBind(new IPEndPoint(options.BindAddress, options.SharedWebPort))
+                ?? throw new MediaUnavailableException($"shared web media port {options.SharedWebPort} is in use");
+            _shared = new SharedWebPort(new UdpMediaSocket(socket));
+            _shared.Socket.Start(_shared.OnDatagram);
+        }
+        _housekeeping = _time.CreateTimer(static s => ((MediaEngine)s!).Housekeep(), this, HousekeepingPeriod, HousekeepingPeriod);
+    }
+
+    public DtlsCertificate Certificate { get; }
+
+    public int ActiveSessions => _sessions.Count;
 
     /// <summary>Totals since start: packets and bytes relayed, DTLS failures (for /metrics).</summary>
-    public long PacketsRelayed => throw new NotImplementedException();
-    public long BytesRelayed => throw new NotImplementedException();
-    public long DtlsFailures => throw new NotImplementedException();
+    public long PacketsRelayed => Interlocked.Read(ref _packetsRelayed);
+    public long BytesRelayed => Interlocked.Read(ref _bytesRelayed);
+    public long DtlsFailures => Interlocked.Read(ref _dtlsFailures);
+
+    /// <summary>Media ports held by live sessions (tests check none leak).</summary>
+    internal int PortsInUse => _ports.Allocated;
+
+    internal int SharedAddressCount => _shared?.AddressCount ?? 0;
 
     /// <summary>Allocates the session's ports; throws <see cref="MediaUnavailableException"/> when the range is exhausted.</summary>
-    public MediaSession CreateSession() => throw new NotImplementedException();
+    public MediaSession CreateSession()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        UdpMediaSocket? web = null;
+        if (_shared is null)
+            web = _ports.AllocateOne() ?? throw Exhausted();
+        var pair = _ports.AllocatePair();
+        if (pair is null)
+        {
+            web?.Dispose();
+            throw Exhausted();
+        }
+        var session = new MediaSession(this, web ?? _shared!.Socket, ownsWebSocket: web is not null, pair.Value.Rtp, pair.Value.Rtcp,
+            Certificate, _advertised, _time, _loggerFactory.CreateLogger<MediaSession>(), _shared is null ? null : _shared.OnValidated);
+        _sessions[session] = 0;
+        _shared?.Register(session.Web);
+        session.StartLoops();
+        return session;
+    }
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    private MediaUnavailableException Exhausted()
+    {
+        Log.PortsExhausted(_logger, _options.PortMin, _options.PortMax, _sessions.Count);
+        return new MediaUnavailableException($"no free media port in {_options.PortMin}-{_options.PortMax}");
+    }
+
+    internal void CountRelayed(int bytes)
+    {
+        Interlocked.Increment(ref _packetsRelayed);
+        Interlocked.Add(ref _bytesRelayed, bytes);
+    }
+
+    internal void CountDtlsFailure() => Interlocked.Increment(ref _dtlsFailures);
+
+    internal void Remove(MediaSession session)
+    {
+        _sessions.TryRemove(session, out _);
+        _shared?.Unregister(session.Web);
+    }
+
+    /// <summary>Runs one housekeeping pass now (tests with a manual clock call it through the timer).</summary>
+    internal void Housekeep()
+    {
+        foreach (var session in _sessions.Keys)
+        {
+            try { session.Housekeep(_options); }
+            catch (Exception e) { Log.HousekeepingFailed(_logger, e); }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _housekeeping.DisposeAsync().ConfigureAwait(false);
+        foreach (var session in _sessions.Keys) await session.DisposeAsync().ConfigureAwait(false);
+        if (_shared is not null)
+        {
+            _shared.Socket.Dispose();
+            await _shared.Socket.Completion.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One UDP port for every web leg: STUN is routed by the USERNAME's local ufrag (<see cref="IceLiteMux"/>), everything
+    /// else by the source address an ICE check validated for a leg. An unroutable datagram is dropped.
+    /// </summary>
+    private sealed class SharedWebPort(UdpMediaSocket socket)
+    {
+        private readonly IceLiteMux _mux = new();
+        private readonly ConcurrentDictionary<IceLiteAgent, WebRtcLeg> _byAgent = new();
+        private readonly ConcurrentDictionary<SocketAddress, WebRtcLeg> _byAddress = new();
+
+        public UdpMediaSocket Socket { get; } = socket;
+        public long Unroutable;
+        public int AddressCount => _byAddress.Count;
+
+        public void Register(WebRtcLeg leg)
+        {
+            _byAgent[leg.Agent] = leg;
+            _mux.Register(leg.Agent);
+        }
+
+        public void Unregister(WebRtcLeg leg)
+        {
+            _mux.Unregister(leg.Agent);
+            _byAgent.TryRemove(leg.Agent, out _);
+            foreach (var address in leg.ValidatedAddresses) _byAddress.TryRemove(new KeyValuePair<SocketAddress, WebRtcLeg>(address, leg));
+        }
+
+        public void OnValidated(WebRtcLeg leg, SocketAddress address) => _byAddress[address] = leg;
+
+        public void OnDatagram(Span<byte> buffer, int length, SocketAddress from)
+        {
+            WebRtcLeg? leg = null;
+            if (length > 0 && buffer[0] <= 3)
+            {
+                if (_mux.FindByStun(buffer[..length]) is { } agent) _byAgent.TryGetValue(agent, out leg);
+            }
+            else _byAddress.TryGetValue(from, out leg);
+            if (leg is null) { Interlocked.Increment(ref Unroutable); return; }
+            leg.OnDatagram(buffer, length, from);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "media ports {Min}-{Max} exhausted ({Sessions} sessions)")]
+        public static partial void PortsExhausted(ILogger logger, int min, int max, int sessions);
+
+        [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "media housekeeping failed for a session")]
+        public static partial void HousekeepingFailed(ILogger logger, Exception error);
+    }
 }
 
 /// <summary>No free media port (the call gets 503).</summary>

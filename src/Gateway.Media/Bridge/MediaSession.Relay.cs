@@ -1,0 +1,86 @@
+using Gateway.Media.Codecs;
+using Gateway.Media.Rtp;
+
+namespace Gateway.Media.Bridge;
+
+/// <summary>
+/// The hot path: web SRTP in (already unprotected by <see cref="WebRtcLeg"/>) -> rewrite -> plain RTP to the trunk, and
+/// trunk RTP in -> rewrite -> protect -> the browser. In place on the receive loop's buffer: no allocation, no lock.
+/// </summary>
+public sealed partial class MediaSession
+{
+    private volatile bool _forwardToWeb = true, _forwardToSip = true;
+    private volatile MediaCodecMapping? _codecs;
+    private volatile RelayPath? _webToSip, _sipToWeb, _echo;
+    private readonly DtmfReceiver _dtmfFromWeb = new();
+
+    private void ConfigureRelay(MediaCodecMapping codecs)
+    {
+        uint clock = (uint)Math.Max(1, codecs.ClockRate);
+        uint step = Math.Max(1, clock / 50); // 20 ms of the codec clock
+        var webToSip = _webToSip is { } w && w.TimestampStep == step ? w : new RelayPath(Sip.LocalSsrc, step);
+        var sipToWeb = _sipToWeb is { } s && s.TimestampStep == step ? s : new RelayPath(Web.LocalSsrc, step);
+        webToSip.ClearMap();
+        sipToWeb.ClearMap();
+        webToSip.Map(codecs.WebPayloadType, codecs.SipPayloadType);
+        sipToWeb.Map(codecs.SipPayloadType, codecs.WebPayloadType);
+        if (codecs.WebTelephoneEventPayloadType is int webTe && codecs.SipTelephoneEventPayloadType is int sipTe)
+        {
+            webToSip.Map(webTe, sipTe);
+            sipToWeb.Map(sipTe, webTe);
+        }
+        Web.Counters.SetClockRate(clock);
+        Sip.Counters.SetClockRate(clock);
+        _webToSip = webToSip;
+        _sipToWeb = sipToWeb;
+        _codecs = codecs;
+    }
+
+    private void ConfigureEcho(int webPayloadType, int clockRate)
+    {
+        uint clock = (uint)Math.Max(1, clockRate);
+        var echo = new RelayPath(Web.LocalSsrc, Math.Max(1, clock / 50));
+        echo.Map(webPayloadType, webPayloadType);
+        Web.Counters.SetClockRate(clock);
+        _echo = echo;
+    }
+
+    /// <summary>An authenticated, decrypted RTP packet from the browser in <paramref name="buffer"/>[..<paramref name="length"/>].</summary>
+    internal void OnWebRtp(Span<byte> buffer, int length)
+    {
+        var packet = buffer[..length];
+        var codecs = _codecs;
+        if (codecs?.WebTelephoneEventPayloadType is int te && (packet[1] & 0x7F) == te) DetectDtmf(packet, codecs.ClockRate);
+
+        if (_echo is { } echo)
+        {
+            // Echo (extension 600): the same packet back under our SSRC, protected with the outbound context.
+            if (echo.Rewrite(packet) && Web.SendRtp(buffer, length)) _engine.CountRelayed(length);
+            return;
+        }
+        if (!_forwardToSip || !Sip.IsConfigured) return;
+        var path = _webToSip;
+        if (path is null || !path.Rewrite(packet)) { Web.Counters.Dropped++; return; }
+        if (Sip.Send(packet)) _engine.CountRelayed(length);
+    }
+
+    /// <summary>A plain RTP packet from the trunk in <paramref name="buffer"/>[..<paramref name="length"/>]; the buffer has room for the SRTP tag.</summary>
+    internal void OnSipRtp(Span<byte> buffer, int length)
+    {
+        if (!_forwardToWeb) return;
+        var path = _sipToWeb;
+        if (path is null || !path.Rewrite(buffer[..length])) { Sip.Counters.Dropped++; return; }
+        if (Web.SendRtp(buffer, length)) _engine.CountRelayed(length);
+    }
+
+    private void DetectDtmf(ReadOnlySpan<byte> packet, int clockRate)
+    {
+        if (RtpHeader.TryParse(packet, out var header, out _) != RtpError.None) return;
+        if (_dtmfFromWeb.OnPacket(header.Timestamp, header.Payload, out var ev) != DtmfReceiveResult.Ended) return;
+        char digit = TelephoneEvent.ToDigit(ev.Event);
+        if (digit == '?') return;
+        int durationMs = clockRate > 0 ? ev.Duration * 1000 / clockRate : 0;
+        try { DtmfFromWeb?.Invoke(this, digit, durationMs); }
+        catch (Exception e) { Log.HandlerFailed(_logger, nameof(DtmfFromWeb), e); }
+    }
+}

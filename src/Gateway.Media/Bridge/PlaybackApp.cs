@@ -1,0 +1,71 @@
+using Gateway.Media.Codecs;
+using Gateway.Media.Rtp;
+
+namespace Gateway.Media.Bridge;
+
+/// <summary>
+/// Built-in playback (extension 601): every 20 ms one G.711 frame of 160 samples (RFC 3551 §4.5.14: PCMU 0, PCMA 8),
+/// looping over the samples, to the web leg under its own SSRC. Ticks before DTLS completes are skipped; a slow tick
+/// never overlaps the next one.
+/// </summary>
+internal sealed class PlaybackApp : IAsyncDisposable
+{
+    public const int FrameSamples = 160;
+    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(20);
+
+    private readonly WebRtcLeg _web;
+    private readonly ReadOnlyMemory<short> _samples;
+    private readonly byte _payloadType;
+    private readonly byte[] _buffer = new byte[RtpHeader.FixedLength + FrameSamples + 64];
+    private readonly short[] _frame = new short[FrameSamples];
+    private readonly ITimer _timer;
+    private readonly Action<int> _onSent;
+    private int _position, _busy;
+    private ushort _sequence = (ushort)Random.Shared.Next(0, 65536);
+    private uint _timestamp = (uint)Random.Shared.Next();
+
+    public PlaybackApp(WebRtcLeg web, ReadOnlyMemory<short> samples8k, int payloadType, TimeProvider time, Action<int> onSent)
+    {
+        if (payloadType is not (0 or 8)) throw new ArgumentOutOfRangeException(nameof(payloadType), "playback sends PCMU (0) or PCMA (8)");
+        if (samples8k.IsEmpty) throw new ArgumentException("no samples to play", nameof(samples8k));
+        _web = web;
+        _samples = samples8k;
+        _payloadType = (byte)payloadType;
+        _onSent = onSent;
+        _timer = time.CreateTimer(static s => ((PlaybackApp)s!).Tick(), this, Period, Period);
+    }
+
+    public long FramesSent;
+
+    private void Tick()
+    {
+        if (Interlocked.Exchange(ref _busy, 1) != 0) return;
+        try
+        {
+            if (!_web.IsConnected) return;
+            var samples = _samples.Span;
+            for (int i = 0; i < FrameSamples; i++)
+            {
+                _frame[i] = samples[_position];
+                if (++_position == samples.Length) _position = 0;
+            }
+            int header = RtpHeaderWriter.Write(_buffer, _payloadType, _sequence, _timestamp, _web.LocalSsrc, marker: FramesSent == 0);
+            var payload = _buffer.AsSpan(header, FrameSamples);
+            if (_payloadType == 0) G711MuLaw.Encode(_frame, payload);
+            else G711ALaw.Encode(_frame, payload);
+            _sequence++;
+            _timestamp += FrameSamples;
+            if (_web.SendRtp(_buffer, header + FrameSamples))
+            {
+                FramesSent++;
+                _onSent(header + FrameSamples);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _timer.DisposeAsync();
+}

@@ -1,0 +1,120 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Gateway.Media.Net;
+
+/// <summary>Receives one datagram from a media socket: <paramref name="datagram"/> is the loop's buffer, writable in place
+/// (it has <see cref="UdpMediaSocket.Headroom"/> spare bytes after the data for an SRTP tag); <paramref name="from"/> is reused.</summary>
+internal delegate void DatagramHandler(Span<byte> buffer, int length, SocketAddress from);
+
+/// <summary>
+/// One bound UDP socket of the media plane with an allocation-free receive loop: one pooled buffer per loop,
+/// <see cref="Socket.ReceiveFromAsync(Memory{byte}, SocketFlags, SocketAddress, CancellationToken)"/> into a reused
+/// <see cref="SocketAddress"/>, and span sends to cached addresses. A handler that throws is counted, never ends the loop.
+/// </summary>
+internal sealed class UdpMediaSocket : IDisposable
+{
+    /// <summary>Largest datagram accepted; anything longer is truncated by the OS and dropped.</summary>
+    public const int MaxDatagram = 1500;
+    /// <summary>Room after a received packet for in-place protection (SRTP tag or SRTCP index + tag).</summary>
+    public const int Headroom = 64;
+
+    private readonly Socket _socket;
+    private readonly Action<int>? _onRelease;
+    private Task? _loop;
+    private int _disposed;
+
+    public UdpMediaSocket(Socket socket, Action<int>? onRelease = null)
+    {
+        _socket = socket;
+        _onRelease = onRelease;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+    public int Port => LocalEndPoint.Port;
+    public AddressFamily AddressFamily => _socket.AddressFamily;
+
+    /// <summary>Datagrams whose handler threw (a bug or hostile input); the loop keeps going.</summary>
+    public long HandlerFaults;
+
+    /// <summary>Binds a UDP socket at <paramref name="endPoint"/>; null if the port is taken.</summary>
+    public static Socket? TryBind(IPEndPoint endPoint)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Bind(endPoint);
+            return socket;
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>Starts the receive loop (once).</summary>
+    public void Start(DatagramHandler handler) => _loop ??= Task.Run(() => ReceiveLoopAsync(handler));
+
+    private async Task ReceiveLoopAsync(DatagramHandler handler)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram + Headroom);
+        var from = new SocketAddress(_socket.AddressFamily);
+        var receiveInto = buffer.AsMemory(0, MaxDatagram);
+        try
+        {
+            while (Volatile.Read(ref _disposed) == 0)
+            {
+                int length;
+                try
+                {
+                    length = await _socket.ReceiveFromAsync(receiveInto, SocketFlags.None, from).ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException) { break; }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.Shutdown)
+                {
+                    break;
+                }
+                catch (SocketException)
+                {
+                    continue; // ICMP errors reported on the socket (e.g. port unreachable): keep receiving.
+                }
+                try
+                {
+                    handler(buffer, length, from);
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref HandlerFaults);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Sends one datagram; false if the OS refused it (the packet is lost, as UDP allows).</summary>
+    public bool SendTo(ReadOnlySpan<byte> datagram, SocketAddress to)
+    {
+        try
+        {
+            return _socket.SendTo(datagram, SocketFlags.None, to) == datagram.Length;
+        }
+        catch (SocketException) { return false; }
+        catch (ObjectDisposedException) { return false; }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _socket.Dispose();
+        _onRelease?.Invoke(Port);
+    }
+
+    /// <summary>Waits for the receive loop to finish after <see cref="Dispose"/>.</summary>
+    public Task Completion => _loop ?? Task.CompletedTask;
+}
