@@ -3,8 +3,11 @@ namespace Gateway.Load;
 /// <summary>What one load run does. Every quantity is bounded (see <see cref="LoadLimits"/>) so a run always ends.</summary>
 public sealed record LoadOptions
 {
-    /// <summary>Signaling WebSocket URL, loopback only (ws://127.0.0.1:port/ws).</summary>
+    /// <summary>Signaling WebSocket URL, loopback only (ws://127.0.0.1:port/ws); unused with <see cref="MediaOnly"/>.</summary>
     public required Uri Url { get; init; }
+
+    /// <summary>"echo" or "relay": the gateway's media engine in this process, no signaling (see MediaOnlyRunner); null = real gateway.</summary>
+    public string? MediaOnly { get; init; }
 
     /// <summary>Dial string for outbound calls (600 = the gateway's echo).</summary>
     public string To { get; init; } = "600";

@@ -19,6 +19,8 @@ public static class LoadOptionsParser
           --setup-timeout <s>    wait for answer, ICE and DTLS (1..60, default 15)
           --gateway-pid <pid>    read the gateway's CPU and RSS from /proc/<pid>
           --label <text>         tag repeated in the result line
+          --media-only echo|relay  no gateway: its media engine in this process (ICE, DTLS, SRTP, echo
+                                 or relay to a local RTP echo), to measure the media plane alone; no --url
           --self-test            check the argument parser and the media helpers, then exit
         exit codes: 0 all calls fine, 1 some calls failed, 2 usage error, 3 deadline hit, 4 fatal error
         """;
@@ -29,6 +31,7 @@ public static class LoadOptionsParser
         error = null;
         Uri? url = null;
         string to = "600", label = "";
+        string? mediaOnly = null;
         int calls = 10, concurrency = 10, duration = 10, users = 0, deadline = 0, setupTimeout = 15;
         int? gatewayPid = null;
         double rate = 5;
@@ -53,16 +56,19 @@ public static class LoadOptionsParser
                 "--setup-timeout" => TryInt(name, value, 1, LoadLimits.MaxSetupTimeout, out setupTimeout, out error),
                 "--gateway-pid" => TryPid(value, out gatewayPid, out error),
                 "--label" => TryLabel(value, out label, out error),
+                "--media-only" => value is "echo" or "relay" ? (mediaOnly = value) is not null : Fail("--media-only is echo or relay", out error),
                 _ => Fail($"unknown option '{name}'", out error),
             };
             if (!ok) return false;
         }
-        if (url is null) { error = "--url is required"; return false; }
+        if (mediaOnly is not null && inbound) { error = "--media-only and --inbound exclude each other"; return false; }
+        if (url is null && mediaOnly is null) { error = "--url is required"; return false; }
+        url ??= new Uri("ws://127.0.0.1/");
         if (concurrency > calls && !inbound) concurrency = calls;
         options = new LoadOptions
         {
             Url = url, To = to, Calls = calls, Concurrency = concurrency, Rate = rate, Duration = duration, Inbound = inbound,
-            Users = users == 0 ? concurrency : users, Deadline = deadline, GatewayPid = gatewayPid, SetupTimeout = setupTimeout, Label = label,
+            Users = users == 0 ? concurrency : users, MediaOnly = mediaOnly, Deadline = deadline, GatewayPid = gatewayPid, SetupTimeout = setupTimeout, Label = label,
         };
         return true;
     }

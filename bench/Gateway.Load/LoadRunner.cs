@@ -31,14 +31,18 @@ public static class LoadRunner
         deadline.CancelAfter(options.EffectiveDeadline);
         using var progressStop = new CancellationTokenSource();
 
-        Console.Error.WriteLine($"gateway-load: {(options.Inbound ? $"inbound, {options.Users} users" : $"calling {options.To}")}, {options.Calls} calls, " +
+        Console.Error.WriteLine($"gateway-load: {(options.MediaOnly is { } m ? $"media engine in-process ({m})" : options.Inbound ? $"inbound, {options.Users} users" : $"calling {options.To}")}, {options.Calls} calls, " +
                                 $"concurrency {options.Concurrency}, rate {options.Rate}/s, {options.Duration} s each, deadline {options.EffectiveDeadline.TotalSeconds:0} s");
         gateway.Begin();
         var clock = Stopwatch.StartNew();
         pump.Start();
         var progress = new RunReport.Progress(metrics, gateway, pump).RunAsync(clock, progressStop.Token);
         InboundRunner? inbound = null;
-        if (options.Inbound)
+        if (options.MediaOnly is { } mode)
+        {
+            await MediaOnlyRunner.RunAsync(ctx, mode, deadline.Token).ConfigureAwait(false);
+        }
+        else if (options.Inbound)
         {
             inbound = new InboundRunner(ctx);
             await inbound.RunAsync(deadline.Token).ConfigureAwait(false);

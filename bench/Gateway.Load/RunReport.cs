@@ -16,8 +16,8 @@ public static class RunReport
         var sb = new StringBuilder("RESULT");
         void Add(string key, object? value) => sb.Append(' ').Append(key).Append('=').Append(Format(value));
         Add("label", o.Label.Length == 0 ? "-" : o.Label);
-        Add("mode", o.Inbound ? "inbound" : "outbound");
-        if (!o.Inbound) Add("to", o.To);
+        Add("mode", o.MediaOnly is { } mediaMode ? "media-only-" + mediaMode : o.Inbound ? "inbound" : "outbound");
+        if (!o.Inbound && o.MediaOnly is null) Add("to", o.To);
         Add("calls", o.Calls);
         Add("concurrency", o.Concurrency);
         Add("rate", o.Rate);

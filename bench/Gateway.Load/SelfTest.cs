@@ -39,6 +39,8 @@ public static class SelfTest
         Check(LoadOptionsParser.TryParse(["--url", "ws://[::1]:9/ws"], out _, out _) && LoadOptionsParser.TryParse(["--url", "wss://localhost:8443/ws"], out _, out _),
             "::1 and localhost accepted");
         Check(Refused([]) && Refused(Args("--bogus", "1")) && Refused(Args("--calls")) && Refused(Args("stray")), "missing --url, unknown option, missing value, stray argument refused");
+        Check(LoadOptionsParser.TryParse(["--media-only", "relay"], out o, out _) && o!.MediaOnly == "relay" && Refused(["--media-only", "x"]),
+            "--media-only needs no --url, takes echo or relay");
         Check(Refused(Args("--to", "6 0")) && Refused(Args("--label", "a b")), "bad dial string and label refused");
         Check(LoadOptionsParser.TryParse(Args("--calls", "5", "--concurrency", "50"), out o, out _) && o!.Concurrency == 5, "concurrency capped at calls");
         Check(LoadOptionsParser.TryParse(Args("--calls", "2000", "--concurrency", "1000", "--rate", "100", "--duration", "600"), out o, out _)
