@@ -26,6 +26,7 @@ public static class MediaOnlyRunner
             ConnectTimeout = TimeSpan.FromSeconds(o.SetupTimeout), RtpTimeout = TimeSpan.FromSeconds(30),
         });
         using var echoSocket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        echoSocket.ReceiveBufferSize = 4 << 20; // one socket takes every call's packets: ride out scheduling stalls
         echoSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         using var stopEcho = new CancellationTokenSource();
         var echoLoop = mode == "relay" ? Task.Run(() => RtpEchoAsync(echoSocket, stopEcho.Token), CancellationToken.None) : Task.CompletedTask;
