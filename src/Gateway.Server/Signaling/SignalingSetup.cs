@@ -1,9 +1,49 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace Gateway.Server.Signaling;
 
-/// <summary>The WebSocket signaling front end. STUB: owned by the signaling work.</summary>
+/// <summary>The WebSocket signaling front end (protocol.md): /ws and GET /api/ice-servers.</summary>
 internal static class SignalingSetup
 {
-    public static IServiceCollection AddGatewaySignaling(this IServiceCollection services, IConfiguration configuration) => services;
+    public static IServiceCollection AddGatewaySignaling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SignalingOptions>().Bind(configuration.GetSection(SignalingOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<TurnOptions>().Bind(configuration.GetSection(TurnOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SignalingOptions>, SignalingOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TurnOptions>, TurnOptionsValidator>());
 
-    public static WebApplication MapGatewaySignaling(this WebApplication app) => app;
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ICallController, UnavailableCallController>(); // the call layer registers the real one
+        services.AddSingleton<WebUserDirectory>();
+        services.AddSingleton<IWebUserDirectory>(sp => sp.GetRequiredService<WebUserDirectory>());
+        services.AddSingleton<RoomRegistry>();
+        services.AddSingleton<SessionManager>();
+        services.AddSingleton<ClientAuthenticator>();
+        services.AddSingleton<IceServerProvider>();
+        services.AddSingleton<MessageDispatcher>();
+        services.AddSingleton<SignalingEndpoint>();
+        return services;
+    }
+
+    public static WebApplication MapGatewaySignaling(this WebApplication app)
+    {
+        app.UseWebSockets();
+        var sessions = app.Services.GetRequiredService<SessionManager>();
+        app.Lifetime.ApplicationStopping.Register(sessions.CloseAll);
+        app.Map("/ws", (HttpContext context, SignalingEndpoint endpoint) => endpoint.HandleAsync(context));
+        app.MapGet("/api/ice-servers", IceServers);
+        return app;
+    }
+
+    /// <summary>GET /api/ice-servers: {"iceServers":[...]}, the list welcome carries; same authentication as /ws.</summary>
+    private static IResult IceServers(HttpContext context, ClientAuthenticator authenticator, IceServerProvider provider)
+    {
+        if (!authenticator.TryAuthenticate(context, out var identity, out var error))
+            return Results.Text(error + "\n", statusCode: StatusCodes.Status401Unauthorized);
+        context.Response.Headers.CacheControl = "no-store";
+        var body = new JsonObject { ["iceServers"] = provider.Build(identity.Identity) };
+        return Results.Text(body.ToJsonString(), "application/json", statusCode: StatusCodes.Status200OK);
+    }
 }
