@@ -12,7 +12,6 @@ public static class RunReport
         var (expected, received, jitterMs, mediaSeconds) = m.EchoTotals();
         var lossPct = expected == 0 ? double.NaN : 100.0 * (expected - received) / expected;
         var callMinutes = mediaSeconds / 60;
-        var peak = Math.Max(1, m.PeakCallsUp);
         var sb = new StringBuilder("RESULT");
         void Add(string key, object? value) => sb.Append(' ').Append(key).Append('=').Append(Format(value));
         Add("label", o.Label.Length == 0 ? "-" : o.Label);
@@ -41,7 +40,7 @@ public static class RunReport
         Add("gw_cpu_s", gateway.CpuSeconds);
         Add("gw_cpu_s_per_call_min", gateway.CpuSeconds is { } cpu && callMinutes > 0 ? cpu / callMinutes : null);
         Add("gw_rss_peak_mib", gateway.RssPeakKiB is { } peakRss ? peakRss / 1024.0 : null);
-        Add("gw_rss_kib_per_call", gateway.RssDeltaKiB is { } rss ? (double)rss / peak : null);
+        Add("gw_rss_kib_per_call", gateway.RssDeltaKiB is { } rss && m.PeakCallsUp > 0 ? (double)rss / m.PeakCallsUp : null);
         Add("tool_cpu_s", Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
         Add("late_ticks", lateTicks);
         Add("elapsed_s", elapsed.TotalSeconds);
