@@ -101,7 +101,7 @@ public sealed class InboundRunner(LoadContext ctx)
             await signaling.SendAsync(ClientMessages.Reject(id, 488), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             return;
         }
-        var leg = new MediaLeg(metrics, DtlsCertificate.FingerprintAlgorithm, ctx.Certificate.Fingerprint);
+        var leg = new MediaLeg(metrics, ctx.NewTransport(), DtlsCertificate.FingerprintAlgorithm, ctx.Certificate.Fingerprint);
         await using var legScope = leg.ConfigureAwait(false);
         try
         {

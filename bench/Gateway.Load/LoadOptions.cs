@@ -39,6 +39,9 @@ public sealed record LoadOptions
     /// <summary>Seconds to wait for ICE + DTLS (and for an answer to a call).</summary>
     public int SetupTimeout { get; init; } = 15;
 
+    /// <summary>A UDP socket per call instead of one shared socket (needed when the gateway uses Media:SharedWebPort).</summary>
+    public bool PerCallSockets { get; init; }
+
     /// <summary>Free-text label repeated in the result line (e.g. "ramp-500").</summary>
     public string Label { get; init; } = "";
 

@@ -18,6 +18,8 @@ public static class LoadOptionsParser
           --deadline <s>         global hard stop (1..3600; default derived from the settings)
           --setup-timeout <s>    wait for answer, ICE and DTLS (1..60, default 15)
           --gateway-pid <pid>    read the gateway's CPU and RSS from /proc/<pid>
+          --socket shared|per-call  one UDP socket for all calls read by one thread (default, cheapest),
+                                 or one per call (needed if the gateway sets Media:SharedWebPort)
           --label <text>         tag repeated in the result line
           --media-only echo|relay  no gateway: its media engine in this process (ICE, DTLS, SRTP, echo
                                  or relay to a local RTP echo), to measure the media plane alone; no --url
@@ -32,6 +34,7 @@ public static class LoadOptionsParser
         Uri? url = null;
         string to = "600", label = "";
         string? mediaOnly = null;
+        var perCall = false;
         int calls = 10, concurrency = 10, duration = 10, users = 0, deadline = 0, setupTimeout = 15;
         int? gatewayPid = null;
         double rate = 5;
@@ -56,6 +59,7 @@ public static class LoadOptionsParser
                 "--setup-timeout" => TryInt(name, value, 1, LoadLimits.MaxSetupTimeout, out setupTimeout, out error),
                 "--gateway-pid" => TryPid(value, out gatewayPid, out error),
                 "--label" => TryLabel(value, out label, out error),
+                "--socket" => value is "shared" or "per-call" ? (perCall = value == "per-call") || true : Fail("--socket is shared or per-call", out error),
                 "--media-only" => value is "echo" or "relay" ? (mediaOnly = value) is not null : Fail("--media-only is echo or relay", out error),
                 _ => Fail($"unknown option '{name}'", out error),
             };
@@ -68,7 +72,7 @@ public static class LoadOptionsParser
         options = new LoadOptions
         {
             Url = url, To = to, Calls = calls, Concurrency = concurrency, Rate = rate, Duration = duration, Inbound = inbound,
-            Users = users == 0 ? concurrency : users, MediaOnly = mediaOnly, Deadline = deadline, GatewayPid = gatewayPid, SetupTimeout = setupTimeout, Label = label,
+            Users = users == 0 ? concurrency : users, MediaOnly = mediaOnly, PerCallSockets = perCall, Deadline = deadline, GatewayPid = gatewayPid, SetupTimeout = setupTimeout, Label = label,
         };
         return true;
     }

@@ -25,7 +25,8 @@ public static class LoadRunner
         }
         var metrics = new LoadMetrics();
         await using var pump = new MediaPump();
-        var ctx = new LoadContext(options, metrics, pump, certificate);
+        using var shared = options.PerCallSockets ? null : new SharedUdpSocket();
+        var ctx = new LoadContext(options, metrics, pump, certificate, shared);
         var gateway = new GatewayUsage(options.GatewayPid);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         deadline.CancelAfter(options.EffectiveDeadline);

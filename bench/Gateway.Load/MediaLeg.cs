@@ -10,8 +10,8 @@ using Gateway.Media.Srtp;
 namespace Gateway.Load;
 
 /// <summary>
-/// The web-side media of one call: one UDP socket on 127.0.0.1, ICE checks, a DTLS-SRTP handshake, then SRTP
-/// G.711 sent by <see cref="MediaPump"/> and the echo measured here. Datagrams are demultiplexed by their first
+/// The web-side media of one call over its <see cref="ILegTransport"/> (own or shared UDP socket on 127.0.0.1):
+/// ICE checks, a DTLS-SRTP handshake, then SRTP G.711 sent by <see cref="MediaPump"/> and the echo measured here. Datagrams are demultiplexed by their first
 /// byte (RFC 7983 §7): 0..3 STUN, 20..63 DTLS, 128..191 RTP/RTCP. The receive path allocates nothing per packet.
 /// </summary>
 public sealed class MediaLeg : IAsyncDisposable
@@ -20,8 +20,7 @@ public sealed class MediaLeg : IAsyncDisposable
     private const uint PayloadMagic = 0x4C4F4144;  // "LOAD": marks the tool's own packets in the echo
     private static readonly double TicksToMicros = 1_000_000.0 / Stopwatch.Frequency;
 
-    private readonly Socket _socket;
-    private readonly byte[] _receiveBuffer = new byte[1500];
+    private readonly ILegTransport _transport;
     private readonly LoadMetrics _metrics;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<int> _iceResult = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -30,7 +29,7 @@ public sealed class MediaLeg : IAsyncDisposable
     private DtlsSrtpTransport? _dtls;
     private SrtpContext? _outbound;
     private volatile SrtpContext? _inbound;
-    private Task _receiveLoop = Task.CompletedTask;
+    private volatile bool _closed;
 
     // Sender state: touched only by the pump thread.
     private ushort _sequence = (ushort)Random.Shared.Next(0, 65536);
@@ -39,12 +38,11 @@ public sealed class MediaLeg : IAsyncDisposable
     private int _payloadType;
     private int _ticks;
 
-    public MediaLeg(LoadMetrics metrics, string fingerprintAlgorithm, string fingerprint)
+    public MediaLeg(LoadMetrics metrics, ILegTransport transport, string fingerprintAlgorithm, string fingerprint)
     {
         _metrics = metrics;
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        Local = LocalMedia.Create(((IPEndPoint)_socket.LocalEndPoint!).Port, fingerprintAlgorithm, fingerprint);
+        _transport = transport;
+        Local = LocalMedia.Create(transport.LocalPort, fingerprintAlgorithm, fingerprint);
     }
 
     public LocalMedia Local { get; }
@@ -60,8 +58,7 @@ public sealed class MediaLeg : IAsyncDisposable
         _remoteEndpoint = remote.Endpoint;
         _payloadType = remote.PcmuPayloadType;
         _ice = new IceChecks(remote, Local);
-        _socket.Connect(remote.Endpoint);
-        _receiveLoop = Task.Run(ReceiveLoopAsync, CancellationToken.None);
+        _transport.Connect(remote.Endpoint, this);
 
         var started = Stopwatch.GetTimestamp();
         var buffer = new byte[512];
@@ -107,20 +104,7 @@ public sealed class MediaLeg : IAsyncDisposable
 
     private void SendDtls(ReadOnlyMemory<byte> datagram) => Send(datagram.Span);
 
-    private void Send(ReadOnlySpan<byte> datagram)
-    {
-        try
-        {
-            _socket.Send(datagram);
-        }
-        catch (SocketException)
-        {
-            // ICMP port unreachable from an earlier datagram, or the buffer full: counted as not sent.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
+    private void Send(ReadOnlySpan<byte> datagram) => _transport.Send(datagram);
 
     /// <summary>
     /// One 20 ms tick, called by the pump for every leg: an SRTP PCMU packet whose payload carries a marker, the
@@ -144,27 +128,10 @@ public sealed class MediaLeg : IAsyncDisposable
         if (++_ticks % 250 == 0 && _ice is not null) Send(scratch[..(_ice.WriteRequest(scratch, nominate: false))]);
     }
 
-    private async Task ReceiveLoopAsync()
+    /// <summary>One received datagram, from the transport's receive loop (one at a time per leg).</summary>
+    public void OnDatagram(Span<byte> datagram)
     {
-        var token = _stop.Token;
-        while (!token.IsCancellationRequested)
-        {
-            int n;
-            try
-            {
-                n = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(), SocketFlags.None, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) { return; }
-            catch (ObjectDisposedException) { return; }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused) { continue; }
-            catch (SocketException) { return; }
-            OnDatagram(_receiveBuffer.AsSpan(0, n));
-        }
-    }
-
-    private void OnDatagram(Span<byte> datagram)
-    {
-        if (datagram.IsEmpty) return;
+        if (datagram.IsEmpty || _closed) return;
         var first = datagram[0];
         if (first < 4) OnStun(datagram);
         else if (first is >= 20 and <= 63) _dtls?.OnDatagram(datagram);
@@ -214,12 +181,12 @@ public sealed class MediaLeg : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Sending = false;
+        _closed = true;
         _stop.Cancel();
         try { _dtls?.Dispose(); } catch (Exception) { /* a half-done handshake may refuse to close cleanly */ }
-        _socket.Dispose();
-        try { await _receiveLoop.ConfigureAwait(false); } catch (Exception) { /* the loop ends on disposal */ }
-        _outbound?.Dispose();
-        _inbound?.Dispose();
+        _transport.Dispose();
+        await Task.Yield();
+        // The SRTP contexts are left to the GC: a shared receive thread may still hold this leg's last packet.
         _stop.Dispose();
     }
 }

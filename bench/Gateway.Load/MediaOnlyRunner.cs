@@ -74,7 +74,7 @@ public static class MediaOnlyRunner
             return;
         }
         await using var sessionScope = session.ConfigureAwait(false);
-        var leg = new MediaLeg(metrics, DtlsCertificate.FingerprintAlgorithm, ctx.Certificate.Fingerprint);
+        var leg = new MediaLeg(metrics, ctx.NewTransport(), DtlsCertificate.FingerprintAlgorithm, ctx.Certificate.Fingerprint);
         await using var legScope = leg.ConfigureAwait(false);
         // What the call layer does with the browser's offer: its ICE credentials and fingerprint; the gateway answers passive.
         session.ConfigureWeb(new IceCredentials(leg.Local.IceUfrag, leg.Local.IcePwd), leg.Local.FingerprintAlgorithm, leg.Local.Fingerprint, gatewayIsDtlsServer: true);

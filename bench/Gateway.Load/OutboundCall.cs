@@ -4,8 +4,11 @@ using Gateway.Media.Dtls;
 namespace Gateway.Load;
 
 /// <summary>What every call of a run shares: settings, counters, the send loop and the tool's DTLS certificate.</summary>
-public sealed record LoadContext(LoadOptions Options, LoadMetrics Metrics, MediaPump Pump, DtlsCertificate Certificate)
+public sealed record LoadContext(LoadOptions Options, LoadMetrics Metrics, MediaPump Pump, DtlsCertificate Certificate, SharedUdpSocket? SharedSocket)
 {
+    /// <summary>The run's shared socket, or a new socket for this call (--socket per-call).</summary>
+    public ILegTransport NewTransport() => SharedSocket?.CreateTransport() ?? new PerCallTransport();
+
     public TimeSpan SetupTimeout => TimeSpan.FromSeconds(Options.SetupTimeout);
 }
 
@@ -30,7 +33,7 @@ public static class OutboundCall
             return;
         }
         await using var _ = signaling.ConfigureAwait(false);
-        var leg = new MediaLeg(metrics, DtlsCertificate.FingerprintAlgorithm, ctx.Certificate.Fingerprint);
+        var leg = new MediaLeg(metrics, ctx.NewTransport(), DtlsCertificate.FingerprintAlgorithm, ctx.Certificate.Fingerprint);
         await using var __ = leg.ConfigureAwait(false);
         var id = "load-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (await SetUpAsync(ctx, signaling, leg, id, index, ct).ConfigureAwait(false) is not { } hangupWatch) return;

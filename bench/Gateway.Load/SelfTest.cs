@@ -41,6 +41,9 @@ public static class SelfTest
         Check(Refused([]) && Refused(Args("--bogus", "1")) && Refused(Args("--calls")) && Refused(Args("stray")), "missing --url, unknown option, missing value, stray argument refused");
         Check(LoadOptionsParser.TryParse(["--media-only", "relay"], out o, out _) && o!.MediaOnly == "relay" && Refused(["--media-only", "x"]),
             "--media-only needs no --url, takes echo or relay");
+        Check(LoadOptionsParser.TryParse(Args("--socket", "per-call"), out o, out _) && o!.PerCallSockets && Refused(Args("--socket", "x")), "--socket per-call");
+        var sa = new IPEndPoint(IPAddress.Loopback, 0x1234).Serialize();
+        Check(SharedUdpSocket.PortOf(sa) == 0x1234, "port read from a socket address");
         Check(Refused(Args("--to", "6 0")) && Refused(Args("--label", "a b")), "bad dial string and label refused");
         Check(LoadOptionsParser.TryParse(Args("--calls", "5", "--concurrency", "50"), out o, out _) && o!.Concurrency == 5, "concurrency capped at calls");
         Check(LoadOptionsParser.TryParse(Args("--calls", "2000", "--concurrency", "1000", "--rate", "100", "--duration", "600"), out o, out _)
