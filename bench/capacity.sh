@@ -9,12 +9,14 @@
 #            --echo             call 600 (the gateway's built-in echo) instead of the sipp trunk
 #            --inbound          also run inbound: sipp calls users load1..N through the gateway, the tool answers
 #            --no-record        do not append to docs/benchmarks.md     --skip-build   use the existing Release build
+#            --load-args "..."  extra gateway-load options for every run (e.g. "--socket per-call")
+#            --duration <s>     plateau seconds of each ramp level (default 60)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-QUICK=0 RAMP="100 250 500 1000" RATE_RUN=1 TO_ECHO=0 INBOUND=0 RECORD=1 BUILD=1
+QUICK=0 RAMP="100 250 500 1000" RATE_RUN=1 TO_ECHO=0 INBOUND=0 RECORD=1 BUILD=1 LOAD_ARGS="" PLATEAU=60
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -24,7 +26,10 @@ while [[ $# -gt 0 ]]; do
     --inbound) INBOUND=1 ;;
     --no-record) RECORD=0 ;;
     --skip-build) BUILD=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --load-args) LOAD_ARGS="${2?--load-args needs a value}"; shift ;;
+    --duration) PLATEAU="${2:?--duration needs seconds}"; shift
+      [[ "$PLATEAU" =~ ^[0-9]+$ && "$PLATEAU" -ge 5 && "$PLATEAU" -le 300 ]] || { echo "capacity.sh: --duration not in 5..300" >&2; exit 2; } ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "capacity.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -149,7 +154,8 @@ FAILED_RUNS=0
 # run_load <label> <load-tool args...>: one run, its RESULT line kept in $WORK/results.txt and recorded.
 run_load() {
   local label=$1; shift
-  local args=(--url "ws://127.0.0.1:$HTTP_PORT/ws" --gateway-pid "$GATEWAY_PID" --label "$label" "$@")
+  # shellcheck disable=SC2206 # LOAD_ARGS is a list of options, split on purpose
+  local args=(--url "ws://127.0.0.1:$HTTP_PORT/ws" --gateway-pid "$GATEWAY_PID" --label "$label" "$@" $LOAD_ARGS)
   log "run $label: gateway-load ${args[*]}"
   local rc=0
   dotnet "$LOAD_DLL" "${args[@]}" >"$WORK/$label.out" 2>"$WORK/$label.err" || rc=$?
@@ -197,7 +203,7 @@ if [[ $QUICK -eq 1 ]]; then
 else
   for level in $RAMP; do
     rate=20
-    plateau=$(( 60 + (level + rate - 1) / rate )) # every call overlaps the others for 60 s
+    plateau=$(( PLATEAU + (level + rate - 1) / rate )) # every call overlaps the others for the plateau
     run_load "ramp-$level" --to "$TO" --calls "$level" --concurrency "$level" --rate "$rate" --duration "$plateau"
   done
   if [[ $RATE_RUN -eq 1 ]]; then
