@@ -42,6 +42,8 @@ public static class RunReport
         Add("gw_rss_peak_mib", gateway.RssPeakKiB is { } peakRss ? peakRss / 1024.0 : null);
         Add("gw_rss_kib_per_call", gateway.RssDeltaKiB is { } rss && m.PeakCallsUp > 0 ? (double)rss / m.PeakCallsUp : null);
         Add("tool_cpu_s", Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
+        Add("tool_alloc_mib", GC.GetTotalAllocatedBytes() / (1024.0 * 1024));
+        Add("tool_gen0", GC.CollectionCount(0));
         Add("late_ticks", lateTicks);
         Add("elapsed_s", elapsed.TotalSeconds);
         Add("deadline_hit", deadlineHit ? "yes" : "no");
