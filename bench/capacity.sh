@@ -65,7 +65,8 @@ s = socket.socket(socket.AF_INET, kind); s.bind(("127.0.0.1", 0)); print(s.getso
 EOF
 }
 
-# A free block of UDP ports for the media plane: 2 per call (web leg + SIP leg) for 1000 calls, plus slack.
+# A free block of UDP ports for the media plane: 3 per call (web port, SIP RTP/RTCP pair) for 1000 calls, plus
+# slack for pair alignment and ports of ended calls not yet reused.
 free_udp_range() {
   python3 - "$1" <<'EOF'
 import socket, sys, random
@@ -98,7 +99,7 @@ SIP_PORT=$(free_port udp)
 SIPP_PORT=$(free_port udp)
 SIPP_MEDIA_PORT=$(free_port udp)
 SIPP_UAC_PORT=$(free_port udp)
-read -r MEDIA_MIN MEDIA_MAX < <(free_udp_range 2400)
+read -r MEDIA_MIN MEDIA_MAX < <(free_udp_range 4000)
 
 cat >"$WORK/dialplan.yaml" <<EOF
 # Capacity dialplan: 600 echoes inside the gateway, load<n> are the tool's users, anything else goes to sipp.

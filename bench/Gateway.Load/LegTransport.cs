@@ -128,6 +128,7 @@ public sealed class SharedUdpSocket : IDisposable
     private sealed class Transport(SharedUdpSocket owner) : ILegTransport
     {
         private SocketAddress? _remote;
+        private Route? _route;
         private int _port = -1;
 
         public int LocalPort => owner.LocalPort;
@@ -137,8 +138,16 @@ public sealed class SharedUdpSocket : IDisposable
             var address = remote.Serialize();
             var port = PortOf(address);
             if (port != remote.Port) throw new MediaSetupException("ice", "unexpected socket address layout; use --socket per-call");
-            if (Interlocked.CompareExchange(ref owner._routes[port], new Route(address, leg), null) is not null)
-                throw new MediaSetupException("ice", $"gateway port {port} already used by another call (Media:SharedWebPort?); use --socket per-call");
+            var route = new Route(address, leg);
+            // A call hanging up may still hold the port the gateway just gave to a new call: the new call takes it over.
+            // Two calls that both still send on one gateway port mean the gateway shares its web port.
+            var previous = Interlocked.Exchange(ref owner._routes[port], route);
+            if (previous is not null && previous.Leg.Sending)
+            {
+                Interlocked.CompareExchange(ref owner._routes[port], previous, route);
+                throw new MediaSetupException("ice", $"gateway port {port} is in use by another live call (Media:SharedWebPort?); use --socket per-call");
+            }
+            _route = route;
             _remote = address;
             _port = port;
         }
@@ -152,7 +161,7 @@ public sealed class SharedUdpSocket : IDisposable
 
         public void Dispose()
         {
-            if (_port >= 0) Volatile.Write(ref owner._routes[_port], null);
+            if (_port >= 0) Interlocked.CompareExchange(ref owner._routes[_port], null, _route); // only if not taken over
             _port = -1;
         }
     }

@@ -24,7 +24,7 @@ public static class LoadOptionsParser
           --media-only echo|relay  no gateway: its media engine in this process (ICE, DTLS, SRTP, echo
                                  or relay to a local RTP echo), to measure the media plane alone; no --url
           --self-test            check the argument parser and the media helpers, then exit
-        exit codes: 0 all calls fine, 1 some calls failed, 2 usage error, 3 deadline hit, 4 fatal error
+        exit codes: 0 all calls fine, 1 some calls failed, 2 usage error, 3 deadline hit or interrupted, 4 fatal error
         """;
 
     public static bool TryParse(IReadOnlyList<string> args, out LoadOptions? options, out string? error)

@@ -38,20 +38,15 @@ public static class LoadRunner
         var clock = Stopwatch.StartNew();
         pump.Start();
         var progress = new RunReport.Progress(metrics, gateway, pump).RunAsync(clock, progressStop.Token);
-        InboundRunner? inbound = null;
-        if (options.MediaOnly is { } mode)
-        {
-            await MediaOnlyRunner.RunAsync(ctx, mode, deadline.Token).ConfigureAwait(false);
-        }
-        else if (options.Inbound)
-        {
-            inbound = new InboundRunner(ctx);
-            await inbound.RunAsync(deadline.Token).ConfigureAwait(false);
-        }
-        else
-        {
-            await RunOutboundAsync(ctx, deadline.Token).ConfigureAwait(false);
-        }
+        InboundRunner? inbound = options.Inbound && options.MediaOnly is null ? new InboundRunner(ctx) : null;
+        var work = options.MediaOnly is { } mode ? MediaOnlyRunner.RunAsync(ctx, mode, deadline.Token)
+            : inbound is not null ? inbound.RunAsync(deadline.Token)
+            : RunOutboundAsync(ctx, deadline.Token);
+        // Backstop: calls clean up within seconds of the deadline; whatever still hangs after 15 s is abandoned.
+        var backstop = Task.Delay(Timeout.Infinite, deadline.Token)
+            .ContinueWith(_ => Task.Delay(TimeSpan.FromSeconds(15)), TaskScheduler.Default).Unwrap();
+        var abandoned = await Task.WhenAny(work, backstop).ConfigureAwait(false) != work;
+        if (abandoned) Console.Error.WriteLine("gateway-load: calls still busy 15 s after the deadline were abandoned");
         var elapsed = clock.Elapsed;
         progressStop.Cancel();
         await progress.ConfigureAwait(false);

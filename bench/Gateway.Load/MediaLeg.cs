@@ -48,7 +48,10 @@ public sealed class MediaLeg : IAsyncDisposable
     public LocalMedia Local { get; }
     public EchoStats Echo { get; } = new();
     public long PacketsSent { get; private set; }
-    public bool Sending { get; set; }
+    private volatile bool _sending;
+
+    /// <summary>Set while the pump sends for this call (read by the pump and the shared socket's router).</summary>
+    public bool Sending { get => _sending; set => _sending = value; }
 
     /// <summary>ICE until the nominating check succeeds, then the DTLS handshake. Returns (ICE ms, DTLS ms); throws <see cref="MediaSetupException"/>.</summary>
     public async Task<(double IceMs, double DtlsMs)> ConnectAsync(RemoteMedia remote, DtlsCertificate certificate, TimeSpan timeout, CancellationToken ct)

@@ -19,12 +19,17 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true; // stop calls cleanly (hangups sent) instead of dying
     interrupt.Cancel();
 };
+int code;
 try
 {
-    return await LoadRunner.RunAsync(options!, interrupt.Token);
+    code = await LoadRunner.RunAsync(options!, interrupt.Token);
 }
 catch (Exception e)
 {
     Console.Error.WriteLine($"gateway-load: fatal: {e}");
-    return LoadRunner.ExitFatal;
+    code = LoadRunner.ExitFatal;
 }
+Console.Out.Flush();
+// Exit now even if an abandoned call (or a DTLS handshake thread) is still busy after the deadline.
+Environment.Exit(code);
+return code;
