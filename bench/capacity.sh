@@ -158,7 +158,8 @@ run_load() {
   # shellcheck disable=SC2206 # LOAD_ARGS is a list of options, split on purpose
   local args=(--url "ws://127.0.0.1:$HTTP_PORT/ws" --gateway-pid "$GATEWAY_PID" --label "$label" "$@" $LOAD_ARGS)
   log "run $label: gateway-load ${args[*]}"
-  local rc=0
+  local rc=0 sipp_drops_before
+  sipp_drops_before=$(udp_socket_drops "$SIPP_MEDIA_PORT")
   dotnet "$LOAD_DLL" "${args[@]}" >"$WORK/$label.out" 2>"$WORK/$label.err" || rc=$?
   grep -v '^RESULT' "$WORK/$label.out" | tail -3 >&2 || true
   cat "$WORK/$label.err" >&2
@@ -167,11 +168,17 @@ run_load() {
   if [[ -z "$result" ]]; then
     log "run $label: no result (exit $rc)"; FAILED_RUNS=$((FAILED_RUNS + 1)); return 0
   fi
+  result="$result sipp_udp_drops=$(( $(udp_socket_drops "$SIPP_MEDIA_PORT") - sipp_drops_before ))"
   echo "$result" | tee -a "$WORK/results.txt"
   [[ $rc -eq 0 ]] || FAILED_RUNS=$((FAILED_RUNS + 1))
   kill -0 "$GATEWAY_PID" 2>/dev/null || { log "gateway died during $label"; tail -30 "$WORK/gateway.log" >&2; exit 1; }
   [[ $RECORD -eq 1 ]] && record "$result" "dotnet gateway-load.dll ${args[*]}"
   sleep 5 # let the gateway settle between runs
+}
+
+# udp_socket_drops <port>: the drop counter of the 127.0.0.1 UDP socket on that port (/proc/net/udp, last column).
+udp_socket_drops() {
+  awk -v p="$(printf ':%04X' "$1")" 'NR > 1 && substr($2, length($2) - 4) == p { print $NF; found = 1; exit } END { if (!found) print 0 }' /proc/net/udp
 }
 
 # record <RESULT line> <command>: one markdown table row appended to docs/benchmarks.md.
@@ -184,9 +191,9 @@ record() {
   if [[ "${r[failed_setups]}" == 0 && "${r[dropped]}" == 0 && "${r[loss_pct]}" != "-" && "${r[rtt_p99_ms]}" != "-" ]] &&
      awk -v l="${r[loss_pct]}" -v p="${r[rtt_p99_ms]}" 'BEGIN { exit !(l < 0.1 && p < 5) }'; then meets="yes"; fi
   command=$(echo "$command" | sed "s/--gateway-pid [0-9]* //")
-  printf '| %s | %s | %s | %s/%s | %s | %s | %s | %s / %s | %s | %s | %s / %s | %s / %s | %s | %s | %s | `%s` |\n' \
+  printf '| %s | %s | %s | %s/%s | %s | %s | %s | %s / %s | %s | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s | `%s` |\n' \
     "$(date -u +%Y-%m-%d)" "$COMMIT" "${r[label]}" "${r[peak_up]}" "${r[calls]}" "${r[to]:-in}" "${r[failed_setups]}" "${r[dropped]}" \
-    "${r[rtt_p50_ms]}" "${r[rtt_p99_ms]}" "${r[loss_pct]}" "${r[jitter_ms]}" "${r[setup_p50_ms]}" "${r[setup_p99_ms]}" \
+    "${r[rtt_p50_ms]}" "${r[rtt_p99_ms]}" "${r[loss_pct]}" "${r[jitter_ms]}" "${r[udp_drops_tool]:--}" "${r[sipp_udp_drops]:--}" "${r[setup_p50_ms]}" "${r[setup_p99_ms]}" \
     "${r[dtls_p50_ms]}" "${r[dtls_p99_ms]}" "${r[gw_cpu_s_per_call_min]}" "${r[gw_rss_kib_per_call]}" "$meets" "$command" >"$WORK/row.md"
   # Rows go just above the marker line of the capacity table (other sections may follow it), else at the end.
   python3 - docs/benchmarks.md "$WORK/row.md" <<'PY'

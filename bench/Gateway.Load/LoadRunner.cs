@@ -35,6 +35,7 @@ public static class LoadRunner
         Console.Error.WriteLine($"gateway-load: {(options.MediaOnly is { } m ? $"media engine in-process ({m})" : options.Inbound ? $"inbound, {options.Users} users" : $"calling {options.To}")}, {options.Calls} calls, " +
                                 $"concurrency {options.Concurrency}, rate {options.Rate}/s, {options.Duration} s each, deadline {options.EffectiveDeadline.TotalSeconds:0} s");
         gateway.Begin();
+        var udpDropsBefore = UdpCounters.ReceiveBufferErrors();
         var clock = Stopwatch.StartNew();
         pump.Start();
         var progress = new RunReport.Progress(metrics, gateway, pump).RunAsync(clock, progressStop.Token);
@@ -51,9 +52,10 @@ public static class LoadRunner
         progressStop.Cancel();
         await progress.ConfigureAwait(false);
         gateway.End();
+        var drops = new DropCounts(UdpCounters.ReceiveBufferErrors() - udpDropsBefore, shared is null ? null : UdpCounters.SocketDrops(shared.LocalPort));
         var deadlineHit = deadline.IsCancellationRequested && !interrupt.IsCancellationRequested;
 
-        Console.WriteLine(RunReport.ResultLine(options, metrics, gateway, elapsed, deadlineHit, pump.LateTicks));
+        Console.WriteLine(RunReport.ResultLine(options, metrics, gateway, elapsed, deadlineHit, pump.LateTicks, drops));
         Console.Error.WriteLine($"gateway-load: failures: {metrics.FailureSummary()}" + (inbound is null ? "" : $"; users registered {inbound.UsersRegistered}, rejected over capacity {inbound.Rejected}"));
         foreach (var sample in metrics.FailureSamples()) Console.Error.WriteLine("  " + sample);
         if (deadlineHit) Console.Error.WriteLine($"gateway-load: global deadline of {options.EffectiveDeadline.TotalSeconds:0} s reached; everything was stopped");

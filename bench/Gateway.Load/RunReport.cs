@@ -4,10 +4,13 @@ using System.Text;
 
 namespace Gateway.Load;
 
+/// <summary>UDP receive-buffer drops during the run: host-wide, and at the tool's shared socket.</summary>
+public sealed record DropCounts(long? HostWide, long? ToolSocket);
+
 /// <summary>The one result line of a run (key=value pairs, stable names for scripts) and the once-a-second progress line.</summary>
 public static class RunReport
 {
-    public static string ResultLine(LoadOptions o, LoadMetrics m, GatewayUsage gateway, TimeSpan elapsed, bool deadlineHit, long lateTicks)
+    public static string ResultLine(LoadOptions o, LoadMetrics m, GatewayUsage gateway, TimeSpan elapsed, bool deadlineHit, long lateTicks, DropCounts drops)
     {
         var (expected, received, jitterMs, mediaSeconds) = m.EchoTotals();
         var lossPct = expected == 0 ? double.NaN : 100.0 * (expected - received) / expected;
@@ -37,6 +40,8 @@ public static class RunReport
         Add("jitter_ms", jitterMs);
         Add("packets_sent", Interlocked.Read(ref m.PacketsSent));
         Add("packets_echoed", Interlocked.Read(ref m.PacketsEchoed));
+        Add("udp_drops_host", drops.HostWide);
+        Add("udp_drops_tool", drops.ToolSocket);
         Add("gw_cpu_s", gateway.CpuSeconds);
         Add("gw_cpu_s_per_call_min", gateway.CpuSeconds is { } cpu && callMinutes > 0 ? cpu / callMinutes : null);
         Add("gw_rss_peak_mib", gateway.RssPeakKiB is { } peakRss ? peakRss / 1024.0 : null);
