@@ -141,8 +141,11 @@ for _ in $(seq 1 60); do
 done
 curl -fs "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || { echo "capacity.sh: gateway not healthy after 30 s" >&2; exit 4; }
 
-# sipp echoes every call on one socket: a 4 MiB buffer (rmem_max here) rides out scheduling stalls.
-sipp -sn uas -rtp_echo -rtp_buffsize 4194304 -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -max_socket 4096 \
+# sipp echoes every call on one socket with the default 208 KiB buffer (neither -rtp_buffsize nor -buff_size reach
+# it), i.e. ~50 ms at 500 calls: run it at a higher priority when allowed so the echo peer is not what drops.
+SIPP_NICE=()
+nice -n -10 true 2>/dev/null && SIPP_NICE=(nice -n -10)
+"${SIPP_NICE[@]}" sipp -sn uas -rtp_echo -i 127.0.0.1 -p "$SIPP_PORT" -mp "$SIPP_MEDIA_PORT" -nostdin -max_socket 4096 \
   -trace_err -error_file "$WORK/sipp-uas-errors.log" >"$WORK/sipp-uas.log" 2>&1 &
 SIPP_PID=$!
 sleep 1
@@ -291,7 +294,7 @@ if [[ $INBOUND -eq 1 ]]; then
   LOAD_PID=$!
   sleep 3
   write_uac_scenario "$WORK/uac.xml"
-  sipp "127.0.0.1:$SIP_PORT" -sf "$WORK/uac.xml" -rtp_echo -rtp_buffsize 4194304 -i 127.0.0.1 -p "$SIPP_UAC_PORT" -mp "$(free_port udp)" -inf "$WORK/users.csv" \
+  "${SIPP_NICE[@]}" sipp "127.0.0.1:$SIP_PORT" -sf "$WORK/uac.xml" -rtp_echo -i 127.0.0.1 -p "$SIPP_UAC_PORT" -mp "$(free_port udp)" -inf "$WORK/users.csv" \
     -r 5 -m "$CALLS" -l "$USERS" -d 10000 -nostdin -timeout 300s \
     -trace_err -error_file "$WORK/sipp-uac-errors.log" >"$WORK/sipp-uac.log" 2>&1 &
   SIPP_UAC_PID=$!
