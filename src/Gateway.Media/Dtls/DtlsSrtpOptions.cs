@@ -21,5 +21,12 @@ public sealed class DtlsSrtpOptions
     /// <summary>Received datagrams waiting for the handshake thread; more are dropped (the peer retransmits).</summary>
     public int ReceiveQueueCapacity { get; set; } = 64;
 
-    internal static readonly DtlsSrtpOptions Default = new();
+    internal void Validate()
+    {
+        if (Profiles is null || Profiles.Count == 0) throw new ArgumentException("at least one SRTP profile is needed", nameof(Profiles));
+        if (HandshakeTimeout <= TimeSpan.Zero) throw new ArgumentException("must be positive", nameof(HandshakeTimeout));
+        if (MaxDatagramSize is < 256 or > DtlsDatagramPipe.ReceiveLimit)
+            throw new ArgumentException($"must be 256..{DtlsDatagramPipe.ReceiveLimit}", nameof(MaxDatagramSize));
+        if (ReceiveQueueCapacity < 1) throw new ArgumentException("must be positive", nameof(ReceiveQueueCapacity));
+    }
 }

@@ -17,6 +17,9 @@ internal sealed class DtlsSrtpServer(BcTlsCrypto crypto, DtlsHandshakeState stat
 
     protected override int[] GetSupportedCipherSuites() => DtlsSrtpProtocol.EcdsaCipherSuites;
 
+    // Our order (AES-128-GCM first, as browsers use it) wins over the client's.
+    protected override bool PreferLocalCipherSuites() => true;
+
     // Our own timer aborts the handshake; this is only a backstop on the real clock.
     public override int GetHandshakeTimeoutMillis() => (int)Math.Min(int.MaxValue, 2 * state.Options.HandshakeTimeout.TotalMilliseconds);
 

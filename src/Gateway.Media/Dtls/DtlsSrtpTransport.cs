@@ -42,10 +42,11 @@ public sealed partial class DtlsSrtpTransport : IDisposable
     private long _started;
 
     /// <param name="send">Sends one DTLS datagram to the peer; called from the handshake thread (close_notify from
-    /// the thread calling Dispose). The memory is a fresh copy the callback may keep.</param>
+    /// the thread calling Dispose, a final-flight resend from the one calling OnDatagram). The memory is a fresh
+    /// copy the callback may keep; an exception from it counts as a lost datagram.</param>
     public DtlsSrtpTransport(DtlsCertificate local, bool isServer, string remoteFingerprintAlgorithm, string remoteFingerprint,
         Action<ReadOnlyMemory<byte>> send, TimeProvider? time = null)
-        : this(local, isServer, remoteFingerprintAlgorithm, remoteFingerprint, send, time, DtlsSrtpOptions.Default)
+        : this(local, isServer, remoteFingerprintAlgorithm, remoteFingerprint, send, time, new DtlsSrtpOptions())
     {
     }
 
@@ -56,7 +57,7 @@ public sealed partial class DtlsSrtpTransport : IDisposable
         ArgumentNullException.ThrowIfNull(local);
         ArgumentNullException.ThrowIfNull(send);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Profiles.Count == 0) throw new ArgumentException("at least one SRTP profile is needed", nameof(options));
+        options.Validate();
         IsServer = isServer;
         _options = options;
         _time = time ?? TimeProvider.System;
@@ -92,16 +93,25 @@ public sealed partial class DtlsSrtpTransport : IDisposable
             Fail(null, _configurationError!);
             return;
         }
-        var thread = new Thread(Run, HandshakeThreadStack) { IsBackground = true, Name = IsServer ? "dtls-server" : "dtls-client" };
-        thread.Start();
+        try
+        {
+            var thread = new Thread(Run, HandshakeThreadStack) { IsBackground = true, Name = IsServer ? "dtls-server" : "dtls-client" };
+            thread.Start();
+        }
+        catch (OutOfMemoryException e)
+        {
+            // Thread creation can fail under extreme load: this call fails, the process and other calls go on.
+            Fail(e, "could not start the handshake thread");
+        }
     }
 
     /// <summary>Feeds one received DTLS datagram (first byte 20..63, RFC 7983). Never throws; may be called before Start.</summary>
     public void OnDatagram(ReadOnlySpan<byte> datagram)
     {
         var phase = _phase;
+        if (!DtlsRecordCheck.IsWholeRecords(datagram)) return;
         if (phase is Phase.Created or Phase.Handshaking) _pipe.Enqueue(datagram);
-        else if (phase == Phase.Connected && IsServer && datagram.Length > 0 && datagram[0] is 20 or 22) ResendFinalFlight();
+        else if (phase == Phase.Connected && IsServer && datagram[0] is 20 or 22) ResendFinalFlight();
     }
 
     /// <summary>Sends close_notify if connected and stops the handshake thread. Idempotent, never throws.</summary>

@@ -1,17 +1,40 @@
+using Microsoft.Extensions.Options;
+
 namespace Gateway.Server.Observability;
 
-/// <summary>Metrics and CDRs. STUB: owned by the observability/hosting work.</summary>
+/// <summary>Metrics (GET /metrics, Prometheus text 0.0.4), health (GET /healthz) and the CDR writer.</summary>
 internal static class ObservabilitySetup
 {
     public static IServiceCollection AddGatewayObservability(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<CdrOptions>(configuration.GetSection(CdrOptions.Section));
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<ICdrWriter>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CdrOptions>>().Value;
+            if (string.IsNullOrWhiteSpace(options.Path))
+                return new NullCdrWriter();
+            var path = Path.GetFullPath(options.Path, sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
+            return new JsonLinesCdrWriter(path, options.QueueCapacity,
+                sp.GetRequiredService<ILogger<JsonLinesCdrWriter>>(), sp.GetService<TimeProvider>());
+        });
+        services.AddHostedService(sp => new CdrWriterLifetime(sp.GetRequiredService<ICdrWriter>() as IHostedService));
         return services;
     }
 
     public static WebApplication MapGatewayObservability(this WebApplication app)
     {
-        app.MapGet("/healthz", () => "ok");
+        app.MapGet("/healthz", () => Results.Text("ok", "text/plain; charset=utf-8"));
+        app.MapGet("/metrics", (GatewayMetrics metrics, IServiceProvider services) =>
+            Results.Text(PrometheusTextWriter.Render(metrics, MediaTotals.Read(services)), PrometheusTextWriter.ContentType));
         return app;
+    }
+
+    /// <summary>Starts and drains the CDR writer with the host (nothing to do when CDRs are disabled).</summary>
+    private sealed class CdrWriterLifetime(IHostedService? writer) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => writer?.StartAsync(cancellationToken) ?? Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => writer?.StopAsync(cancellationToken) ?? Task.CompletedTask;
     }
 }

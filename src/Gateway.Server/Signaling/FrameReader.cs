@@ -3,8 +3,6 @@ using System.Net.WebSockets;
 
 namespace Gateway.Server.Signaling;
 
-internal enum FrameKind { Text, Binary, Oversized, Close }
-
 /// <summary>
 /// Reads whole client messages into a pooled buffer that grows only up to the frame limit; a larger message is
 /// read through and discarded (never buffered), so memory per connection stays bounded.

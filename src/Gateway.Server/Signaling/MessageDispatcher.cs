@@ -34,6 +34,25 @@ internal sealed partial class MessageDispatcher
 
     public void Dispatch(WebSession session, ReadOnlySpan<byte> utf8)
     {
+        // RFC 8259 §8.1: JSON text exchanged between systems is UTF-8 (JsonNode would only notice when a string is read).
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            session.SendError(null, SignalingErrorCodes.BadRequest, "malformed JSON: not valid UTF-8");
+            return;
+        }
+        try
+        {
+            DispatchCore(session, utf8);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonNode materializes lazily: an escaped lone surrogate in a name or value only fails here.
+            session.SendError(null, SignalingErrorCodes.BadRequest, $"malformed JSON: {e.Message}");
+        }
+    }
+
+    private void DispatchCore(WebSession session, ReadOnlySpan<byte> utf8)
+    {
         JsonObject? obj;
         try
         {
@@ -41,10 +60,10 @@ internal sealed partial class MessageDispatcher
         }
         catch (JsonException e)
         {
-            session.SendError(null, "bad_request", $"malformed JSON: {e.Message}");
+            session.SendError(null, SignalingErrorCodes.BadRequest, $"malformed JSON: {e.Message}");
             return;
         }
-        if (obj is null) { session.SendError(null, "bad_request", "a message must be a JSON object"); return; }
+        if (obj is null) { session.SendError(null, SignalingErrorCodes.BadRequest, "a message must be a JSON object"); return; }
 
         // Echo a well-formed id in errors so the client can match them to a call.
         var id = obj.TryGetPropertyValue("id", out var idNode) && idNode is JsonValue idValue
@@ -52,7 +71,7 @@ internal sealed partial class MessageDispatcher
             && SignalingGrammar.IsToken(s, SignalingGrammar.MaxIdLength) ? s : null;
         if (!JsonFields.TryString(obj, "type", true, out var type, out var error))
         {
-            session.SendError(id, "bad_request", error);
+            session.SendError(id, SignalingErrorCodes.BadRequest, error);
             return;
         }
         switch (type)
@@ -65,22 +84,22 @@ internal sealed partial class MessageDispatcher
             case "signal": Signal(session, obj); break;
             default:
                 if (CallMessageParser.IsCallType(type!)) Call(session, type!, obj, id);
-                else session.SendError(id, "bad_request", $"unknown message type '{Truncate(type!)}'");
+                else session.SendError(id, SignalingErrorCodes.BadRequest, $"unknown message type '{Truncate(type!)}'");
                 break;
         }
     }
 
     private void Register(WebSession session, JsonObject obj)
     {
-        if (!JsonFields.TryString(obj, "user", true, out var user, out var error)) { session.SendError(null, "bad_request", error); return; }
+        if (!JsonFields.TryString(obj, "user", true, out var user, out var error)) { session.SendError(null, SignalingErrorCodes.BadRequest, error); return; }
         if (!SignalingGrammar.IsUserName(user))
         {
-            session.SendError(null, "bad_request", $"field 'user' must match [a-z][a-z0-9._-]* (at most {SignalingGrammar.MaxUserLength} characters)");
+            session.SendError(null, SignalingErrorCodes.BadRequest, $"field 'user' must match [a-z][a-z0-9._-]* (at most {SignalingGrammar.MaxUserLength} characters)");
             return;
         }
         if (session.TokenAuthenticated && user != session.Identity)
         {
-            session.SendError(null, "forbidden", $"this connection's token is for '{session.Identity}', not '{user}'");
+            session.SendError(null, SignalingErrorCodes.Forbidden, $"this connection's token is for '{session.Identity}', not '{user}'");
             return;
         }
         if (session.RegisteredUser is { } previous && previous != user) _directory.Unregister(previous, session);
@@ -110,7 +129,7 @@ internal sealed partial class MessageDispatcher
     private void Leave(WebSession session, JsonObject obj)
     {
         if (TryRoom(session, obj, out var room) && !_rooms.Leave(session, room))
-            session.SendError(null, "not_found", $"not in room '{room}'");
+            session.SendError(null, SignalingErrorCodes.NotFound, $"not in room '{room}'");
     }
 
     private void Signal(WebSession session, JsonObject obj)
@@ -118,12 +137,12 @@ internal sealed partial class MessageDispatcher
         if (!TryRoom(session, obj, out var room)) return;
         if (!JsonFields.TryToken(obj, "to", SignalingGrammar.MaxIdLength, out var to, out var error))
         {
-            session.SendError(null, "bad_request", error);
+            session.SendError(null, SignalingErrorCodes.BadRequest, error);
             return;
         }
         if (!obj.TryGetPropertyValue("data", out var data) || data is null)
         {
-            session.SendError(null, "bad_request", "missing field 'data'");
+            session.SendError(null, SignalingErrorCodes.BadRequest, "missing field 'data'");
             return;
         }
         obj.Remove("data"); // detach the node so it can be relayed as is
@@ -133,7 +152,7 @@ internal sealed partial class MessageDispatcher
     private static bool TryRoom(WebSession session, JsonObject obj, out string room)
     {
         if (JsonFields.TryToken(obj, "room", SignalingGrammar.MaxRoomLength, out room, out var error)) return true;
-        session.SendError(null, "bad_request", error);
+        session.SendError(null, SignalingErrorCodes.BadRequest, error);
         return false;
     }
 
@@ -141,7 +160,7 @@ internal sealed partial class MessageDispatcher
     {
         if (!_callParser.TryParse(type, obj, out var message, out var error))
         {
-            session.SendError(id, "bad_request", $"{type}: {error}");
+            session.SendError(id, SignalingErrorCodes.BadRequest, $"{type}: {error}");
             return;
         }
         try
@@ -151,7 +170,7 @@ internal sealed partial class MessageDispatcher
         catch (Exception e)
         {
             Log.ControllerFailed(_logger, session.SessionId, type, e);
-            session.SendError(message!.Id, "internal", "the call could not be handled");
+            session.SendError(message!.Id, SignalingErrorCodes.Internal, "the call could not be handled");
         }
     }
 

@@ -20,10 +20,10 @@ internal sealed class RoomRegistry(IOptions<SignalingOptions> options)
         List<WebSession> others;
         lock (_gate)
         {
-            if (session.Rooms.Contains(room)) { session.SendError(null, "conflict", $"already in room '{room}'"); return; }
+            if (session.Rooms.Contains(room)) { session.SendError(null, SignalingErrorCodes.Conflict, $"already in room '{room}'"); return; }
             if (session.Rooms.Count >= options.Value.MaxRoomsPerSession)
             {
-                session.SendError(null, "conflict", $"at most {options.Value.MaxRoomsPerSession} rooms per connection");
+                session.SendError(null, SignalingErrorCodes.Conflict, $"at most {options.Value.MaxRoomsPerSession} rooms per connection");
                 return;
             }
             var r = _rooms.GetOrAdd(room, _ => new Room());
@@ -76,8 +76,8 @@ internal sealed class RoomRegistry(IOptions<SignalingOptions> options)
             inRoom = session.Rooms.Contains(room);
             if (inRoom && _rooms.TryGetValue(room, out var r)) r.Members.TryGetValue(to, out target);
         }
-        if (!inRoom) { session.SendError(null, "not_found", $"not in room '{room}'"); return; }
-        if (target is null) { session.SendError(null, "not_found", $"no peer '{to}' in room '{room}'"); return; }
+        if (!inRoom) { session.SendError(null, SignalingErrorCodes.NotFound, $"not in room '{room}'"); return; }
+        if (target is null) { session.SendError(null, SignalingErrorCodes.NotFound, $"no peer '{to}' in room '{room}'"); return; }
         target.Send(new JsonObject { ["type"] = "signal", ["room"] = room, ["from"] = session.PeerId, ["data"] = data });
     }
 

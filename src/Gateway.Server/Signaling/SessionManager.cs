@@ -23,6 +23,9 @@ internal sealed partial class SessionManager(
 
     public int Count => _sessions.Count;
 
+    /// <summary>A snapshot of the live sessions.</summary>
+    public IReadOnlyCollection<WebSession> All => [.. _sessions.Values];
+
     public WebSession Create(ClientIdentity identity)
     {
         var session = new WebSession(NewId(16), NewId(9), identity, options.Value, _sessionLogger);

@@ -62,7 +62,7 @@ internal sealed partial class SignalingEndpoint(
         {
             // An unknown or expired ?session= gets a fresh session: the new id in welcome tells the client.
             session ??= sessions.Create(identity);
-            connection = new SessionConnection(socket, Welcome(session));
+            connection = new SessionConnection(socket, Welcome(session, resumed: session.SessionId == resumeId));
             if (session.Attach(connection, identity)) break;
             session = null; // ended between lookup and attach
         }
@@ -111,7 +111,7 @@ internal sealed partial class SignalingEndpoint(
                         continue;
                     case RateDecision.LimitedNotify:
                         Log.RateLimited(logger, session.SessionId);
-                        session.SendError(null, "rate_limited", $"more than {o.RateLimitPerSecond} messages/s: messages are dropped");
+                        session.SendError(null, SignalingErrorCodes.RateLimited, $"more than {o.RateLimitPerSecond} messages/s: messages are dropped");
                         continue;
                     case RateDecision.Abuse:
                         Log.Abuse(logger, session.SessionId, o.RateLimitAbuseSeconds);
@@ -121,10 +121,10 @@ internal sealed partial class SignalingEndpoint(
                 switch (kind)
                 {
                     case FrameKind.Oversized:
-                        session.SendError(null, "bad_request", $"frame exceeds {o.MaxFrameBytes} bytes");
+                        session.SendError(null, SignalingErrorCodes.BadRequest, $"frame exceeds {o.MaxFrameBytes} bytes");
                         break;
                     case FrameKind.Binary:
-                        session.SendError(null, "bad_request", "binary frames are not supported: send JSON text frames");
+                        session.SendError(null, SignalingErrorCodes.BadRequest, "binary frames are not supported: send JSON text frames");
                         break;
                     default:
                         dispatcher.Dispatch(session, reader.Message.Span);
@@ -140,11 +140,13 @@ internal sealed partial class SignalingEndpoint(
         }
     }
 
-    private byte[] Welcome(WebSession session) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+    /// <summary>The first frame; "resumed" (an addition to protocol.md) tells a reconnecting client its session survived.</summary>
+    private byte[] Welcome(WebSession session, bool resumed) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
     {
         ["type"] = "welcome",
         ["session"] = session.SessionId,
         ["iceServers"] = iceServers.Build(session.Identity),
+        ["resumed"] = resumed,
     });
 
     private static partial class Log

@@ -4,7 +4,7 @@ namespace Gateway.Server.Signaling;
 internal sealed class UnavailableCallController : ICallController
 {
     public void OnMessage(IWebSession session, ClientCallMessage message) =>
-        session.SendError(message.Id, "unavailable", "calls are not available on this gateway");
+        session.SendError(message.Id, SignalingErrorCodes.Unavailable, "calls are not available on this gateway");
 
     public void OnSessionEnded(IWebSession session)
     {

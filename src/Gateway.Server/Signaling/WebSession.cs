@@ -18,6 +18,7 @@ internal sealed partial class WebSession : IWebSession
     private readonly Lock _gate = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SessionConnection? _current;
+    private SessionConnection? _serving; // the connection the writer loop took up last
     private ITimer? _graceTimer;
     private int _graceGeneration;
     private volatile bool _ended;
@@ -58,6 +59,9 @@ internal sealed partial class WebSession : IWebSession
     public IPAddress RemoteAddress => _remote;
 
     public bool IsEnded => _ended;
+
+    /// <summary>Messages queued and not yet written.</summary>
+    public int QueuedCount => _outbox.Reader.Count;
 
     /// <summary>Rooms this session is in; guarded by the room registry.</summary>
     public HashSet<string> Rooms { get; } = new(StringComparer.Ordinal);
@@ -110,10 +114,12 @@ internal sealed partial class WebSession : IWebSession
     public bool Attach(SessionConnection connection, ClientIdentity identity)
     {
         SessionConnection? replaced;
+        bool unserved;
         lock (_gate)
         {
             if (_ended) return false;
             replaced = _current;
+            unserved = replaced is not null && !ReferenceEquals(replaced, _serving);
             _current = connection;
             _remote = identity.RemoteAddress;
             _graceGeneration++;
@@ -121,7 +127,15 @@ internal sealed partial class WebSession : IWebSession
             _graceTimer = null;
             SignalChange();
         }
-        replaced?.RequestClose(WebSocketCloseStatus.NormalClosure, "replaced by a new connection");
+        if (unserved)
+        {
+            // Replaced before the writer took it up (quick reconnects): the writer never will, so close it here.
+            _ = CloseUnservedAsync(replaced!);
+        }
+        else
+        {
+            replaced?.RequestClose(WebSocketCloseStatus.NormalClosure, "replaced by a new connection");
+        }
         return true;
     }
 
@@ -184,6 +198,7 @@ internal sealed partial class WebSession : IWebSession
             {
                 if (_ended && (_current is null || ReferenceEquals(_current, served))) return;
                 connection = ReferenceEquals(_current, served) ? null : _current;
+                if (connection is not null) _serving = connection;
                 changed = _changed.Task;
             }
             if (connection is null)
@@ -246,6 +261,18 @@ internal sealed partial class WebSession : IWebSession
             connection.MarkBroken();
             connection.Socket.Abort();
             return false;
+        }
+    }
+
+    private async Task CloseUnservedAsync(SessionConnection connection)
+    {
+        try
+        {
+            await CloseAsync(connection, new(WebSocketCloseStatus.NormalClosure, "replaced by a new connection", Flush: false)).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.WriterStopped();
         }
     }
 

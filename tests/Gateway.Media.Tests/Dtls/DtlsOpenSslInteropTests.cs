@@ -77,6 +77,7 @@ public sealed class DtlsOpenSslInteropTests(ITestOutputHelper output)
         var text = await openssl.FinishAsync(TimeSpan.FromSeconds(5));
         output.WriteLine(text);
         Assert.Contains("Extended master secret: yes", text);
+        Assert.Contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256", text);
         Assert.Equal(openssl.KeyingMaterial(), Material(keys));
         cts.Cancel();
         await loop;
@@ -104,6 +105,29 @@ public sealed class DtlsOpenSslInteropTests(ITestOutputHelper output)
         var text = await openssl.FinishAsync(TimeSpan.FromSeconds(5));
         output.WriteLine(text);
         Assert.Contains("bad certificate", text);
+        cts.Cancel();
+        await loop;
+    }
+
+    [Fact]
+    public async Task OpenSslClient_WithoutACertificate_IsRefusedByOurServer()
+    {
+        // WebRTC authenticates both ends (RFC 5763 §5): the server requires a client certificate.
+        if (!OpenSsl.IsAvailable(output)) return;
+        using var socket = DtlsSrtpUdpTests.Bind();
+        int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+        IPEndPoint? peer = null;
+        using var server = new DtlsSrtpTransport(DtlsTestPeers.ServerCertificate, true, "sha-256",
+            DtlsTestPeers.ClientCertificate.Fingerprint, d => socket.SendTo(d.Span, SocketFlags.None, Volatile.Read(ref peer)!));
+        using var cts = new CancellationTokenSource(Bound);
+        var loop = ReceiveLoopLearningPeer(socket, server, ep => Volatile.Write(ref peer, ep), cts.Token);
+        server.Start();
+        using var openssl = OpenSsl.Start($"s_client -dtls1_2 -connect 127.0.0.1:{port} -use_srtp SRTP_AES128_CM_SHA1_80",
+            Path.GetTempPath());
+
+        var e = await Assert.ThrowsAsync<DtlsHandshakeException>(() => server.Completion.WaitAsync(Bound));
+        Assert.Contains("sent no certificate", e.Message);
+        output.WriteLine(await openssl.FinishAsync(TimeSpan.FromSeconds(5)));
         cts.Cancel();
         await loop;
     }

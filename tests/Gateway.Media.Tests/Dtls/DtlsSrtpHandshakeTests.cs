@@ -123,6 +123,28 @@ public sealed class DtlsSrtpHandshakeTests
     }
 
     [Fact]
+    public async Task SmallDatagramLimit_FragmentsHandshakeMessages_AndStillCompletes()
+    {
+        // RFC 6347 §4.2.3: handshake messages are fragmented to fit the path MTU.
+        using var peers = DtlsTestPeers.Matching(new() { MaxDatagramSize = 256 }, new() { MaxDatagramSize = 256 });
+        int largest = 0;
+        peers.Filter = (_, datagram) =>
+        {
+            InterlockedMax(ref largest, datagram.Length);
+            return true;
+        };
+        peers.Start();
+        DtlsAssert.KeysAgree(await DtlsAssert.Within(peers.Server.Completion), await DtlsAssert.Within(peers.Client.Completion));
+        Assert.InRange(largest, 100, 256);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current) { }
+    }
+
+    [Fact]
     public async Task DatagramsBeforeStart_AreKept()
     {
         // A browser's ClientHello may arrive before the bridge starts the server.

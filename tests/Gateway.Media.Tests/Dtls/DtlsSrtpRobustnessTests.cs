@@ -21,7 +21,13 @@ public sealed class DtlsSrtpRobustnessTests
             int length = random.Next(0, datagram.Length + 1);
             random.NextBytes(datagram.AsSpan(0, length));
             if (length > 0 && i % 2 == 0) datagram[0] = (byte)random.Next(20, 64); // DTLS range (RFC 7983)
-            if (length > 2 && i % 4 == 0) { datagram[0] = 22; datagram[1] = 0xFE; datagram[2] = 0xFD; } // handshake, DTLS 1.2
+            if (length >= 13 && i % 4 == 0)
+            {
+                // A well-framed DTLS 1.2 record (handshake, epoch 0) with a random body reaches BouncyCastle.
+                datagram[0] = 22; datagram[1] = 0xFE; datagram[2] = 0xFD; datagram[3] = 0; datagram[4] = 0;
+                datagram[11] = (byte)((length - 13) >> 8); datagram[12] = (byte)(length - 13);
+                if (i % 8 == 0 && length >= 25) datagram[13] = 1; // ClientHello message type
+            }
             transport.OnDatagram(datagram.AsSpan(0, length));
         }
         await Task.Delay(300);

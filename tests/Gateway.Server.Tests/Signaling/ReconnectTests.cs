@@ -35,6 +35,8 @@ public sealed class ReconnectTests
 
         await using var second = await host.ConnectAsync("session=" + first.SessionId);
         Assert.Equal(first.SessionId, second.SessionId);
+        Assert.False((bool)first.Welcome!["resumed"]!);
+        Assert.True((bool)second.Welcome!["resumed"]!);
         for (var i = 0; i < 3; i++) Assert.Equal("s" + i, (string?)(await second.ExpectAsync("incoming"))["id"]);
         Assert.Same(session, Assert.Single(directory.SessionsFor("alice")));
 
@@ -69,6 +71,7 @@ public sealed class ReconnectTests
         // The old id no longer resumes: a fresh session is given.
         await using var late = await host.ConnectAsync("session=" + first.SessionId);
         Assert.NotEqual(first.SessionId, late.SessionId);
+        Assert.False((bool)late.Welcome!["resumed"]!);
     }
 
     [Fact]
@@ -125,5 +128,29 @@ public sealed class ReconnectTests
         var got = await second.DrainAsync();
         Assert.Equal(8, got.Count);
         Assert.Equal("s0", (string?)got[0]["id"]);
+    }
+
+    [Fact]
+    public async Task ManyQuickReconnects_LeaveOneLiveSocket()
+    {
+        await using var host = await SignalingTestHost.StartAsync();
+        await using var first = await host.ConnectAsync();
+        var session = await RegisterAsync(host, first, "alice");
+        var clients = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => WsTestClient.ConnectAsync(host.WsUri("session=" + first.SessionId))));
+        session.Send(new JsonObject { ["type"] = "incoming", ["id"] = "s1" });
+        var winners = 0;
+        foreach (var c in clients)
+        {
+            try
+            {
+                while (await c.ReceiveAsync(TimeSpan.FromSeconds(2)) is { } m)
+                    if ((string?)m["type"] == "incoming") { winners++; break; }
+            }
+            catch (Exception e) when (e is TimeoutException or System.Net.WebSockets.WebSocketException) { }
+        }
+        Assert.Equal(1, winners);
+        Assert.True(session.IsAttached);
+        Assert.False(host.Calls.TryNextEnded(out _));
+        foreach (var c in clients) await c.DisposeAsync();
     }
 }

@@ -27,7 +27,7 @@ public sealed class RoomTests
         var pa = await JoinAsync(a, "r1", 0);
         var pb = await JoinAsync(b, "r1", 1);
         Assert.Equal(pb, (string?)(await a.ExpectAsync("peer-joined"))["peer"]);
-        var joinedC = await c.ExpectAsyncAfterJoin("r1");
+        var joinedC = await c.JoinAsync("r1");
         var pc = (string)joinedC["peer"]!;
         Assert.Equal(new[] { pa, pb }.Order(), joinedC["peers"]!.AsArray().Select(p => (string)p!).Order());
         Assert.Equal(pc, (string?)(await a.ExpectAsync("peer-joined"))["peer"]);
@@ -89,14 +89,5 @@ public sealed class RoomTests
         await a.SendAsync("""{"type":"join","room":"r1"}""");
         await a.ExpectAsync("peer-joined");
         await a.ExpectErrorAsync("conflict", "already in room");
-    }
-}
-
-internal static class RoomClientExtensions
-{
-    public static async Task<System.Text.Json.Nodes.JsonObject> ExpectAsyncAfterJoin(this WsTestClient client, string room)
-    {
-        await client.SendAsync($$"""{"type":"join","room":"{{room}}"}""");
-        return await client.ExpectAsync("joined");
     }
 }

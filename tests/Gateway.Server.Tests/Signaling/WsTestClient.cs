@@ -103,6 +103,13 @@ internal sealed class WsTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Joins a room and returns the joined message.</summary>
+    public async Task<JsonObject> JoinAsync(string room)
+    {
+        await SendAsync($$"""{"type":"join","room":"{{room}}"}""");
+        return await ExpectAsync("joined");
+    }
+
     public void Abort() => _socket.Abort();
 
     public async Task CloseAsync()

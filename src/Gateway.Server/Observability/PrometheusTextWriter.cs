@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+
+namespace Gateway.Server.Observability;
+
+/// <summary>
+/// Renders the gateway's metrics in the Prometheus text exposition format 0.0.4:
+/// one <c># HELP</c> and one <c># TYPE</c> line per family, histograms as cumulative <c>_bucket{le=...}</c>, <c>_sum</c>, <c>_count</c>.
+/// </summary>
+internal static class PrometheusTextWriter
+{
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+    public static string Render(GatewayMetrics metrics, MediaTotals media)
+    {
+        var text = new StringBuilder(4096);
+
+        Family(text, "gateway_active_calls", "gauge", "Calls in progress (either direction).");
+        Sample(text, "gateway_active_calls", null, metrics.ActiveCalls);
+
+        Family(text, "gateway_calls_started_total", "counter", "Calls created since start (either direction).");
+        Sample(text, "gateway_calls_started_total", null, metrics.CallsStarted);
+
+        Family(text, "gateway_calls_total", "counter", "Calls ended since start, by outcome.");
+        foreach (var outcome in GatewayMetrics.Outcomes)
+            Sample(text, "gateway_calls_total", $"outcome=\"{outcome}\"", metrics.CallsEnded(outcome));
+
+        Histogram(text, "gateway_call_setup_seconds", "Call setup latency: call received to answer.", metrics.Setup);
+        Histogram(text, "gateway_post_dial_delay_seconds",
+            "Gateway-added post-dial delay: browser call to INVITE sent, or 200 OK to answer sent.", metrics.PostDialDelay);
+
+        Family(text, "gateway_sip_responses_total", "counter", "SIP responses sent or received, by status code.");
+        for (var code = 100; code <= 699; code++)
+        {
+            var count = metrics.SipResponses(code);
+            if (count != 0)
+                Sample(text, "gateway_sip_responses_total", $"code=\"{code}\"", count);
+        }
+
+        Family(text, "gateway_media_sessions", "gauge", "Media sessions open in the media engine.");
+        Sample(text, "gateway_media_sessions", null, media.ActiveSessions);
+        Family(text, "gateway_packets_relayed_total", "counter", "RTP/RTCP packets relayed between the web and SIP legs.");
+        Sample(text, "gateway_packets_relayed_total", null, media.PacketsRelayed);
+        Family(text, "gateway_bytes_relayed_total", "counter", "Bytes relayed between the web and SIP legs.");
+        Sample(text, "gateway_bytes_relayed_total", null, media.BytesRelayed);
+        Family(text, "gateway_dtls_failures_total", "counter", "DTLS handshakes that failed or timed out.");
+        Sample(text, "gateway_dtls_failures_total", null, media.DtlsFailures);
+
+        Family(text, "gateway_rtp_packets_lost_total", "counter", "RTP packets lost over ended calls (RFC 3550 A.3).");
+        Sample(text, "gateway_rtp_packets_lost_total", null, metrics.PacketsLost);
+        Family(text, "gateway_rtp_packets_expected_total", "counter", "RTP packets expected over ended calls (RFC 3550 A.3).");
+        Sample(text, "gateway_rtp_packets_expected_total", null, metrics.PacketsExpected);
+        Family(text, "gateway_packet_loss_ratio", "gauge", "Packets lost / expected over all ended calls.");
+        Sample(text, "gateway_packet_loss_ratio", null, metrics.PacketLossRatio);
+
+        return text.ToString();
+    }
+
+    private static void Histogram(StringBuilder text, string name, string help, LatencyHistogram histogram)
+    {
+        Family(text, name, "histogram", help);
+        var (cumulative, sum) = histogram.Snapshot();
+        for (var i = 0; i < histogram.UpperBounds.Count; i++)
+            Sample(text, name + "_bucket", $"le=\"{Number(histogram.UpperBounds[i])}\"", cumulative[i]);
+        var count = cumulative[^1];
+        Sample(text, name + "_bucket", "le=\"+Inf\"", count);
+        Sample(text, name + "_sum", null, sum);
+        Sample(text, name + "_count", null, count);
+    }
+
+    private static void Family(StringBuilder text, string name, string type, string help) =>
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
+            .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+
+    private static void Sample(StringBuilder text, string name, string? labels, long value) =>
+        Sample(text, name, labels).Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+    private static void Sample(StringBuilder text, string name, string? labels, double value) =>
+        Sample(text, name, labels).Append(Number(value)).Append('\n');
+
+    private static StringBuilder Sample(StringBuilder text, string name, string? labels)
+    {
+        text.Append(name);
+        if (labels is not null)
+            text.Append('{').Append(labels).Append('}');
+        return text.Append(' ');
+    }
+
+    private static string Number(double value) =>
+        double.IsPositiveInfinity(value) ? "+Inf" : double.IsNaN(value) ? "NaN" : value.ToString("R", CultureInfo.InvariantCulture);
+}
