@@ -124,8 +124,8 @@ routes:
 EOF
 
 log "gateway: http 127.0.0.1:$HTTP_PORT, sip udp $SIP_PORT, media $MEDIA_MIN-$MEDIA_MAX; sipp uas $SIPP_PORT (rtp echo $SIPP_MEDIA_PORT)"
-# ASPNETCORE_URLS only matters while the hosting layer does not bind Gateway:HttpPort itself.
-ASPNETCORE_URLS="http://127.0.0.1:$HTTP_PORT" Gateway__ListenAddress=127.0.0.1 Gateway__HttpsPort=0 Gateway__HttpPort=$HTTP_PORT \
+# HttpsPort -1: plain HTTP on 127.0.0.1 only (no certificate). ASPNETCORE_URLS is a fallback for older hosting code.
+ASPNETCORE_URLS="http://127.0.0.1:$HTTP_PORT" Gateway__ListenAddress=127.0.0.1 Gateway__HttpsPort=-1 Gateway__HttpPort=$HTTP_PORT \
 Sip__ListenAddress=127.0.0.1 Sip__PublicAddress=127.0.0.1 Sip__UdpPort=$SIP_PORT Sip__TcpPort=0 \
 Media__BindAddress=127.0.0.1 Media__PortMin=$MEDIA_MIN Media__PortMax=$MEDIA_MAX \
 Signaling__AllowLoopbackWithoutToken=true Cdr__Path="$WORK/cdr.jsonl" \
