@@ -16,6 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+SCRIPT_ARGS="$*"
 QUICK=0 RAMP="100 250 500 1000" RATE_RUN=1 TO_ECHO=0 INBOUND=0 RECORD=1 BUILD=1 LOAD_ARGS="" PLATEAU=60
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -176,7 +177,7 @@ run_load() {
   echo "$result" | tee -a "$WORK/results.txt"
   [[ $rc -eq 0 ]] || FAILED_RUNS=$((FAILED_RUNS + 1))
   kill -0 "$GATEWAY_PID" 2>/dev/null || { log "gateway died during $label"; tail -30 "$WORK/gateway.log" >&2; exit 1; }
-  [[ $RECORD -eq 1 ]] && record "$result" "dotnet gateway-load.dll ${args[*]}"
+  [[ $RECORD -eq 1 ]] && record "$result" "bench/capacity.sh $SCRIPT_ARGS → gateway-load ${args[*]}"
   sleep 5 # let the gateway settle between runs
 }
 

@@ -11,7 +11,7 @@ public static class LoadOptionsParser
           --to <dial string>     number to call (default 600, the gateway's echo)
           --calls <n>            calls in total (1..5000, default 10)
           --concurrency <n>      calls alive at once (1..1000, default 10)
-          --rate <calls/s>       new calls per second (0.1..100, default 5)
+          --rate <calls/s>       new calls per second (0.1..100, default 5); inbound: registrations per second
           --duration <s>         media seconds per call (1..600, default 10)
           --inbound              register load1..loadN and answer incoming calls instead of calling
           --users <n>            users registered in inbound mode (default = concurrency, max 1000)
