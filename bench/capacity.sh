@@ -198,13 +198,16 @@ record() {
     gw_loss=$(awk -v s="${r[packets_sent]}" -v e="${r[packets_echoed]}" -v d="${r[sipp_udp_drops]:-0}" \
       'BEGIN { l = (s - e - d) / s * 100; if (l < 0) l = 0; printf "%.3f", l }')
   fi
+  # The latency bar is judged on the plateau (no call setting up) when there is one, else on the whole run.
+  local p99="${r[rtt_plateau_p99_ms]:--}"
+  [[ "$p99" == "-" ]] && p99="${r[rtt_p99_ms]}"
   local meets="no"
-  if [[ "${r[failed_setups]}" == 0 && "${r[dropped]}" == 0 && "$gw_loss" != "-" && "${r[rtt_p99_ms]}" != "-" ]] &&
-     awk -v l="$gw_loss" -v p="${r[rtt_p99_ms]}" 'BEGIN { exit !(l < 0.1 && p < 5) }'; then meets="yes"; fi
+  if [[ "${r[failed_setups]}" == 0 && "${r[dropped]}" == 0 && "$gw_loss" != "-" && "$p99" != "-" ]] &&
+     awk -v l="$gw_loss" -v p="$p99" 'BEGIN { exit !(l < 0.1 && p < 5) }'; then meets="yes"; fi
   command=$(echo "$command" | sed "s/--gateway-pid [0-9]* //")
-  printf '| %s | %s | %s | %s/%s | %s | %s | %s | %s / %s | %s / %s | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s | `%s` |\n' \
+  printf '| %s | %s | %s | %s/%s | %s | %s | %s | %s / %s (%s) | %s / %s | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s | `%s` |\n' \
     "$(date -u +%Y-%m-%d)" "$COMMIT" "${r[label]}" "${r[peak_up]}" "${r[calls]}" "${r[to]:-in}" "${r[failed_setups]}" "${r[dropped]}" \
-    "${r[rtt_p50_ms]}" "${r[rtt_p99_ms]}" "${r[loss_pct]}" "$gw_loss" "${r[jitter_ms]}" "${r[udp_drops_tool]:--}" "${r[sipp_udp_drops]:--}" "${r[setup_p50_ms]}" "${r[setup_p99_ms]}" \
+    "${r[rtt_p50_ms]}" "${r[rtt_p99_ms]}" "${r[rtt_plateau_p99_ms]:--}" "${r[loss_pct]}" "$gw_loss" "${r[jitter_ms]}" "${r[udp_drops_tool]:--}" "${r[sipp_udp_drops]:--}" "${r[setup_p50_ms]}" "${r[setup_p99_ms]}" \
     "${r[dtls_p50_ms]}" "${r[dtls_p99_ms]}" "${r[gw_cpu_s_per_call_min]}" "${r[gw_rss_kib_per_call]}" "$meets" "$command" >"$WORK/row.md"
   # Rows go just above the marker line of the capacity table (other sections may follow it), else at the end.
   python3 - docs/benchmarks.md "$WORK/row.md" <<'PY'

@@ -93,7 +93,7 @@ public sealed class InboundRunner(LoadContext ctx)
     private async Task AnswerAsync(SignalingConnection signaling, string id, string? offer, Task<SignalMessage?> hangupWatch, CancellationToken ct)
     {
         var metrics = ctx.Metrics;
-        Interlocked.Increment(ref metrics.CallsStarted);
+        using var setup = metrics.StartCall();
         var received = Stopwatch.GetTimestamp();
         if (!RemoteMedia.TryParse(offer, out var remote, out var error))
         {
@@ -129,6 +129,7 @@ public sealed class InboundRunner(LoadContext ctx)
             if (!ct.IsCancellationRequested) metrics.SetupFailed("signaling", e.Message);
             return;
         }
+        setup.Complete();
         await OutboundCall.HoldAndHangUpAsync(ctx, signaling, leg, id, hangupWatch, ct, remoteEndIsNormal: true).ConfigureAwait(false);
     }
 }

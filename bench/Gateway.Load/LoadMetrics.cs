@@ -17,7 +17,12 @@ public sealed class LoadMetrics
     public int FailedSetups;
     public int DroppedCalls;
 
+    public int SettingUp; // calls between start and media up (or failure)
+
     public LatencyHistogram RoundTrip { get; } = new();
+
+    /// <summary>Round trips measured while no call was being set up (the plateau of a run: no DTLS handshakes, no setup GC).</summary>
+    public LatencyHistogram RoundTripPlateau { get; } = new();
     public SampleSet SetupMs { get; } = new();
     public SampleSet IceMs { get; } = new();
     public SampleSet DtlsMs { get; } = new();
@@ -25,6 +30,27 @@ public sealed class LoadMetrics
     // Echo-stream totals of finished calls (RFC 3550 A.3 style: expected from the sequence span).
     private long _expected, _received, _jitterSamples;
     private double _jitterSumMs, _mediaSeconds;
+
+    /// <summary>Counts a new call and marks it as setting up until the returned scope completes or is disposed.</summary>
+    public SetupScope StartCall()
+    {
+        Interlocked.Increment(ref CallsStarted);
+        Interlocked.Increment(ref SettingUp);
+        return new SetupScope(this);
+    }
+
+    public sealed class SetupScope(LoadMetrics metrics) : IDisposable
+    {
+        private int _done;
+
+        /// <summary>Media is up (or the call failed): no longer setting up. Idempotent.</summary>
+        public void Complete()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) Interlocked.Decrement(ref metrics.SettingUp);
+        }
+
+        public void Dispose() => Complete();
+    }
 
     public void CallUp()
     {

@@ -176,6 +176,7 @@ public sealed class MediaLeg : IAsyncDisposable
         }
         var micros = Echo.OnPacket(BinaryPrimitives.ReadUInt32BigEndian(payload[4..]), BinaryPrimitives.ReadInt64BigEndian(payload[8..]), arrival);
         _metrics.RoundTrip.Record(micros);
+        if (Volatile.Read(ref _metrics.SettingUp) == 0) _metrics.RoundTripPlateau.Record(micros);
         Interlocked.Increment(ref _metrics.PacketsEchoed);
     }
 

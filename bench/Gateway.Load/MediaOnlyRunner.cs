@@ -61,7 +61,7 @@ public static class MediaOnlyRunner
     private static async Task RunCallAsync(LoadContext ctx, MediaEngine engine, string mode, IPEndPoint echo, CancellationToken ct)
     {
         var metrics = ctx.Metrics;
-        Interlocked.Increment(ref metrics.CallsStarted);
+        using var setup = metrics.StartCall();
         var setupStart = Stopwatch.GetTimestamp();
         MediaSession session;
         try
@@ -94,6 +94,7 @@ public static class MediaOnlyRunner
             if (!ct.IsCancellationRequested) metrics.SetupFailed(e.Stage, e.Message);
             return;
         }
+        setup.Complete();
         metrics.CallUp();
         var up = Stopwatch.GetTimestamp();
         var ended = new TaskCompletionSource<MediaEndReason>(TaskCreationOptions.RunContinuationsAsynchronously);

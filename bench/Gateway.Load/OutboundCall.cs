@@ -21,7 +21,7 @@ public static class OutboundCall
     public static async Task RunAsync(LoadContext ctx, int index, CancellationToken ct)
     {
         var metrics = ctx.Metrics;
-        Interlocked.Increment(ref metrics.CallsStarted);
+        using var setup = metrics.StartCall();
         SignalingConnection signaling;
         try
         {
@@ -37,6 +37,7 @@ public static class OutboundCall
         await using var __ = leg.ConfigureAwait(false);
         var id = "load-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (await SetUpAsync(ctx, signaling, leg, id, index, ct).ConfigureAwait(false) is not { } hangupWatch) return;
+        setup.Complete();
         await HoldAndHangUpAsync(ctx, signaling, leg, id, hangupWatch, ct).ConfigureAwait(false);
     }
 

@@ -36,6 +36,8 @@ public static class RunReport
         Add("dtls_p99_ms", m.DtlsMs.Percentile(0.99));
         Add("rtt_p50_ms", m.RoundTrip.PercentileMs(0.50));
         Add("rtt_p99_ms", m.RoundTrip.PercentileMs(0.99));
+        Add("rtt_plateau_p50_ms", m.RoundTripPlateau.PercentileMs(0.50));
+        Add("rtt_plateau_p99_ms", m.RoundTripPlateau.PercentileMs(0.99));
         Add("loss_pct", lossPct);
         Add("jitter_ms", jitterMs);
         Add("packets_sent", Interlocked.Read(ref m.PacketsSent));
