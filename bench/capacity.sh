@@ -192,11 +192,12 @@ record() {
   declare -A r=()
   local kv
   for kv in ${result#RESULT }; do r[${kv%%=*}]=${kv#*=}; done
-  # Loss not explained by the echo peer's own socket drops: what the gateway (or the tool) lost.
-  local gw_loss="-"
+  # Loss not explained by drops at the endpoints' own sockets (sipp's echo socket, the tool's): what the gateway lost.
+  local gw_loss="-" tool_drops="${r[udp_drops_tool]:-0}"
+  [[ "$tool_drops" == "-" ]] && tool_drops=0
   if [[ "${r[packets_sent]:-0}" -gt 0 ]]; then
-    gw_loss=$(awk -v s="${r[packets_sent]}" -v e="${r[packets_echoed]}" -v d="${r[sipp_udp_drops]:-0}" \
-      'BEGIN { l = (s - e - d) / s * 100; if (l < 0) l = 0; printf "%.3f", l }')
+    gw_loss=$(awk -v s="${r[packets_sent]}" -v e="${r[packets_echoed]}" -v d="${r[sipp_udp_drops]:-0}" -v t="$tool_drops" \
+      'BEGIN { l = (s - e - d - t) / s * 100; if (l < 0) l = 0; printf "%.3f", l }')
   fi
   # The latency bar is judged on the plateau (no call setting up) when there is one, else on the whole run.
   local p99="${r[rtt_plateau_p99_ms]:--}"
