@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Gateway.Media.Dtls;
 using Gateway.Media.Rtcp;
 using Gateway.Media.Rtp;
@@ -18,7 +17,6 @@ public sealed class MediaLeg : IAsyncDisposable
 {
     public const int PayloadBytes = 160;           // 20 ms of 8 kHz G.711
     private const uint PayloadMagic = 0x4C4F4144;  // "LOAD": marks the tool's own packets in the echo
-    private static readonly double TicksToMicros = 1_000_000.0 / Stopwatch.Frequency;
 
     private readonly ILegTransport _transport;
     private readonly LoadMetrics _metrics;
@@ -179,8 +177,6 @@ public sealed class MediaLeg : IAsyncDisposable
         if (Volatile.Read(ref _metrics.SettingUp) == 0) _metrics.RoundTripPlateau.Record(micros);
         Interlocked.Increment(ref _metrics.PacketsEchoed);
     }
-
-    public static double ElapsedMicros(long fromTicks, long toTicks) => (toTicks - fromTicks) * TicksToMicros;
 
     public async ValueTask DisposeAsync()
     {

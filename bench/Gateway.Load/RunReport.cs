@@ -95,7 +95,7 @@ public static class RunReport
             (_lastSent, _lastEchoed) = (sent, echoed);
             var loss = ds <= 0 ? 0 : Math.Max(0, 100.0 * (ds - de) / ds);
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"t={elapsed.TotalSeconds,4:0}s started={metrics.CallsStarted} up={metrics.CallsUp} sending={pump.Count} done={metrics.CallsCompleted} failed={metrics.FailedSetups} dropped={metrics.DroppedCalls} pps_out={ds} pps_echo={de} loss_1s={loss:0.00}%");
+                $"t={elapsed.TotalSeconds,4:0}s started={metrics.CallsStarted} setting_up={Volatile.Read(ref metrics.SettingUp)} up={metrics.CallsUp} sending={pump.Count} done={metrics.CallsCompleted} failed={metrics.FailedSetups} dropped={metrics.DroppedCalls} pps_out={ds} pps_echo={de} loss_1s={loss:0.00}%");
             if (_terminal) Console.Write("\r" + line.PadRight(120));
             else Console.WriteLine(line);
         }
