@@ -46,5 +46,5 @@ internal sealed class LegCounters(uint clockRate)
     }
 
     public double JitterMs => Receive.PacketsReceived == 0 ? 0 : Receive.Jitter * 1000.0 / ClockRate;
-    public long Lost => Math.Max(0, Receive.CumulativeLost);
+    public long Lost => Receive.PacketsReceived == 0 ? 0 : Math.Max(0, Receive.CumulativeLost);
 }

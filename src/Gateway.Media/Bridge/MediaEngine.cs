@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Gateway.Media.Dtls;
-using Gateway.Media.Ice;
 using Gateway.Media.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,6 +26,8 @@ public sealed partial class MediaEngine : IAsyncDisposable
     private readonly ITimer _housekeeping;
     private readonly IPAddress _advertised;
     private readonly SharedWebPort? _shared;
+    private readonly DtlsSrtpOptions _dtlsOptions;
+    private readonly ILogger _dtlsLogger;
     private long _packetsRelayed, _bytesRelayed, _dtlsFailures;
     private int _disposed;
 
@@ -45,6 +46,9 @@ public sealed partial class MediaEngine : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         Certificate = certificate ?? DtlsCertificate.Generate();
         _advertised = options.PublicAddress ?? options.BindAddress;
+        // The engine's ConnectTimeout is the limit that counts (and is reported as such); DTLS gets a little longer.
+        _dtlsOptions = new DtlsSrtpOptions { HandshakeTimeout = options.ConnectTimeout + TimeSpan.FromSeconds(5) };
+        _dtlsLogger = _loggerFactory.CreateLogger<DtlsSrtpTransport>();
         _ports = new MediaPortAllocator(options.BindAddress, options.PortMin, options.PortMax);
         if (options.SharedWebPort != 0)
         {
@@ -84,7 +88,8 @@ public sealed partial class MediaEngine : IAsyncDisposable
             throw Exhausted();
         }
         var session = new MediaSession(this, web ?? _shared!.Socket, ownsWebSocket: web is not null, pair.Value.Rtp, pair.Value.Rtcp,
-            Certificate, _advertised, _time, _loggerFactory.CreateLogger<MediaSession>(), _shared is null ? null : _shared.OnValidated);
+            Certificate, _advertised, _time, _loggerFactory.CreateLogger<MediaSession>(), _shared is null ? null : _shared.OnValidated,
+            _dtlsOptions, _dtlsLogger);
         _sessions[session] = 0;
         _shared?.Register(session.Web);
         session.StartLoops();
@@ -130,48 +135,6 @@ public sealed partial class MediaEngine : IAsyncDisposable
         {
             _shared.Socket.Dispose();
             await _shared.Socket.Completion.ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// One UDP port for every web leg: STUN is routed by the USERNAME's local ufrag (<see cref="IceLiteMux"/>), everything
-    /// else by the source address an ICE check validated for a leg. An unroutable datagram is dropped.
-    /// </summary>
-    private sealed class SharedWebPort(UdpMediaSocket socket)
-    {
-        private readonly IceLiteMux _mux = new();
-        private readonly ConcurrentDictionary<IceLiteAgent, WebRtcLeg> _byAgent = new();
-        private readonly ConcurrentDictionary<SocketAddress, WebRtcLeg> _byAddress = new();
-
-        public UdpMediaSocket Socket { get; } = socket;
-        public long Unroutable;
-        public int AddressCount => _byAddress.Count;
-
-        public void Register(WebRtcLeg leg)
-        {
-            _byAgent[leg.Agent] = leg;
-            _mux.Register(leg.Agent);
-        }
-
-        public void Unregister(WebRtcLeg leg)
-        {
-            _mux.Unregister(leg.Agent);
-            _byAgent.TryRemove(leg.Agent, out _);
-            foreach (var address in leg.ValidatedAddresses) _byAddress.TryRemove(new KeyValuePair<SocketAddress, WebRtcLeg>(address, leg));
-        }
-
-        public void OnValidated(WebRtcLeg leg, SocketAddress address) => _byAddress[address] = leg;
-
-        public void OnDatagram(Span<byte> buffer, int length, SocketAddress from)
-        {
-            WebRtcLeg? leg = null;
-            if (length > 0 && buffer[0] <= 3)
-            {
-                if (_mux.FindByStun(buffer[..length]) is { } agent) _byAgent.TryGetValue(agent, out leg);
-            }
-            else _byAddress.TryGetValue(from, out leg);
-            if (leg is null) { Interlocked.Increment(ref Unroutable); return; }
-            leg.OnDatagram(buffer, length, from);
         }
     }
 

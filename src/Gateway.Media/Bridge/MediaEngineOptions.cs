@@ -11,7 +11,8 @@ public sealed class MediaEngineOptions
     /// <summary>Address written in SDP (c=, candidates) when the gateway is behind NAT; null means <see cref="BindAddress"/>.</summary>
     public IPAddress? PublicAddress { get; set; }
 
-    /// <summary>Inclusive UDP port range for media sockets.</summary>
+    /// <summary>Inclusive UDP port range for media sockets (a web port and an even/odd RTP/RTCP pair per session,
+    /// fewer with <see cref="SharedWebPort"/>). 0..0 binds OS-chosen ephemeral ports (tests).</summary>
     public int PortMin { get; set; } = 20000;
     public int PortMax { get; set; } = 29999;
 

@@ -24,7 +24,8 @@ public sealed partial class MediaSession : IAsyncDisposable
     private int _ended, _disposed, _connected;
 
     internal MediaSession(MediaEngine engine, UdpMediaSocket webSocket, bool ownsWebSocket, UdpMediaSocket rtp, UdpMediaSocket rtcp,
-        DtlsCertificate certificate, IPAddress advertised, TimeProvider time, ILogger logger, Action<WebRtcLeg, SocketAddress>? onValidated)
+        DtlsCertificate certificate, IPAddress advertised, TimeProvider time, ILogger logger, Action<WebRtcLeg, SocketAddress>? onValidated,
+        DtlsSrtpOptions dtlsOptions, ILogger? dtlsLogger)
     {
         _engine = engine;
         _time = time;
@@ -34,7 +35,7 @@ public sealed partial class MediaSession : IAsyncDisposable
         Epoch = time.GetTimestamp();
         Certificate = certificate;
         uint webSsrc = (uint)Random.Shared.Next() | 1u, sipSsrc = (uint)Random.Shared.Next() | 2u;
-        Web = new WebRtcLeg(this, webSocket, certificate, time, onValidated) { LocalSsrc = webSsrc };
+        Web = new WebRtcLeg(this, webSocket, certificate, time, onValidated, dtlsOptions, dtlsLogger) { LocalSsrc = webSsrc };
         Sip = new RtpLeg(this, rtp, rtcp, time) { LocalSsrc = sipSsrc };
         _dtmfToSip = new DtmfToSip(Sip, time);
     }
@@ -70,7 +71,7 @@ public sealed partial class MediaSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(remote);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        Interlocked.CompareExchange(ref _webConfiguredAt, _time.GetTimestamp(), 0);
+        Interlocked.CompareExchange(ref _webConfiguredAt, NonZeroNow(), 0);
         Web.Configure(remote, remoteFingerprintAlgorithm, remoteFingerprint, gatewayIsDtlsServer);
     }
 
@@ -79,7 +80,7 @@ public sealed partial class MediaSession : IAsyncDisposable
     internal void ConfigureWebWithKeys(IceCredentials remote, IPEndPoint browser, DtlsSrtpKeys keys, bool gatewayIsDtlsServer)
     {
         Web.Agent.SetRemoteCredentials(remote);
-        Interlocked.CompareExchange(ref _webConfiguredAt, _time.GetTimestamp(), 0);
+        Interlocked.CompareExchange(ref _webConfiguredAt, NonZeroNow(), 0);
         Web.ValidateForTest(browser);
         Web.InstallKeys(keys, gatewayIsDtlsServer);
         OnWebConnected();
@@ -93,7 +94,7 @@ public sealed partial class MediaSession : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ConfigureRelay(codecs);
         Sip.Configure(remote);
-        Interlocked.CompareExchange(ref _rtpClockStart, _time.GetTimestamp(), 0);
+        Interlocked.CompareExchange(ref _rtpClockStart, NonZeroNow(), 0);
     }
 
     /// <summary>Hold: stop (false) or resume (true) forwarding toward each leg.</summary>
@@ -155,10 +156,13 @@ public sealed partial class MediaSession : IAsyncDisposable
     /// <summary>Datagrams dropped on each leg (bad input, unknown sources, failed authentication).</summary>
     internal (long Web, long Sip) Dropped => (Volatile.Read(ref Web.Counters.Dropped), Volatile.Read(ref Sip.Counters.Dropped));
 
+    /// <summary>Now, as a timestamp where 0 keeps meaning "not yet".</summary>
+    private long NonZeroNow() => Math.Max(1, _time.GetTimestamp());
+
     internal void OnWebConnected()
     {
         if (Interlocked.Exchange(ref _connected, 1) != 0) return;
-        Interlocked.CompareExchange(ref _rtpClockStart, _time.GetTimestamp(), 0);
+        Interlocked.CompareExchange(ref _rtpClockStart, NonZeroNow(), 0);
         Log.Connected(_logger, LocalIce.Ufrag);
         try { Connected?.Invoke(this); }
         catch (Exception e) { Log.HandlerFailed(_logger, nameof(Connected), e); }
@@ -166,7 +170,7 @@ public sealed partial class MediaSession : IAsyncDisposable
 
     internal void OnDtlsFailed(Exception? error)
     {
-        if (Volatile.Read(ref _disposed) != 0) return;
+        if (Volatile.Read(ref _disposed) != 0 || Volatile.Read(ref _ended) != 0) return;
         _engine.CountDtlsFailure();
         Log.DtlsFailed(_logger, LocalIce.Ufrag, error?.Message ?? "unknown", error);
         End(MediaEndReason.DtlsFailed);
@@ -181,6 +185,8 @@ public sealed partial class MediaSession : IAsyncDisposable
         if (Web.Agent.ConsentExpired) { End(MediaEndReason.ConsentLost); return; }
         long start = Volatile.Read(ref _rtpClockStart);
         if (start == 0) return;
+        // On hold (a direction not forwarded) the held side may legitimately send nothing (a=inactive): no RTP timeout.
+        if (!_forwardToWeb || !_forwardToSip) { Volatile.Write(ref _rtpClockStart, NonZeroNow()); return; }
         long last = Math.Max(start, Math.Max(Volatile.Read(ref Web.Counters.LastRtpIn), Volatile.Read(ref Sip.Counters.LastRtpIn)));
         if (_time.GetElapsedTime(last) > options.RtpTimeout) End(MediaEndReason.RtpTimeout);
     }

@@ -20,6 +20,9 @@ internal sealed class PlaybackApp : IAsyncDisposable
     private readonly short[] _frame = new short[FrameSamples];
     private readonly ITimer _timer;
     private readonly Action<int> _onSent;
+    private readonly TimeProvider _time;
+    private long _startedAt;
+    private bool _started;
     private int _position, _busy;
     private ushort _sequence = (ushort)Random.Shared.Next(0, 65536);
     private uint _timestamp = (uint)Random.Shared.Next();
@@ -32,6 +35,7 @@ internal sealed class PlaybackApp : IAsyncDisposable
         _samples = samples8k;
         _payloadType = (byte)payloadType;
         _onSent = onSent;
+        _time = time;
         _timer = time.CreateTimer(static s => ((PlaybackApp)s!).Tick(), this, Period, Period);
     }
 
@@ -43,28 +47,37 @@ internal sealed class PlaybackApp : IAsyncDisposable
         try
         {
             if (!_web.IsConnected) return;
-            var samples = _samples.Span;
-            for (int i = 0; i < FrameSamples; i++)
-            {
-                _frame[i] = samples[_position];
-                if (++_position == samples.Length) _position = 0;
-            }
-            int header = RtpHeaderWriter.Write(_buffer, _payloadType, _sequence, _timestamp, _web.LocalSsrc, marker: FramesSent == 0);
-            var payload = _buffer.AsSpan(header, FrameSamples);
-            if (_payloadType == 0) G711MuLaw.Encode(_frame, payload);
-            else G711ALaw.Encode(_frame, payload);
-            _sequence++;
-            _timestamp += FrameSamples;
-            if (_web.SendRtp(_buffer, header + FrameSamples))
-            {
-                FramesSent++;
-                _onSent(header + FrameSamples);
-            }
+            long now = _time.GetTimestamp();
+            if (!_started) { _started = true; _startedAt = now - PeriodTimestamp; } // the first frame is due now
+            // Frames due by the media clock: a late timer tick catches up (at most 3 frames at once), so the cadence holds.
+            long due = (long)(_time.GetElapsedTime(_startedAt, now) / Period) - FramesSent;
+            for (long i = 0; i < Math.Min(due, 3); i++) SendFrame();
+            if (due > 3) _startedAt += (due - 3) * PeriodTimestamp; // too far behind (a stalled machine): skip, do not burst
         }
         finally
         {
             Volatile.Write(ref _busy, 0);
         }
+    }
+
+    private long PeriodTimestamp => Period.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond;
+
+    private void SendFrame()
+    {
+        var samples = _samples.Span;
+        for (int i = 0; i < FrameSamples; i++)
+        {
+            _frame[i] = samples[_position];
+            if (++_position == samples.Length) _position = 0;
+        }
+        int header = RtpHeaderWriter.Write(_buffer, _payloadType, _sequence, _timestamp, _web.LocalSsrc, marker: FramesSent == 0);
+        var payload = _buffer.AsSpan(header, FrameSamples);
+        if (_payloadType == 0) G711MuLaw.Encode(_frame, payload);
+        else G711ALaw.Encode(_frame, payload);
+        _sequence++;
+        _timestamp += FrameSamples;
+        FramesSent++; // counts frames played, sent or lost on the way
+        if (_web.SendRtp(_buffer, header + FrameSamples)) _onSent(header + FrameSamples);
     }
 
     public ValueTask DisposeAsync() => _timer.DisposeAsync();

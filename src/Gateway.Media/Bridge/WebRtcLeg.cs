@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
 using System.Net;
+using Gateway.Media.Demux;
 using Gateway.Media.Dtls;
 using Gateway.Media.Ice;
 using Gateway.Media.Net;
 using Gateway.Media.Rtcp;
 using Gateway.Media.Srtp;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.Media.Bridge;
 
@@ -23,6 +25,8 @@ internal sealed class WebRtcLeg
     private readonly DtlsCertificate _certificate;
     private readonly TimeProvider _time;
     private readonly Action<WebRtcLeg, SocketAddress>? _onValidated;
+    private readonly DtlsSrtpOptions _dtlsOptions;
+    private readonly ILogger? _dtlsLogger;
     private readonly byte[] _stunResponse = new byte[512];
     private readonly byte[] _rtcpBuffer = new byte[256];
     private readonly Lock _gate = new();
@@ -34,8 +38,10 @@ internal sealed class WebRtcLeg
     private SrtpContext? _inbound, _outbound;
 
     public WebRtcLeg(MediaSession session, UdpMediaSocket socket, DtlsCertificate certificate, TimeProvider time,
-        Action<WebRtcLeg, SocketAddress>? onValidated)
+        Action<WebRtcLeg, SocketAddress>? onValidated, DtlsSrtpOptions dtlsOptions, ILogger? dtlsLogger)
     {
+        _dtlsOptions = dtlsOptions;
+        _dtlsLogger = dtlsLogger;
         _session = session;
         _socket = socket;
         _certificate = certificate;
@@ -59,12 +65,14 @@ internal sealed class WebRtcLeg
     public void OnDatagram(Span<byte> buffer, int length, SocketAddress from)
     {
         if (length <= 0) { Counters.Dropped++; return; }
-        byte first = buffer[0];
-        // RFC 7983 §7: 0-3 STUN, 20-63 DTLS, 128-191 RTP/RTCP; anything else is dropped.
-        if (first <= 3) OnStun(buffer[..length], from);
-        else if (first is >= 20 and <= 63) OnDtls(buffer[..length], from);
-        else if (first is >= 128 and <= 191) OnSrtp(buffer, length, from);
-        else Counters.Dropped++;
+        // RFC 7983 §7 by the first byte: STUN, DTLS or (S)RTP/(S)RTCP; ZRTP, TURN channels and the rest are dropped.
+        switch (MediaPacketClassifier.ClassifyFirstByte(buffer[0]))
+        {
+            case MediaPacketKind.Stun: OnStun(buffer[..length], from); break;
+            case MediaPacketKind.Dtls: OnDtls(buffer[..length], from); break;
+            case MediaPacketKind.Rtp: OnSrtp(buffer, length, from); break;
+            default: Counters.Dropped++; break;
+        }
     }
 
     private void OnStun(ReadOnlySpan<byte> datagram, SocketAddress from)
@@ -165,7 +173,8 @@ internal sealed class WebRtcLeg
         lock (_gate)
         {
             if (_dtls is not null) return; // a re-offer keeps the association (same fingerprint, RFC 5763 §5)
-            dtls = new DtlsSrtpTransport(_certificate, gatewayIsDtlsServer, fingerprintAlgorithm, fingerprint, SendDtls, _time);
+            dtls = new DtlsSrtpTransport(_certificate, gatewayIsDtlsServer, fingerprintAlgorithm, fingerprint, SendDtls, _time,
+                _dtlsOptions, _dtlsLogger);
             _isDtlsServer = gatewayIsDtlsServer;
             early = _earlyDtls;
             _earlyDtls = null;
@@ -211,7 +220,7 @@ internal sealed class WebRtcLeg
     }
 
     /// <summary>Replaces the inbound SRTP context (benchmark hook: a fresh replay window).</summary>
-    internal void ReplaceInbound(SrtpContext inbound) => Volatile.Write(ref _inbound, inbound);
+    internal void ReplaceInbound(SrtpContext inbound) => Interlocked.Exchange(ref _inbound, inbound)?.Dispose();
 
     /// <summary>Stops DTLS; the sockets are closed by the session.</summary>
     public void StopDtls()

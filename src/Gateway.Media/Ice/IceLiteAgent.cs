@@ -80,6 +80,8 @@ public sealed class IceLiteAgent
     {
         responseLength = 0;
         if (StunMessage.TryParse(datagram, out var msg, out _) != StunError.None) return IceCheckResult.Discarded;
+        // FINGERPRINT: a MUST for the sender of checks (RFC 8445 §7.2), not a receiver-side requirement (RFC 8445 §7.3,
+        // RFC 8489 §6.3.1, §14.7): a wrong one is discarded, a missing one tolerated (MESSAGE-INTEGRITY authenticates).
         if (msg.HasAttribute(StunAttributeType.Fingerprint) && !msg.VerifyFingerprint()) return IceCheckResult.Discarded;
         if (msg.Method != StunMethod.Binding) return IceCheckResult.Discarded;
         // Indications are keepalives (RFC 8445 §11): no answer, no consent.

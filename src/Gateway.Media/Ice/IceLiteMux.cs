@@ -7,7 +7,8 @@ namespace Gateway.Media.Ice;
 /// <summary>
 /// Lets ONE UDP port serve many ICE-lite sessions: STUN is routed by the local ufrag in USERNAME
 /// (the part before ':', RFC 8445 §7.2.2), every other packet (DTLS, SRTP, RTCP) by its source
-/// address, learnt from valid checks. Reads are lock-free; registration is rare.
+/// address, learnt from valid checks. Reads are lock-free; registration is rare. When an agent's selected
+/// pair changes (the browser moved), the addresses it no longer uses stop routing to it (RFC 8445 §7.3.1.5).
 /// </summary>
 public sealed class IceLiteMux
 {
@@ -72,9 +73,41 @@ public sealed class IceLiteMux
         responseLength = 0;
         agent = FindByStun(datagram);
         if (agent is null) return IceCheckResult.Discarded;
+        var selectedBefore = agent.SelectedRemote;
         var result = agent.HandleStun(datagram, remote, response, out responseLength);
         if (result is IceCheckResult.Success or IceCheckResult.Nominated)
-            _byAddress[remote] = agent;
+        {
+            // Valid check: media from this source now belongs to the agent (RFC 8445 §7.3.1.3). The indexer
+            // only writes when the entry is new or moves agents; an unchanged binding is a lock-free read.
+            if (!_byAddress.TryGetValue(remote, out var bound) || !ReferenceEquals(bound, agent)) _byAddress[remote] = agent;
+            if (!Equals(selectedBefore, agent.SelectedRemote)) DropUnusedAddresses(agent);
+        }
         return result;
+    }
+
+    /// <summary>
+    /// After a nomination changed the selected pair (RFC 8445 §7.3.1.5, §8.2), only the selected address and the
+    /// source of the last valid check (consent freshness, RFC 7675 §5.1) keep routing to the agent; the rest are
+    /// dropped. Rare (once per call setup and per move); lookups stay lock-free meanwhile, and an entry that another
+    /// agent claimed in between is left alone.
+    /// </summary>
+    private void DropUnusedAddresses(IceLiteAgent agent)
+    {
+        var selected = agent.SelectedRemote;
+        var lastChecked = agent.LastCheckedRemote;
+        foreach (var pair in _byAddress)
+        {
+            if (!ReferenceEquals(pair.Value, agent) || pair.Key.Equals(selected) || pair.Key.Equals(lastChecked)) continue;
+            _byAddress.TryRemove(pair);
+        }
+    }
+
+    /// <summary>Addresses currently routed to <paramref name="agent"/> (diagnostics and tests).</summary>
+    public int AddressCount(IceLiteAgent agent)
+    {
+        var count = 0;
+        foreach (var pair in _byAddress)
+            if (ReferenceEquals(pair.Value, agent)) count++;
+        return count;
     }
 }

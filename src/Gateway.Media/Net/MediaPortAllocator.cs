@@ -38,10 +38,12 @@ internal sealed class MediaPortAllocator
         if (Ephemeral) return Wrap(UdpMediaSocket.TryBind(new IPEndPoint(_address, 0)));
         lock (_lock)
         {
+            // First pass: ports whose RTP/RTCP partner is taken, so single ports do not break up free pairs.
+            for (int pass = 0; pass < 2; pass++)
             for (int tried = 0; tried < _inUse.Length; tried++)
             {
                 int index = (_next + tried) % _inUse.Length;
-                if (_inUse[index]) continue;
+                if (_inUse[index] || (pass == 0 && PartnerFree(index))) continue;
                 var socket = UdpMediaSocket.TryBind(new IPEndPoint(_address, _min + index));
                 if (socket is null) continue;
                 _inUse[index] = true;
@@ -50,6 +52,13 @@ internal sealed class MediaPortAllocator
             }
         }
         return null;
+    }
+
+    private bool PartnerFree(int index)
+    {
+        int port = _min + index;
+        int partner = (port % 2 == 0 ? port + 1 : port - 1) - _min;
+        return partner >= 0 && partner < _inUse.Length && !_inUse[partner];
     }
 
     /// <summary>An even RTP port and the odd RTCP port above it, or null when no pair is free.</summary>

@@ -39,6 +39,9 @@ internal sealed class UdpMediaSocket : IDisposable
     /// <summary>Datagrams whose handler threw (a bug or hostile input); the loop keeps going.</summary>
     public long HandlerFaults;
 
+    /// <summary>Kernel receive buffer asked for: absorbs bursts while a loop is descheduled (capped by net.core.rmem_max).</summary>
+    public const int ReceiveBufferBytes = 512 * 1024;
+
     /// <summary>Binds a UDP socket at <paramref name="endPoint"/>; null if the port is taken.</summary>
     public static Socket? TryBind(IPEndPoint endPoint)
     {
@@ -46,6 +49,7 @@ internal sealed class UdpMediaSocket : IDisposable
         try
         {
             socket.Bind(endPoint);
+            try { socket.ReceiveBufferSize = ReceiveBufferBytes; } catch (SocketException) { /* keep the default */ }
             return socket;
         }
         catch (SocketException)

@@ -7,11 +7,15 @@ namespace Gateway.Media.Srtp;
 /// One direction of an SRTP session (RFC 3711, RFC 7714): protects outgoing or unprotects incoming RTP and
 /// RTCP in place, for any number of SSRCs. Session keys are derived once from the master key and salt
 /// (§4.3); per packet there is no allocation. Not thread-safe: one context per direction, used by one loop.
+/// Per-SSRC state is created only for a packet that authenticated (unprotect) and for at most
+/// <see cref="MaxStreams"/> SSRCs, so forged packets cannot grow it (RFC 3711 §3.3.1, §9.5).
 /// </summary>
 public sealed class SrtpContext : IDisposable
 {
     private const int RtpHeaderLength = 12;
     private const int RtcpHeaderLength = 8;
+    /// <summary>Default cap on SSRCs per context (one direction): a WebRTC audio leg uses one or two.</summary>
+    public const int DefaultMaxStreams = 16;
     private readonly SrtpProfile _profile;
     private readonly Dictionary<uint, SrtpStreamState> _streams = [];
     private readonly AesCounterMode? _rtpCipher, _rtcpCipher;
@@ -20,10 +24,18 @@ public sealed class SrtpContext : IDisposable
     private readonly byte[] _rtpSalt, _rtcpSalt;
 
     public SrtpContext(SrtpProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt)
+        : this(profile, masterKey, masterSalt, DefaultMaxStreams)
+    {
+    }
+
+    /// <param name="maxStreams">How many SSRCs (RTP and RTCP together) this context keeps state for; a packet of a further SSRC gets <see cref="SrtpError.TooManyStreams"/>.</param>
+    public SrtpContext(SrtpProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt, int maxStreams)
     {
         if (masterKey.Length != SrtpProfiles.KeyLength || masterSalt.Length != profile.SaltLength())
             throw new ArgumentException($"{profile} needs a {SrtpProfiles.KeyLength}-byte key and a {profile.SaltLength()}-byte salt");
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxStreams, 1);
         _profile = profile;
+        MaxStreams = maxStreams;
         Span<byte> rtpKey = stackalloc byte[16], rtcpKey = stackalloc byte[16];
         _rtpSalt = new byte[masterSalt.Length];
         _rtcpSalt = new byte[masterSalt.Length];
@@ -47,6 +59,10 @@ public sealed class SrtpContext : IDisposable
     }
 
     public SrtpProfile Profile => _profile;
+    /// <summary>The most SSRCs this context tracks.</summary>
+    public int MaxStreams { get; }
+    /// <summary>SSRCs with state (created by a protected packet, or an unprotected one that authenticated).</summary>
+    public int StreamCount => _streams.Count;
     /// <summary>Bytes protection adds to an RTP packet.</summary>
     public int RtpOverhead => _profile.RtpTagLength();
     /// <summary>Bytes protection adds to an RTCP packet (tag plus the E/index word).</summary>
@@ -60,7 +76,7 @@ public sealed class SrtpContext : IDisposable
         if (buffer.Length < length + RtpOverhead) return SrtpError.BufferTooSmall;
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[8..]);
         var seq = BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
-        var state = Stream(ssrc);
+        if (!TryGetOrAddStream(ssrc, out var state)) return SrtpError.TooManyStreams;
         // The sender's ROC counts sequence wraps (§3.3.1).
         var roc = state.Started && seq < state.HighestSeq && state.HighestSeq - seq > 32768 ? state.Roc + 1 : state.Roc;
         state.Update(seq, roc);
@@ -92,9 +108,16 @@ public sealed class SrtpContext : IDisposable
         if (!TryHeaderLength(rtp, out var header)) return SrtpError.BadHeader;
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(packet[8..]);
         var seq = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
-        var state = Stream(ssrc);
-        var index = state.EstimateIndex(seq, out var roc);
-        if (state.RtpReplay.Check(index) is var replay and not SrtpError.None) return replay;
+        // An unseen SSRC is authenticated with the state it would start with (§3.3.1: ROC = 0, s_l = SEQ),
+        // without storing anything: state is created only after the tag verifies (§3.3 steps 5-7).
+        uint roc = 0;
+        ulong index = seq;
+        if (_streams.TryGetValue(ssrc, out var state))
+        {
+            index = state.EstimateIndex(seq, out roc);
+            if (state.RtpReplay.Check(index) is var replay and not SrtpError.None) return replay;
+        }
+        else if (_streams.Count >= MaxStreams) return SrtpError.TooManyStreams;
 
         if (_rtpGcm is not null)
         {
@@ -119,6 +142,7 @@ public sealed class SrtpContext : IDisposable
             if (!CryptographicOperations.FixedTimeEquals(tag[..tagLength], received[..tagLength])) return SrtpError.AuthenticationFailed;
             _rtpCipher!.Apply(ssrc, index, rtp[header..]);
         }
+        state ??= AddStream(ssrc);
         state.RtpReplay.Accept(index);
         state.Update(seq, roc);
         length = rtp.Length;
@@ -132,7 +156,7 @@ public sealed class SrtpContext : IDisposable
         if (length < RtcpHeaderLength) return SrtpError.TooShort;
         if (buffer.Length < length + RtcpOverhead) return SrtpError.BufferTooSmall;
         var ssrc = BinaryPrimitives.ReadUInt32BigEndian(buffer[4..]);
-        var state = Stream(ssrc);
+        if (!TryGetOrAddStream(ssrc, out var state)) return SrtpError.TooManyStreams;
         var srtcpIndex = state.NextSrtcpIndex;
         state.NextSrtcpIndex = (srtcpIndex + 1) & 0x7FFFFFFF;
         var word = 0x80000000u | srtcpIndex; // E = 1: encrypted
@@ -169,8 +193,12 @@ public sealed class SrtpContext : IDisposable
         var word = BinaryPrimitives.ReadUInt32BigEndian(packet[wordAt..]);
         var encrypted = (word & 0x80000000u) != 0;
         var srtcpIndex = word & 0x7FFFFFFF;
-        var state = Stream(ssrc);
-        if (state.RtcpReplay.Check(srtcpIndex) is var replay and not SrtpError.None) return replay;
+        // As for SRTP: an unseen SSRC has an empty replay list (§3.4) and gets state only once authenticated.
+        if (_streams.TryGetValue(ssrc, out var state))
+        {
+            if (state.RtcpReplay.Check(srtcpIndex) is var replay and not SrtpError.None) return replay;
+        }
+        else if (_streams.Count >= MaxStreams) return SrtpError.TooManyStreams;
         var bodyEnd = gcm ? packet.Length - 4 - tagLength : wordAt;
 
         if (gcm)
@@ -197,14 +225,25 @@ public sealed class SrtpContext : IDisposable
             if (!CryptographicOperations.FixedTimeEquals(tag, packet[^tagLength..])) return SrtpError.AuthenticationFailed;
             if (encrypted) _rtcpCipher!.Apply(ssrc, srtcpIndex, packet[RtcpHeaderLength..bodyEnd]);
         }
+        state ??= AddStream(ssrc);
         state.RtcpReplay.Accept(srtcpIndex);
         length = bodyEnd;
         return SrtpError.None;
     }
 
-    private SrtpStreamState Stream(uint ssrc)
+    /// <summary>Our own sender SSRCs (protect): state on first use, within the cap.</summary>
+    private bool TryGetOrAddStream(uint ssrc, out SrtpStreamState state)
     {
-        if (!_streams.TryGetValue(ssrc, out var state)) _streams[ssrc] = state = new SrtpStreamState();
+        if (_streams.TryGetValue(ssrc, out state!)) return true;
+        if (_streams.Count >= MaxStreams) return false;
+        state = AddStream(ssrc);
+        return true;
+    }
+
+    private SrtpStreamState AddStream(uint ssrc)
+    {
+        var state = new SrtpStreamState();
+        _streams.Add(ssrc, state);
         return state;
     }
 

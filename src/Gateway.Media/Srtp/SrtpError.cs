@@ -16,4 +16,6 @@ public enum SrtpError
     TooOld,
     /// <summary>The caller's buffer has no room for the tag.</summary>
     BufferTooSmall,
+    /// <summary>A new SSRC while the context already tracks its maximum number of SSRCs: drop.</summary>
+    TooManyStreams,
 }

@@ -22,19 +22,10 @@ internal static class BridgeHarness
             ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(20),
         }, null, time, realCertificate ? null : TestCertificate);
 
-    private static DtlsCertificate? _certificate;
+    private static readonly Lazy<DtlsCertificate> Certificate = new(DtlsCertificate.Generate);
 
-    /// <summary>One certificate for all tests (generation is the slow part of an engine).</summary>
-    public static DtlsCertificate TestCertificate
-    {
-        get
-        {
-            if (_certificate is not null) return _certificate;
-            try { _certificate = DtlsCertificate.Generate(); }
-            catch (NotImplementedException) { _certificate = new DtlsCertificate(); } // DTLS work not merged yet
-            return _certificate;
-        }
-    }
+    /// <summary>One certificate for most tests (generation is the slow part of an engine).</summary>
+    public static DtlsCertificate TestCertificate => Certificate.Value;
 
     /// <summary>ICE over real loopback UDP, then SRTP keys as if DTLS had run (the gateway is the DTLS server).</summary>
     public static async Task ConnectAsync(MediaSession session, FakeBrowser browser)

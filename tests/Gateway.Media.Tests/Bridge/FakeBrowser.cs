@@ -33,7 +33,7 @@ internal sealed class FakeBrowser : IDisposable
         RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(14), RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(14));
 
     /// <summary>Keys as the DTLS client (the gateway is the server).</summary>
-    public void UseKeys(DtlsSrtpKeys keys) => (Outbound, Inbound) = keys.CreateContexts(isServer: false);
+    public void UseKeys(DtlsSrtpKeys keys, bool browserIsServer = false) => (Outbound, Inbound) = keys.CreateContexts(browserIsServer);
 
     public byte[] Check(IceCredentials gateway, bool useCandidate = true, string? password = null)
     {

@@ -161,4 +161,26 @@ public sealed class RelayTests
         Assert.Equal(browser.Ssrc, BinaryPrimitives.ReadUInt32BigEndian(srtcp.AsSpan(28)));
         Assert.True(n > 52); // SR + block + SDES CNAME
     }
+
+    [Fact]
+    public async Task ReInvite_MovesTheSipLeg_AndRemaps_KeepingOutputNumberingContinuous()
+    {
+        await using var engine = Engine();
+        await using var session = engine.CreateSession();
+        using var browser = new FakeBrowser();
+        using var first = new FakeTrunk();
+        using var second = new FakeTrunk();
+        await ConnectAsync(session, browser);
+        session.ConfigureSip(first.EndPoint, new MediaCodecMapping(0, 0, 8000, null, null));
+        browser.SendAudio(session, 0);
+        var before = Parse((await first.ReceiveRtpAsync(Wait))!);
+
+        session.ConfigureSip(second.EndPoint, new MediaCodecMapping(0, 8, 8000, null, null)); // re-INVITE: new address, PCMA PT
+        browser.SendAudio(session, 0);
+        var after = Parse((await second.ReceiveRtpAsync(Wait))!);
+        Assert.Equal(8, after.PayloadType);
+        Assert.Equal(before.Ssrc, after.Ssrc);
+        Assert.Equal((ushort)(before.SequenceNumber + 1), after.SequenceNumber);
+        Assert.Null(await first.ReceiveRtpAsync(Short));
+    }
 }

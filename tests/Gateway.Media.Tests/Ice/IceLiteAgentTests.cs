@@ -15,7 +15,7 @@ public sealed class IceLiteAgentTests
 
     /// <summary>Builds a Binding request as a full controlling agent (browser) would (RFC 8445 §7.2.2).</summary>
     internal static byte[] Check(string username, string pwd, bool useCandidate = false, bool controlled = false,
-        bool integrity = true, bool includeUser = true)
+        bool integrity = true, bool includeUser = true, bool fingerprint = true)
     {
         var buf = new byte[256];
         Span<byte> tid = stackalloc byte[12];
@@ -27,7 +27,7 @@ public sealed class IceLiteAgentTests
         else w.AddUInt64(StunAttributeType.IceControlling, 42);
         if (useCandidate) w.AddFlag(StunAttributeType.UseCandidate);
         if (integrity) w.AddMessageIntegrity(Encoding.UTF8.GetBytes(pwd));
-        w.AddFingerprint();
+        if (fingerprint) w.AddFingerprint();
         Assert.Equal(StunError.None, w.Error);
         return buf.AsSpan(0, w.Length).ToArray();
     }
@@ -114,6 +114,24 @@ public sealed class IceLiteAgentTests
         req[^1] ^= 0xFF;
         Assert.Equal(IceCheckResult.Discarded, agent.HandleStun(req, PeerA, new byte[256], out int n));
         Assert.Equal(0, n);
+    }
+
+    /// <summary>
+    /// FINGERPRINT is a MUST for the agent sending checks (RFC 8445 §7.2, client procedures), but nothing in the
+    /// server procedures (RFC 8445 §7.3, RFC 8489 §6.3.1) makes its absence an error, and the check is authenticated
+    /// by MESSAGE-INTEGRITY anyway: a check without it is answered normally; only a wrong one is dropped (above).
+    /// </summary>
+    [Fact]
+    public void CheckWithoutFingerprint_IsStillAnswered()
+    {
+        var agent = NewAgent();
+        var resp = new byte[256];
+        Assert.Equal(IceCheckResult.Nominated, agent.HandleStun(
+            Check("locl:rmte", Local.Password, useCandidate: true, fingerprint: false), PeerA, resp, out int n));
+        Assert.Equal(StunError.None, StunMessage.TryParse(resp.AsSpan(0, n), out var m, out _));
+        Assert.Equal(StunClass.SuccessResponse, m.Class);
+        Assert.True(m.VerifyFingerprint());
+        Assert.Equal(PeerA, agent.SelectedRemote);
     }
 
     [Fact]
