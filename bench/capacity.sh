@@ -5,7 +5,7 @@
 #
 #   bench/capacity.sh                 ramp 100, 250, 500, 1000 concurrent calls (60 s plateau each) + 50 calls/s for 60 s
 #   bench/capacity.sh --quick         smoke run: 20 calls for 10 s
-#   options: --ramp "100 250"  levels to run      --no-rate-run   skip the setup-rate run
+#   options: --ramp "100 250"  levels to run (none: no ramp)      --no-rate-run   skip the setup-rate run
 #            --echo             call 600 (the gateway's built-in echo) instead of the sipp trunk
 #            --inbound          also run inbound: sipp calls users load1..N through the gateway, the tool answers
 #            --no-record        do not append to docs/benchmarks.md     --skip-build   use the existing Release build
@@ -21,7 +21,7 @@ QUICK=0 RAMP="100 250 500 1000" RATE_RUN=1 TO_ECHO=0 INBOUND=0 RECORD=1 BUILD=1 
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK=1 ;;
-    --ramp) RAMP="${2:?--ramp needs a list}"; shift ;;
+    --ramp) RAMP="${2:?--ramp needs a list}"; shift; [[ "$RAMP" == none ]] && RAMP="" ;;
     --no-rate-run) RATE_RUN=0 ;;
     --echo) TO_ECHO=1 ;;
     --inbound) INBOUND=1 ;;
