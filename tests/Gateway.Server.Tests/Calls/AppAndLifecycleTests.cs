@@ -87,6 +87,44 @@ public sealed class AppAndLifecycleTests
     }
 
     [Fact]
+    public async Task Media_failure_before_the_answer_cancels_the_INVITE()
+    {
+        await using var peer = SipTestPeer.Start();
+        peer.Behavior = PeerBehavior.Ring;
+        await using var gw = CallHarness.Start([("pstn", peer.Port, "")]);
+        var web = new FakeWebSession("w1", "alice");
+        gw.Place(web, "c1", "+14155550100");
+        await web.WaitForAsync("ringing", "c1");
+
+        gw.Media.Last.End(Gateway.Media.Bridge.MediaEndReason.ConnectTimeout);
+
+        Assert.Equal(408, (int)(await web.WaitForAsync("hangup", "c1"))["code"]!);
+        await peer.WaitForAsync(SipMethods.Cancel);
+        await gw.WaitForNoCallsAsync();
+        Assert.Equal(1, web.Count("hangup"));
+    }
+
+    [Fact]
+    public async Task Every_offered_session_ending_answers_the_caller_480()
+    {
+        await using var caller = SipTestPeer.Start();
+        await using var gw = CallHarness.Start([("pstn", caller.Port, "")]);
+        var phone = new FakeWebSession("w1", "bob");
+        var laptop = new FakeWebSession("w2", "bob");
+        gw.Users.Register("bob", phone);
+        gw.Users.Register("bob", laptop);
+        var (_, tx, _) = caller.Call(gw.EndPoint, "bob");
+        await phone.WaitForAsync("incoming");
+        await laptop.WaitForAsync("incoming");
+
+        gw.Controller.OnSessionEnded(phone);
+        gw.Controller.OnSessionEnded(laptop);
+
+        Assert.Equal(480, (await tx.FinalResponse).StatusCode);
+        await gw.WaitForNoCallsAsync();
+    }
+
+    [Fact]
     public async Task No_media_port_is_503_and_unknown_call_ids_get_not_found()
     {
         await using var peer = SipTestPeer.Start();
