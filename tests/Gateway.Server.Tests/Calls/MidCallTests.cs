@@ -50,6 +50,26 @@ public sealed class MidCallTests
     }
 
     [Fact]
+    public async Task Hold_met_with_491_is_retried_after_the_random_wait()
+    {
+        var time = new ManualTimeProvider();
+        var (peer, gw, web) = await AnsweredAsync(time: time);
+        peer.GlareOnce();
+
+        gw.Controller.OnMessage(web, new SetHold("c1", true));
+        await peer.WaitForAsync(SipMethods.Invite, 2);
+        for (var i = 0; i < 100 && peer.Count(SipMethods.Invite) < 3; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        Assert.Contains("a=sendonly", Encoding.ASCII.GetString((await peer.WaitForAsync(SipMethods.Invite, 3)).Body.Span));
+        await peer.WaitForAsync(SipMethods.Ack, 2);
+        await HangupAsync(peer, gw, web);
+    }
+
+    [Fact]
     public async Task DTMF_goes_as_SIP_INFO_to_info_trunks_and_through_the_media_otherwise()
     {
         var (peer, gw, web) = await AnsweredAsync("dtmf: info");

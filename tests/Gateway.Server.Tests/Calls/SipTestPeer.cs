@@ -49,6 +49,9 @@ internal sealed class SipTestPeer : IAsyncDisposable
     public SipEndPoint EndPoint => new(Transport.Protocol, Transport.LocalEndPoint);
     public int Port => Transport.LocalEndPoint.Port;
     public PeerBehavior Behavior { get; set; } = PeerBehavior.Answer;
+    private int _glares;
+    /// <summary>Answer the next re-INVITE 491 (glare, RFC 3261 §14.2).</summary>
+    public void GlareOnce() => Interlocked.Exchange(ref _glares, 1);
     /// <summary>The dialog of the last call this peer answered (UAS) or placed (UAC).</summary>
     public SipDialog? Dialog { get; private set; }
     public SipEndPoint? GatewayEndPoint { get; private set; }
@@ -79,6 +82,10 @@ internal sealed class SipTestPeer : IAsyncDisposable
         {
             case SipMethods.Invite when !inDialog:
                 OnInvite(incoming);
+                break;
+            case SipMethods.Invite when Interlocked.Exchange(ref _glares, Math.Max(0, _glares - 1)) > 0:
+                Dialog?.TryAcceptRemoteRequest(request);
+                incoming.Respond(491, "Request Pending");
                 break;
             case SipMethods.Invite:
                 var sdp = Encoding.ASCII.GetString(request.Body.Span);
