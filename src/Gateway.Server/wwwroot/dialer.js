@@ -92,6 +92,7 @@
         if (autoUser) { ui.user.value = autoUser; autoUser = null; register(); }
         else if (gw.user && !resumed) register(); // the old session's registration is gone
         else if (gw.state === 'idle') setStatus(gw.user ? 'Ready' : 'Connected. Register or dial.');
+        render(); // connected: Call and Register are usable without registering first
         break;
       }
       case 'registered':
