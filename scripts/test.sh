@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test: installs the real peers the interop tests drive (sipp, chromium, openssl),
+# Runs every test: installs the real peers the interop tests drive (sipp, chromium, firefox-esr, openssl),
 # the browser driver (playwright-core from npm, using Debian's /usr/bin/chromium), then dotnet test.
+# Firefox needs no driver: its test page runs by itself and posts its result to the test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v tshark >/dev/null 2>&1 || true
 if [ ${#need[@]} -gt 0 ]; then

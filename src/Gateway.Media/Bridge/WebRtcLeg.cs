@@ -33,7 +33,7 @@ internal sealed class WebRtcLeg
     private SocketAddress? _target;
     private SocketAddress[] _validated = [];
     private DtlsSrtpTransport? _dtls;
-    private bool _isDtlsServer, _dtlsStartPending;
+    private bool _dtlsStartPending;
     private byte[]? _earlyDtls;
     private SrtpContext? _inbound, _outbound;
 
@@ -175,12 +175,12 @@ internal sealed class WebRtcLeg
             if (_dtls is not null) return; // a re-offer keeps the association (same fingerprint, RFC 5763 §5)
             dtls = new DtlsSrtpTransport(_certificate, gatewayIsDtlsServer, fingerprintAlgorithm, fingerprint, SendDtls, _time,
                 _dtlsOptions, _dtlsLogger);
-            _isDtlsServer = gatewayIsDtlsServer;
             early = _earlyDtls;
             _earlyDtls = null;
             _dtlsStartPending = !gatewayIsDtlsServer && Volatile.Read(ref _target) is null;
             Volatile.Write(ref _dtls, dtls);
         }
+        dtls.KeysExported += keys => InstallKeys(keys, gatewayIsDtlsServer);
         dtls.Completion.ContinueWith(OnDtlsCompleted, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         if (gatewayIsDtlsServer || !_dtlsStartPending) dtls.Start();
         if (early is not null && gatewayIsDtlsServer) dtls.OnDatagram(early);
@@ -194,11 +194,8 @@ internal sealed class WebRtcLeg
 
     private void OnDtlsCompleted(Task<DtlsSrtpKeys> task)
     {
-        if (task.IsCompletedSuccessfully)
-        {
-            InstallKeys(task.Result, _isDtlsServer);
-            _session.OnWebConnected();
-        }
+        // The keys were installed on the handshake thread (KeysExported).
+        if (task.IsCompletedSuccessfully) _session.OnWebConnected();
         else _session.OnDtlsFailed(task.Exception?.InnerException);
     }
 

@@ -73,6 +73,12 @@ public sealed partial class DtlsSrtpTransport : IDisposable
     /// <summary>Completes with the exported keys, or faults with <see cref="DtlsHandshakeException"/>.</summary>
     public Task<DtlsSrtpKeys> Completion => _completion.Task;
 
+    /// <summary>
+    /// Raised on the handshake thread with the exported keys just before <see cref="Completion"/> completes, so SRTP that
+    /// the peer sends right after the last flight finds its context in place (Completion's continuations run later, on the pool).
+    /// </summary>
+    public event Action<DtlsSrtpKeys>? KeysExported;
+
     /// <summary>True once the handshake succeeded and until Dispose.</summary>
     public bool IsConnected => _phase == Phase.Connected;
 
@@ -169,6 +175,7 @@ public sealed partial class DtlsSrtpTransport : IDisposable
             }
             var keys = _state!.Keys!;
             Log.Completed(_logger, IsServer ? "server" : "client", keys.Profile, _time.GetElapsedTime(_started).TotalMilliseconds);
+            KeysExported?.Invoke(keys);
             _completion.TrySetResult(keys);
         }
         catch (Exception e)

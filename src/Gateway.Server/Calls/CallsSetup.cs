@@ -1,7 +1,106 @@
+using System.Net;
+using Gateway.Dialplan;
+using Gateway.Media.Bridge;
+using Gateway.Server.Observability;
+using Gateway.Server.Signaling;
+using Gateway.Sip.Stack;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
 namespace Gateway.Server.Calls;
 
-/// <summary>SIP stack, media engine, dialplan and the B2BUA. STUB: owned by the call work.</summary>
+/// <summary>SIP stack, media engine, dialplan and the B2BUA.</summary>
 internal static class CallsSetup
 {
-    public static IServiceCollection AddGatewayCalls(this IServiceCollection services, IConfiguration configuration) => services;
+    public const string DefaultDialplan = "dialplan/default.yaml";
+
+    public static IServiceCollection AddGatewayCalls(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<GatewaySipOptions>(configuration.GetSection("Sip"));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<GatewaySipOptions>>().Value);
+        services.AddSingleton(_ => ReadMediaOptions(configuration.GetSection("Media")));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<ICdrWriter, NoCdrWriter>();
+        services.TryAddSingleton<IWebUserDirectory, NoWebUsers>();
+
+        services.AddSingleton(sp => new SipStack(new SipStackOptions { Timers = sp.GetRequiredService<GatewaySipOptions>().Timers, UserAgent = CallServices.UserAgent },
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SipStack>>()));
+        services.AddSingleton<SipAddressing>();
+        services.AddSingleton(sp => DialplanWatcher.Start(ResolveDialplan(configuration), sp.GetRequiredService<ILogger<DialplanWatcher>>()));
+        services.AddSingleton<CallRegistry>();
+        services.AddSingleton<CallLimits>();
+        services.AddSingleton<ITrunkProber, SipTrunkProber>();
+        services.AddSingleton(sp => new TrunkFailover(new TrunkFailoverOptions(), sp.GetRequiredService<ITrunkProber>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<MediaEngineCallMediaFactory>();
+        services.AddSingleton<ICallMediaFactory>(sp => sp.GetRequiredService<MediaEngineCallMediaFactory>());
+        services.AddSingleton(sp => new MediaEngine(sp.GetRequiredService<MediaEngineOptions>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<PromptCache>();
+        services.AddSingleton(sp =>
+        {
+            var watcher = sp.GetRequiredService<DialplanWatcher>();
+            return new CallServices
+            {
+                Sip = sp.GetRequiredService<SipAddressing>(),
+                Options = sp.GetRequiredService<GatewaySipOptions>(),
+                Media = sp.GetRequiredService<ICallMediaFactory>(),
+                Registry = sp.GetRequiredService<CallRegistry>(),
+                Metrics = sp.GetRequiredService<GatewayMetrics>(),
+                Cdr = sp.GetRequiredService<ICdrWriter>(),
+                Dialplan = () => watcher.Current,
+                Failover = sp.GetRequiredService<TrunkFailover>(),
+                Limits = sp.GetRequiredService<CallLimits>(),
+                Users = sp.GetRequiredService<IWebUserDirectory>(),
+                Time = sp.GetRequiredService<TimeProvider>(),
+                Loggers = sp.GetRequiredService<ILoggerFactory>(),
+            };
+        });
+        services.AddSingleton<SipRequestDispatcher>();
+        services.AddSingleton<CallController>();
+        services.AddSingleton<ICallController>(sp => sp.GetRequiredService<CallController>());
+        services.AddHostedService<SipGatewayHost>();
+        return services;
+    }
+
+    /// <summary>
+    /// Dialplan:File (--dialplan): an absolute path as is; a relative one from the working directory, else from the
+    /// application's folder and its parents (so the shipped dialplan/default.yaml is found from any directory).
+    /// </summary>
+    internal static string ResolveDialplan(IConfiguration configuration)
+    {
+        var configured = configuration["Dialplan:File"] is { Length: > 0 } c ? c : DefaultDialplan;
+        if (Path.IsPathRooted(configured) || File.Exists(configured)) return Path.GetFullPath(configured);
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, configured);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return Path.GetFullPath(configured);
+    }
+
+    /// <summary>The "Media" section by hand: addresses are parsed (the binder does not convert IPAddress).</summary>
+    internal static MediaEngineOptions ReadMediaOptions(IConfigurationSection section)
+    {
+        var options = new MediaEngineOptions();
+        if (section["BindAddress"] is { Length: > 0 } bind)
+            options.BindAddress = IPAddress.TryParse(bind, out var b) ? b : throw new InvalidOperationException($"Media:BindAddress '{bind}' is not an IP address");
+        if (section["PublicAddress"] is { Length: > 0 } pub)
+            options.PublicAddress = IPAddress.TryParse(pub, out var p) ? p : throw new InvalidOperationException($"Media:PublicAddress '{pub}' is not an IP address");
+        options.PortMin = section.GetValue("PortMin", options.PortMin);
+        options.PortMax = section.GetValue("PortMax", options.PortMax);
+        options.SharedWebPort = section.GetValue("SharedWebPort", options.SharedWebPort);
+        options.RtpTimeout = section.GetValue("RtpTimeout", options.RtpTimeout);
+        options.ConnectTimeout = section.GetValue("ConnectTimeout", options.ConnectTimeout);
+        return options;
+    }
+
+    private sealed class NoCdrWriter : ICdrWriter
+    {
+        public void Write(CallDetailRecord record) { }
+    }
+
+    private sealed class NoWebUsers : IWebUserDirectory
+    {
+        public IReadOnlyList<IWebSession> SessionsFor(string user) => [];
+    }
 }

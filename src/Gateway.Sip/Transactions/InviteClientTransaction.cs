@@ -131,7 +131,9 @@ public sealed class InviteClientTransaction : IDisposable
     {
         lock (_gate)
         {
-            if (State is not (TransactionState.Calling or TransactionState.Proceeding)) return;
+            // §17.1.1.2: Timer B bounds the Calling state only; once a provisional arrived the INVITE may ring
+            // for as long as the TU lets it (the TU cancels it, §9.1).
+            if (State != TransactionState.Calling) return;
             _final.TrySetResult(SipResponse.CreateFor(Request, 408, "Request Timeout (Timer B)"));
             TerminateLocked();
         }

@@ -40,8 +40,11 @@ public static class Sipp
 
     public sealed record Result(int ExitCode, string Output, string WorkDirectory);
 
-    /// <summary>Starts sipp; the returned task completes when it exits (killed after <paramref name="timeout"/>).</summary>
-    public static Task<Result> RunAsync(string arguments, TimeSpan timeout)
+    /// <summary>
+    /// Starts sipp; the returned task completes when it exits (killed after <paramref name="timeout"/>, or when
+    /// <paramref name="stop"/> is cancelled: e.g. a UAS serving a test until the test is done).
+    /// </summary>
+    public static Task<Result> RunAsync(string arguments, TimeSpan timeout, CancellationToken stop = default)
     {
         var work = Directory.CreateTempSubdirectory("sipp-").FullName;
         var info = new ProcessStartInfo(Path, arguments + " -nostdin -trace_err -trace_msg")
@@ -53,14 +56,15 @@ public static class Sipp
             UseShellExecute = false,
         };
         var process = Process.Start(info)!;
-        return WaitAsync(process, work, timeout);
+        return WaitAsync(process, work, timeout, stop);
     }
 
-    private static async Task<Result> WaitAsync(Process process, string work, TimeSpan timeout)
+    private static async Task<Result> WaitAsync(Process process, string work, TimeSpan timeout, CancellationToken stop)
     {
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        cts.CancelAfter(timeout);
         try
         {
             await process.WaitForExitAsync(cts.Token);

@@ -29,6 +29,19 @@ public sealed class DtlsSrtpHandshakeTests
     }
 
     [Fact]
+    public async Task KeysExported_IsRaisedOnTheHandshakeThread_BeforeCompletion()
+    {
+        using var peers = DtlsTestPeers.Matching();
+        DtlsSrtpKeys? exported = null;
+        bool completedFirst = true;
+        peers.Server.KeysExported += keys => { exported = keys; completedFirst = peers.Server.Completion.IsCompleted; };
+        peers.Start();
+        var keys = await DtlsAssert.Within(peers.Server.Completion);
+        Assert.Same(keys, exported);
+        Assert.False(completedFirst);
+    }
+
+    [Fact]
     public async Task Server_ChoosesItsPreferredProfile_AmongTheClientsOffer()
     {
         using var peers = DtlsTestPeers.Matching(

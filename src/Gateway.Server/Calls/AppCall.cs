@@ -1,0 +1,112 @@
+using System.Text;
+using Gateway.Dialplan;
+using Gateway.Sdp;
+using Gateway.Sdp.Translation;
+using Gateway.Server.Signaling;
+
+namespace Gateway.Server.Calls;
+
+/// <summary>
+/// A built-in application answering the browser itself: <c>echo</c> (its audio back) or <c>playback &lt;file&gt;</c>
+/// (a WAV file, looped). The browser's answer comes from the SDP layer: its offer is translated to a SIP offer
+/// restricted to G.711, a matching SIP answer is synthesized, and translated back to a JSEP answer.
+/// </summary>
+internal sealed class AppCall : GatewayCall
+{
+    private static readonly SdpTranslationPolicy G711Only = SdpTranslationPolicy.Default with
+    {
+        SipCodecs = [new SdpRtpMap(0, "PCMU", 8000), new SdpRtpMap(8, "PCMA", 8000)],
+        TelephoneEventPayloadType = null,
+    };
+
+    private readonly SessionDescription _browserOffer;
+    private readonly string _app;
+    private readonly PromptCache _prompts;
+    private readonly CompiledDialplan _plan;
+
+    public AppCall(CallServices services, IWebSession session, PlaceCall message, SessionDescription browserOffer, RouteDecision decision,
+        CompiledDialplan plan, PromptCache prompts, string caller, long receivedTimestamp)
+        : base(services, message.Id, "app", caller, decision.Normalized, receivedTimestamp)
+    {
+        Web = session;
+        Route = decision.Route;
+        _browserOffer = browserOffer;
+        _app = decision.Target?.Trim() ?? "";
+        _prompts = prompts;
+        _plan = plan;
+    }
+
+    /// <summary>Routing -> Active: answer the browser and start the application.</summary>
+    public void Start()
+    {
+        var name = _app.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        ReadOnlyMemory<short> prompt = default;
+        if (name.Length == 0 || name[0] is not ("echo" or "playback"))
+        {
+            End(501, $"Not Implemented (no application '{_app}')", "failed", notifyWeb: true);
+            return;
+        }
+        if (name[0] == "playback")
+        {
+            if (name.Length < 2 || _prompts.Load(Path.GetDirectoryName(Path.GetFullPath(_plan.File)) ?? ".", name[1]) is not { } samples)
+            {
+                End(404, "Not Found (prompt file missing or unreadable)", "failed", notifyWeb: true);
+                return;
+            }
+            prompt = samples;
+        }
+        if (CreateMedia() is not { } media)
+        {
+            End(503, "Service Unavailable (no media port)", "failed", notifyWeb: true);
+            return;
+        }
+        if (!JsepToSipTranslator.TryCreateSipOffer(_browserOffer, media.SipEndpoint, G711Only, out var sipOffer, out var browser, out var failure)
+            || !SessionDescription.TryParse(SynthesizeAnswer(sipOffer!, media.SipEndpoint), out var sipAnswer, out _)
+            || !SipToJsepTranslator.TryCreateBrowserAnswer(browser!, sipAnswer!, media.WebEndpoint, out var answer, out failure))
+        {
+            End(failure?.StatusCode ?? 488, failure?.Reason ?? "Not Acceptable Here", "failed", notifyWeb: true);
+            return;
+        }
+        media.ConfigureWeb(answer!.RemoteIceUfrag ?? "", answer.RemoteIcePwd ?? "", answer.RemoteFingerprint ?? "", answer.GatewayIsDtlsServer);
+        var codec = answer.BrowserLeg.Codec;
+        if (name[0] == "echo") media.StartEcho(codec.PayloadType, codec.ClockRate);
+        else media.StartPlayback(prompt, codec.PayloadType);
+        MoveTo(CallState.Active, CallState.Routing);
+        SendTyped(Web!, "answer", Id, answer.Sdp.ToString());
+        Services.Metrics.ObserveSetup(Since(ReceivedTimestamp));
+    }
+
+    /// <summary>The answer a G.711 endpoint would give (RFC 3264 §6.1): the first offered codec, sendrecv.</summary>
+    private static string SynthesizeAnswer(SessionDescription sipOffer, RtpEndpoint local)
+    {
+        var audio = sipOffer.Media.First(m => m.Media == "audio");
+        var codec = audio.RtpMaps.First(m => !m.Encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase));
+        var c = SdpConnection.ForAddress(local.Address);
+        return new StringBuilder()
+            .Append("v=0\r\no=app 1 1 IN ").Append(c.AddressType).Append(' ').Append(local.Address).Append("\r\ns=-\r\n")
+            .Append("c=").Append(c).Append("\r\nt=0 0\r\n")
+            .Append("m=audio ").Append(local.Port).Append(" RTP/AVP ").Append(codec.PayloadType).Append("\r\n")
+            .Append("a=rtpmap:").Append(codec).Append("\r\na=sendrecv\r\n").ToString();
+    }
+
+    public override void OnClientMessage(IWebSession session, ClientCallMessage message)
+    {
+        switch (message)
+        {
+            case Hangup:
+                End(200, "Normal", "answered", notifyWeb: true);
+                break;
+            case TrickleCandidate:
+                break;
+            case SendDtmf:
+                break; // the apps take no digits
+            default:
+                session.SendError(message.Id, "bad_request", "not supported by the built-in application");
+                break;
+        }
+    }
+
+    public override void OnSessionEnded(IWebSession session) => End(200, "Normal", "answered", notifyWeb: false);
+
+    protected override void Fail(int code, string reason) => End(code, reason, "failed", notifyWeb: true);
+}

@@ -1,0 +1,27 @@
+using Gateway.Dialplan;
+using Gateway.Server.Observability;
+using Gateway.Server.Signaling;
+
+namespace Gateway.Server.Calls;
+
+/// <summary>What every call needs from the process: SIP, media, routing, tables, metrics and CDRs, time.</summary>
+internal sealed class CallServices
+{
+    public required SipAddressing Sip { get; init; }
+    public required GatewaySipOptions Options { get; init; }
+    public required ICallMediaFactory Media { get; init; }
+    public required CallRegistry Registry { get; init; }
+    public required GatewayMetrics Metrics { get; init; }
+    public required ICdrWriter Cdr { get; init; }
+    public required Func<CompiledDialplan> Dialplan { get; init; }
+    public required TrunkFailover Failover { get; init; }
+    public required CallLimits Limits { get; init; }
+    public required IWebUserDirectory Users { get; init; }
+    public required TimeProvider Time { get; init; }
+    public required ILoggerFactory Loggers { get; init; }
+
+    /// <summary>The Allow header value of every response and request that carries one.</summary>
+    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, UPDATE";
+    public const string Supported = "timer";
+    public const string UserAgent = "Gateway";
+}

@@ -1,0 +1,289 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Media.Bridge;
+using Gateway.Sdp;
+using Gateway.Sdp.Translation;
+using Gateway.Server.Signaling;
+using Gateway.Sip.Dialogs;
+using Gateway.Sip.Messages;
+using Gateway.Sip.Stack;
+
+namespace Gateway.Server.Calls;
+
+/// <summary>
+/// A SIP call to a web user (SIP -> web): "incoming" to every free session of the user (forking), 180 on the
+/// first "ringing", 200 to the first "answer" (the others hear 487 "answered elsewhere"), the first
+/// rejection's code once all have declined, 487 to everyone on CANCEL.
+/// </summary>
+internal sealed class InboundCall : GatewayCall
+{
+    private readonly IncomingRequest _invite;
+    private readonly string _toTag = SipStack.NewToken(6);
+    private readonly Dictionary<string, IWebSession> _offered = new(StringComparer.Ordinal);
+    private readonly SdpTranslationPolicy _policy;
+    private SipOffer? _sipOffer;
+    private SipAnswer? _lateOffer;
+    private int? _firstRejectCode;
+    private bool _ringingSent;
+
+    public InboundCall(CallServices services, IncomingRequest invite, string user, string? route, string dtmfMode, SdpTranslationPolicy policy, long receivedTimestamp)
+        : base(services, services.Registry.NextServerCallId(), "inbound", FromText(invite.Request), user, receivedTimestamp)
+    {
+        _invite = invite;
+        _policy = policy;
+        Route = route;
+        DtmfMode = dtmfMode;
+    }
+
+    private static string FromText(SipRequest request) => request.From?.Uri is { } uri ? uri.User ?? uri.ToString() : "";
+
+    /// <summary>Routing -> Offering: media, the browser offer, "incoming" to each free session. False when the INVITE was answered with a failure.</summary>
+    public void Start(IReadOnlyList<IWebSession> sessions)
+    {
+        var request = _invite.Request;
+        Services.Registry.TryAddSip(request.CallId!, this);
+        _invite.InviteTransaction!.AckTimeout += _ => Guard("ACK timeout", OnAckTimeout);
+        Respond(100, "Trying");
+        var sipSdp = SipCallLeg.ReadSdp(request);
+        if (!request.Body.IsEmpty && sipSdp is null)
+        {
+            Reject(400, "Bad Request (SDP does not parse)", "failed");
+            return;
+        }
+        if (CreateMedia() is not { } media)
+        {
+            Reject(503, "Service Unavailable (no media port)", "failed");
+            return;
+        }
+        if (!InboundTranslator.TryCreateBrowserOffer(sipSdp, media.WebEndpoint, _policy, out var browserOffer, out var state, out var failure))
+        {
+            Reject(failure!.StatusCode, failure.Reason, "failed");
+            return;
+        }
+        if (!SipDialog.TryCreateAsUas(request, _toTag, out var dialog))
+        {
+            Reject(400, "Bad Request (no From tag or Contact)", "failed");
+            return;
+        }
+        _sipOffer = state;
+        // In-dialog requests follow the route set when proxies recorded one, else go back where the INVITE came from (NAT-safe).
+        var peer = dialog!.RouteSet.Count > 0 ? OutboundCall.PeerFor(dialog, _invite.Source) : _invite.Source;
+        Leg = new SipCallLeg(dialog, peer, Services.Sip, browserOffer!);
+        MoveTo(CallState.Offering, CallState.Routing);
+        var display = request.From?.DisplayText;
+        var sdp = browserOffer!.ToString();
+        foreach (var session in sessions)
+        {
+            lock (Gate) _offered[session.SessionId] = session;
+            Services.Registry.TryAddWeb(session.SessionId, Id, this);
+            var incoming = new JsonObject { ["type"] = "incoming", ["id"] = Id, ["from"] = From, ["display"] = display ?? From, ["sdp"] = sdp };
+            session.Send(incoming);
+        }
+        Keep(Services.Time.CreateTimer(_ => Guard("no answer", OnNoAnswer), null, Services.Options.NoAnswerTimeout, Timeout.InfiniteTimeSpan));
+    }
+
+    private void Respond(int status, string? reason = null, SessionDescription? sdp = null)
+    {
+        var response = SipResponse.CreateFor(_invite.Request, status, reason, status == 100 ? null : _toTag);
+        if (status is > 100 and < 300)
+        {
+            response.AddHeader(SipHeaderNames.Contact, Services.Sip.CreateContact(_invite.Source));
+            response.AddHeader(SipHeaderNames.Allow, CallServices.Allow);
+        }
+        if (status >= 200 && status < 300) AddSessionTimer(response);
+        if (sdp is not null) SipCallLeg.SetSdp(response, sdp);
+        Respond(_invite, response);
+    }
+
+    /// <summary>RFC 4028 §9: answer a Session-Expires in the INVITE; the UAC refreshes unless it asked us to.</summary>
+    private void AddSessionTimer(SipResponse response)
+    {
+        var request = _invite.Request;
+        response.AddHeader(SipHeaderNames.Supported, CallServices.Supported);
+        if (!SessionExpiresValue.TryParse(request.GetHeader(SipHeaderNames.SessionExpires), out var se)) return;
+        var refresher = se.Refresher ?? (SessionExpiresValue.ListsOption(request, SipHeaderNames.Supported, "timer") ? "uac" : "uas");
+        response.AddHeader(SipHeaderNames.SessionExpires, new SessionExpiresValue(se.DeltaSeconds, refresher).ToString());
+        if (refresher == "uac") response.AddHeader(SipHeaderNames.Require, "timer");
+        SessionTimer.Start(se.DeltaSeconds, weRefresh: refresher == "uas");
+    }
+
+    /// <summary>Any state before 200 -> Ended with a final failure toward SIP.</summary>
+    private void Reject(int status, string reason, string outcome, int? webCode = null, string? webReason = null)
+    {
+        if (State is CallState.Ended or CallState.Connecting or CallState.Active) return;
+        Respond(status, reason);
+        NotifyOffered(webCode ?? status, webReason ?? reason, except: null);
+        End(status, reason, outcome, notifyWeb: false);
+    }
+
+    private void NotifyOffered(int code, string reason, string? except)
+    {
+        List<IWebSession> sessions;
+        lock (Gate) sessions = [.. _offered.Values];
+        foreach (var s in sessions)
+            if (s.SessionId != except) SendHangup(s, Id, code, reason);
+    }
+
+    public override void OnClientMessage(IWebSession session, ClientCallMessage message)
+    {
+        switch (message)
+        {
+            case RingingIncoming when State == CallState.Offering:
+                if (!_ringingSent) { _ringingSent = true; Respond(180); }
+                break;
+            case RingingIncoming:
+                break;
+            case AnswerIncoming answer:
+                OnAnswer(session, answer);
+                break;
+            case RejectIncoming reject:
+                OnDecline(session, reject.Code is >= 300 and <= 699 ? reject.Code : 486);
+                break;
+            case Hangup when State is CallState.Offering:
+                SendHangup(session, Id, 200, "Normal");
+                OnDecline(session, 486, notify: false);
+                break;
+            case Hangup:
+                SendBye();
+                End(200, "Normal", "answered", notifyWeb: true);
+                break;
+            default:
+                if (!TryHandleMidCall(session, message)) session.SendError(message.Id, "bad_request", "unsupported message");
+                break;
+        }
+    }
+
+    /// <summary>Offering -> Connecting: the first answer wins; 200 with the SIP answer (or our offer, for a late offer).</summary>
+    private void OnAnswer(IWebSession session, AnswerIncoming message)
+    {
+        lock (Gate)
+        {
+            if (State != CallState.Offering || !_offered.ContainsKey(session.SessionId))
+            {
+                session.SendError(message.Id, "conflict", "the call is no longer offered");
+                return;
+            }
+            if (!SessionDescription.TryParse(message.Sdp, out var browserAnswer, out var error))
+            {
+                session.SendError(message.Id, "bad_request", "the answer does not parse: " + error);
+                return;
+            }
+            if (!InboundTranslator.TryCreateSipAnswer(_sipOffer!, browserAnswer!, Media!.SipEndpoint, _policy, out var sipAnswer, out var failure))
+            {
+                session.SendError(message.Id, "bad_request", failure!.Reason);
+                return;
+            }
+            MoveTo(CallState.Connecting, CallState.Offering);
+            Web = session;
+            var media = Media!;
+            media.ConfigureWeb(sipAnswer!.RemoteIceUfrag ?? "", sipAnswer.RemoteIcePwd ?? "", sipAnswer.RemoteFingerprint ?? "", sipAnswer.GatewayIsDtlsServer);
+            SipMapping = Mapping(sipAnswer.Leg, sipAnswer.Leg);
+            if (sipAnswer.RemoteRtpAddress is { } address && sipAnswer.RemoteRtpPort is { } port && IPAddress.TryParse(address, out var ip))
+            {
+                SipRemote = new IPEndPoint(ip, port);
+                media.ConfigureSip(SipRemote, SipMapping);
+            }
+            else _lateOffer = sipAnswer;
+            Leg!.LocalSdp = sipAnswer.Sdp;
+            Respond(200, null, sipAnswer.Sdp);
+            foreach (var other in _offered.Values.Where(s => s.SessionId != session.SessionId).ToList())
+            {
+                SendHangup(other, Id, 487, "answered elsewhere");
+                Services.Registry.RemoveWeb(other.SessionId, Id, this);
+                _offered.Remove(other.SessionId);
+            }
+        }
+        Services.Metrics.ObserveSetup(Since(ReceivedTimestamp));
+    }
+
+    /// <summary>Connecting -> Active on the ACK; a late offer's answer comes in it (§13.2.1).</summary>
+    public override void OnAck(IncomingRequest ack)
+    {
+        if (State != CallState.Connecting) return;
+        if (_lateOffer is { } offer)
+        {
+            if (SipCallLeg.ReadSdp(ack.Request) is not { } sdp || !InboundTranslator.TryApplyLateAnswer(offer, sdp, out var completed, out var failure))
+            {
+                SendBye(488, "no usable answer in the ACK");
+                End(488, "Not Acceptable Here (answer in ACK)", "failed", notifyWeb: true);
+                return;
+            }
+            SipMapping = Mapping(completed!.Leg, completed.Leg);
+            if (IPAddress.TryParse(completed.RemoteRtpAddress, out var ip) && completed.RemoteRtpPort is { } port)
+            {
+                SipRemote = new IPEndPoint(ip, port);
+                Media!.ConfigureSip(SipRemote, SipMapping);
+            }
+        }
+        MoveTo(CallState.Active, CallState.Connecting);
+    }
+
+    private void OnAckTimeout()
+    {
+        if (State != CallState.Connecting) return;
+        SendBye(408, "no ACK");
+        End(408, "Request Timeout (no ACK)", "failed", notifyWeb: true);
+    }
+
+    /// <summary>A session declines; once every offered session has, the caller hears the first code.</summary>
+    private void OnDecline(IWebSession session, int code, bool notify = true)
+    {
+        bool last;
+        lock (Gate)
+        {
+            if (State != CallState.Offering || !_offered.Remove(session.SessionId)) return;
+            _firstRejectCode ??= code;
+            last = _offered.Count == 0;
+        }
+        Services.Registry.RemoveWeb(session.SessionId, Id, this);
+        if (notify) SendHangup(session, Id, code, "Rejected");
+        if (last) Reject(_firstRejectCode!.Value, SipStatus.ReasonPhrase(_firstRejectCode.Value), "rejected");
+    }
+
+    public override void OnCancel(IncomingRequest cancel) => Guard("CANCEL", () =>
+    {
+        // §9.2: the INVITE is answered 487; every session offered the call hears 487.
+        if (State is not (CallState.Offering or CallState.Routing)) return;
+        Reject(487, "Request Terminated", "cancelled");
+    });
+
+    protected override void OnRemoteBye(SipRequest bye)
+    {
+        if (State == CallState.Offering)
+        {
+            Reject(487, "Request Terminated", "cancelled");
+            return;
+        }
+        base.OnRemoteBye(bye);
+    }
+
+    private void OnNoAnswer()
+    {
+        if (State == CallState.Offering) Reject(480, "Temporarily Unavailable (no answer)", "no_answer", 487, "Request Terminated");
+    }
+
+    public override void OnSessionEnded(IWebSession session)
+    {
+        if (State == CallState.Offering)
+        {
+            OnDecline(session, 480, notify: false);
+            return;
+        }
+        if (Web?.SessionId != session.SessionId) return;
+        SendBye(480, "web session ended");
+        End(200, "Normal", "answered", notifyWeb: false);
+    }
+
+    protected override void OnMediaEnded(MediaEndReason reason)
+    {
+        if (State == CallState.Offering) { Reject(500, "media failed: " + reason, "failed"); return; }
+        base.OnMediaEnded(reason);
+    }
+
+    protected override void Fail(int code, string reason)
+    {
+        if (State is CallState.Offering or CallState.Routing) { Reject(code, reason, "failed"); return; }
+        SendBye(code, reason);
+        End(code, reason, "failed", notifyWeb: true);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using Gateway.Media.Bridge;
+using Gateway.Media.Ice;
+using Gateway.Sdp.Translation;
+
+namespace Gateway.Server.Calls;
+
+/// <summary>The production <see cref="ICallMedia"/>: one <see cref="MediaSession"/> of the process's media engine.</summary>
+internal sealed class MediaSessionCallMedia : ICallMedia
+{
+    private readonly MediaSession _session;
+
+    public MediaSessionCallMedia(MediaSession session)
+    {
+        _session = session;
+        WebEndpoint = new WebRtcEndpoint(Host(session.WebEndPoint.Address), session.WebEndPoint.Port,
+            session.LocalIce.Ufrag, session.LocalIce.Password, session.FingerprintAlgorithm, session.Fingerprint);
+        SipEndpoint = new RtpEndpoint(Host(session.SipEndPoint.Address), session.SipEndPoint.Port);
+        session.Ended += (_, reason) => Ended?.Invoke(reason);
+        session.DtmfFromWeb += (_, digit, duration) => DtmfFromWeb?.Invoke(digit, duration);
+    }
+
+    public WebRtcEndpoint WebEndpoint { get; }
+    public RtpEndpoint SipEndpoint { get; }
+    public event Action<MediaEndReason>? Ended;
+    public event Action<char, int>? DtmfFromWeb;
+    public MediaSessionStats Stats => _session.Stats;
+
+    public void ConfigureWeb(string iceUfrag, string icePwd, string fingerprint, bool gatewayIsDtlsServer)
+    {
+        // a=fingerprint:<hash-func> <fingerprint> (RFC 8122 §5)
+        var space = fingerprint.IndexOf(' ');
+        var algorithm = space < 0 ? "sha-256" : fingerprint[..space];
+        var value = space < 0 ? fingerprint : fingerprint[(space + 1)..].Trim();
+        _session.ConfigureWeb(new IceCredentials(iceUfrag, icePwd), algorithm, value, gatewayIsDtlsServer);
+    }
+
+    public void ConfigureSip(IPEndPoint remote, MediaCodecMapping codecs) => _session.ConfigureSip(remote, codecs);
+    public void SetForwarding(bool toWeb, bool toSip) => _session.SetForwarding(toWeb, toSip);
+    public void StartEcho(int webPayloadType, int clockRate) => _session.StartEcho(webPayloadType, clockRate);
+    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType) => _session.StartPlayback(samples8k, webPayloadType);
+    public void SendDtmfToSip(string digits, int durationMs) => _session.SendDtmfToSip(digits, durationMs);
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
+
+    private static string Host(IPAddress address) => (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+}
+
+/// <summary>Creates call media from the process-wide <see cref="MediaEngine"/> (a DI singleton: the container owns and disposes it).</summary>
+internal sealed class MediaEngineCallMediaFactory(IServiceProvider services) : ICallMediaFactory
+{
+    public MediaEngine Engine => services.GetRequiredService<MediaEngine>();
+
+    public ICallMedia Create() => new MediaSessionCallMedia(Engine.CreateSession());
+}

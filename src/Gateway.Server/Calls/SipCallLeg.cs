@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text;
+using Gateway.Sdp;
+using Gateway.Sip.Dialogs;
+using Gateway.Sip.Messages;
+using Gateway.Sip.Transactions;
+using Gateway.Sip.Transport;
+
+namespace Gateway.Server.Calls;
+
+/// <summary>
+/// The SIP side of an established (or early, for a UAS) call: its dialog, where in-dialog requests go, the
+/// gateway's last SDP toward SIP, and the ACK to repeat when a 2xx is retransmitted (§13.2.2.4).
+/// </summary>
+internal sealed class SipCallLeg(SipDialog dialog, SipEndPoint peer, SipAddressing sip, SessionDescription localSdp)
+{
+    private SipRequest? _lastAck;
+
+    public SipDialog Dialog => dialog;
+    public SipEndPoint Peer => peer;
+    /// <summary>The gateway's current session description toward SIP (hold re-offers are derived from it).</summary>
+    public SessionDescription LocalSdp { get; set; } = localSdp;
+    /// <summary>CSeq of the INVITE whose 2xx we acknowledged last.</summary>
+    public uint LastAckedInvite { get; private set; }
+
+    /// <summary>A new in-dialog request with our Via, and our Contact where the method needs one.</summary>
+    public SipRequest Create(string method)
+    {
+        var request = dialog.CreateRequest(method);
+        request.PrependHeader(SipHeaderNames.Via, sip.CreateVia(peer));
+        if (method is SipMethods.Invite or SipMethods.Update or SipMethods.Refer or SipMethods.Notify or SipMethods.Subscribe)
+            request.AddHeader(SipHeaderNames.Contact, sip.CreateContact(peer));
+        request.AddHeader(SipHeaderNames.UserAgent, CallServices.UserAgent);
+        return request;
+    }
+
+    public Task<SipResponse> SendAsync(SipRequest request) => sip.Stack.SendRequestAsync(request, peer);
+
+    public InviteClientTransaction SendInvite(SipRequest invite) => sip.Stack.SendInvite(invite, peer);
+
+    /// <summary>ACK for a 2xx to our INVITE (a new transaction of its own, §13.2.2.4).</summary>
+    public void SendAck(uint inviteCSeq)
+    {
+        var ack = dialog.CreateAck(inviteCSeq);
+        ack.PrependHeader(SipHeaderNames.Via, sip.CreateVia(peer));
+        _lastAck = ack;
+        LastAckedInvite = inviteCSeq;
+        _ = sip.Stack.SendStatelessAsync(ack, peer);
+    }
+
+    /// <summary>A retransmitted 2xx: the same ACK again.</summary>
+    public void ResendAck()
+    {
+        if (_lastAck is { } ack) _ = sip.Stack.SendStatelessAsync(ack, peer);
+    }
+
+    public static void SetSdp(SipMessage message, SessionDescription sdp)
+    {
+        message.SetHeader(SipHeaderNames.ContentType, "application/sdp");
+        message.Body = sdp.ToUtf8();
+    }
+
+    /// <summary>The SDP body of a message, or null when it has none or it does not parse.</summary>
+    public static SessionDescription? ReadSdp(SipMessage message)
+    {
+        if (message.Body.IsEmpty) return null;
+        if (message.ContentType is { } type && !type.StartsWith("application/sdp", StringComparison.OrdinalIgnoreCase)) return null;
+        return SessionDescription.TryParse(message.Body.Span, out var sdp, out _) ? sdp : null;
+    }
+
+    /// <summary>The remote RTP address of the first audio stream, or null.</summary>
+    public static IPEndPoint? AudioEndPoint(SessionDescription sdp)
+    {
+        var audio = sdp.Media.FirstOrDefault(m => m.Media == "audio" && !m.IsRejected);
+        if (audio is null || sdp.ConnectionFor(audio) is not { } c || !IPAddress.TryParse(c.Address, out var address)) return null;
+        return new IPEndPoint(address, audio.Port);
+    }
+
+    /// <summary>
+    /// A copy of our offer keeping only the negotiated codec and telephone-event (RFC 3264 §8: later offers and answers
+    /// in the session list what is in use), so answers to re-INVITEs never name a codec the peer refused.
+    /// </summary>
+    public static SessionDescription RestrictTo(SessionDescription offer, int payloadType, int? telephoneEvent)
+    {
+        if (!SessionDescription.TryParse(offer.ToString(), out var copy, out _)) return offer;
+        var keep = new HashSet<string> { payloadType.ToString() };
+        if (telephoneEvent is { } te) keep.Add(te.ToString());
+        foreach (var media in copy!.Media.Where(m => m.Media == "audio"))
+        {
+            media.Formats.RemoveAll(f => !keep.Contains(f));
+            media.Lines.RemoveAll(l => l.Type == 'a' && (l.Value.StartsWith("rtpmap:", StringComparison.Ordinal) || l.Value.StartsWith("fmtp:", StringComparison.Ordinal))
+                && !keep.Contains(l.Value[(l.Value.IndexOf(':') + 1)..].Split(' ')[0]));
+        }
+        return copy;
+    }
+
+    /// <summary>RFC 3326 Reason header value for a SIP cause.</summary>
+    public static string ReasonHeader(int cause, string text) =>
+        $"SIP ;cause={cause} ;text=\"{text.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"";
+
+    public static ReadOnlyMemory<byte> Ascii(string text) => Encoding.ASCII.GetBytes(text);
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using Gateway.Dialplan;
+using Gateway.Sdp.Translation;
+using Gateway.Server.Signaling;
+using Gateway.Sip.Messages;
+using Gateway.Sip.Stack;
+using Gateway.Sip.Transactions;
+
+namespace Gateway.Server.Calls;
+
+/// <summary>
+/// The B2BUA's SIP entry point: new INVITEs become inbound calls (routed by the dialplan with source
+/// trunk:&lt;name&gt;), in-dialog requests, ACKs, CANCELs and stray 2xx go to their call by Call-ID, OPTIONS
+/// is answered 200, anything for an unknown dialog 481. Runs on the transport's receive loop: never blocks, never throws.
+/// </summary>
+internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger)
+{
+    private const string SupportedTags = "timer";
+
+    public void Attach(SipStack stack)
+    {
+        stack.RequestReceived += OnRequest;
+        stack.CancelReceived += OnCancel;
+        stack.StrayResponse += (response, _) => Safe("stray response", () => services.Registry.FindSip(response.CallId)?.OnStrayResponse(response));
+    }
+
+    private void Safe(string what, Action action)
+    {
+        try { action(); }
+        catch (Exception e) { Log.HandlerFailed(logger, e, what); }
+    }
+
+    private void OnRequest(IncomingRequest incoming) => Safe(incoming.Request.Method, () =>
+    {
+        var request = incoming.Request;
+        if (request.Method == SipMethods.Ack)
+        {
+            if (services.Registry.FindSip(request.CallId) is { } acked) acked.Guard("ACK", () => acked.OnAck(incoming));
+            return;
+        }
+        var inDialog = request.To?.Tag is { Length: > 0 };
+        if (inDialog)
+        {
+            if (services.Registry.FindSip(request.CallId) is { } call) call.Guard(request.Method, () => call.OnInDialogRequest(incoming));
+            else Respond(incoming, 481, "Call/Transaction Does Not Exist");
+            return;
+        }
+        switch (request.Method)
+        {
+            case SipMethods.Invite:
+                OnNewInvite(incoming);
+                break;
+            case SipMethods.Options:
+                var ok = SipResponse.CreateFor(request, 200);
+                ok.AddHeader(SipHeaderNames.Allow, CallServices.Allow);
+                ok.AddHeader("Accept", "application/sdp");
+                ok.AddHeader(SipHeaderNames.Supported, CallServices.Supported);
+                Respond(incoming, ok);
+                break;
+            case SipMethods.Bye or SipMethods.Info or SipMethods.Update or SipMethods.Notify or SipMethods.Refer or SipMethods.Prack:
+                Respond(incoming, 481, "Call/Transaction Does Not Exist");
+                break;
+            default:
+                var refused = SipResponse.CreateFor(request, 405);
+                refused.AddHeader(SipHeaderNames.Allow, CallServices.Allow);
+                Respond(incoming, refused);
+                break;
+        }
+    });
+
+    private void OnCancel(IncomingRequest cancel, InviteServerTransaction invite) => Safe("CANCEL", () =>
+    {
+        if (services.Registry.FindSip(cancel.Request.CallId) is { } call) call.OnCancel(cancel);
+        else
+        {
+            invite.Respond(SipResponse.CreateFor(invite.Request, 487, toTag: SipStack.NewToken(6)));
+            services.Metrics.SipResponse(487);
+        }
+    });
+
+    /// <summary>A new INVITE: which trunk sent it, where the dialplan sends it, whether the web user can take it.</summary>
+    private void OnNewInvite(IncomingRequest incoming)
+    {
+        var received = Stopwatch.GetTimestamp();
+        var request = incoming.Request;
+        if (services.Registry.FindSip(request.CallId) is not null)
+        {
+            Respond(incoming, 482, "Loop Detected"); // §8.2.2.2: a second INVITE of a call we already have
+            return;
+        }
+        var unsupported = request.GetHeaders(SipHeaderNames.Require).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Where(tag => !tag.Equals(SupportedTags, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (unsupported.Count > 0)
+        {
+            // §8.2.2.3: an extension we do not support.
+            var bad = SipResponse.CreateFor(request, 420);
+            bad.AddHeader("Unsupported", string.Join(", ", unsupported));
+            Respond(incoming, bad);
+            return;
+        }
+        var plan = services.Dialplan();
+        var trunk = SourceTrunk(plan, incoming.Source.Address.Address);
+        if (trunk is null && !services.Options.AllowUnknownSources)
+        {
+            Respond(incoming, 403, "Forbidden (unknown source)");
+            return;
+        }
+        var dialed = Uri.UnescapeDataString(request.RequestUri.User ?? "");
+        var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.Trunk, trunk?.Name ?? "unknown"), dialed, services.Time.GetUtcNow()));
+        string? user = null;
+        if (decision.Action == RouteActionKind.User) user = decision.Target;
+        else if (dialed.Length > 0 && services.Users.SessionsFor(dialed).Count > 0) user = dialed;
+        Log.InboundRouted(logger, request.CallId ?? "", incoming.Source.ToString(), dialed, decision.Route ?? "-", user ?? decision.Action?.ToString() ?? "deny");
+        if (user is null)
+        {
+            if (decision.IsDenied) Respond(incoming, decision.RejectCode!.Value, SipStatus.ReasonPhrase(decision.RejectCode.Value));
+            else Respond(incoming, 501, "Not Implemented (SIP calls may only reach web users)");
+            return;
+        }
+        var sessions = services.Users.SessionsFor(user);
+        if (sessions.Count == 0)
+        {
+            Respond(incoming, 480, "Temporarily Unavailable");
+            return;
+        }
+        var free = sessions.Where(s => !services.Registry.IsSessionBusy(s.SessionId)).ToList();
+        if (free.Count == 0)
+        {
+            Respond(incoming, 486, "Busy Here");
+            return;
+        }
+        var policy = trunk is null ? SdpTranslationPolicy.Default : OutboundCall.PolicyFor(trunk);
+        var call = new InboundCall(services, incoming, user, decision.Route, trunk?.DtmfMode ?? "rfc4733", policy, received);
+        call.Guard("start", () => call.Start(free));
+    }
+
+    /// <summary>The trunk whose inbound_sources (CIDRs) hold the address, if any.</summary>
+    private static TrunkDefinition? SourceTrunk(CompiledDialplan plan, IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        foreach (var trunk in plan.Trunks.Values)
+            foreach (var source in trunk.InboundSources)
+                if (IPNetwork.TryParse(source, out var network) && network.Contains(address)) return trunk;
+        return null;
+    }
+
+    private void Respond(IncomingRequest incoming, int status, string reason) => Respond(incoming, SipResponse.CreateFor(incoming.Request, status, reason, SipStack.NewToken(6)));
+
+    private void Respond(IncomingRequest incoming, SipResponse response)
+    {
+        incoming.Respond(response);
+        services.Metrics.SipResponse(response.StatusCode);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(4120, LogLevel.Error, "SIP {What} handling failed")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception, string what);
+
+        [LoggerMessage(4121, LogLevel.Information, "INVITE {CallId} from {Source} for {Dialed}: route {Route}, {Target}")]
+        public static partial void InboundRouted(ILogger logger, string callId, string source, string dialed, string route, string target);
+    }
+}

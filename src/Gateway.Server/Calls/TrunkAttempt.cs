@@ -1,0 +1,209 @@
+using Gateway.Dialplan;
+using Gateway.Sdp;
+using Gateway.Sdp.Translation;
+using Gateway.Sip.Auth;
+using Gateway.Sip.Messages;
+using Gateway.Sip.Stack;
+using Gateway.Sip.Transactions;
+using Gateway.Sip.Transport;
+
+namespace Gateway.Server.Calls;
+
+/// <summary>
+/// One INVITE toward one trunk for an outbound call (RFC 3261 §13.2): builds and sends it, answers one Digest
+/// challenge with the trunk's credentials (§22.2), relays provisional responses to the call, and cancels it
+/// (§9.1: only once a provisional response has arrived, so the CANCEL cannot overtake the INVITE).
+/// </summary>
+internal sealed class TrunkAttempt
+{
+    private readonly Lock _gate = new();
+    private readonly SipAddressing _sip;
+    private readonly Action<TrunkAttempt, SipResponse> _onProvisional;
+    private readonly TaskCompletionSource<SipResponse> _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _hasProvisional, _cancelRequested, _cancelSent;
+
+    public TrunkAttempt(SipAddressing sip, TrunkDefinition trunk, SipEndPoint destination, SipUri requestUri, string fromUser,
+        SessionDescription sipOffer, BrowserOffer? browser, uint sessionExpires, Action<TrunkAttempt, SipResponse> onProvisional)
+    {
+        _sip = sip;
+        _onProvisional = onProvisional;
+        Trunk = trunk;
+        Destination = destination;
+        SipOffer = sipOffer;
+        Browser = browser;
+        CallId = SipStack.NewToken(12) + "@" + sip.Domain;
+        Invite = BuildInvite(requestUri, fromUser, sessionExpires);
+    }
+
+    public TrunkDefinition Trunk { get; }
+    public SipEndPoint Destination { get; }
+    public SessionDescription SipOffer { get; }
+    /// <summary>The browser's offer this INVITE translates (null for a transferee's new leg, which keeps the browser's media as is).</summary>
+    public BrowserOffer? Browser { get; }
+    public string CallId { get; }
+    /// <summary>The INVITE in flight (the second one after a Digest challenge).</summary>
+    public SipRequest Invite { get; private set; }
+    public InviteClientTransaction? Transaction { get; private set; }
+    /// <summary>Stopwatch timestamp of the final response's arrival at the call layer.</summary>
+    public long FinalTimestamp { get; private set; }
+
+    private SipRequest BuildInvite(SipUri requestUri, string fromUser, uint sessionExpires)
+    {
+        var invite = SipRequest.Create(SipMethods.Invite, requestUri);
+        invite.AddHeader(SipHeaderNames.Via, _sip.CreateVia(Destination));
+        invite.AddHeader(SipHeaderNames.MaxForwards, "70");
+        invite.AddHeader(SipHeaderNames.From, $"<sip:{EscapeUser(fromUser)}@{_sip.Domain}>;tag={SipStack.NewToken(6)}");
+        invite.AddHeader(SipHeaderNames.To, "<" + StripParameters(requestUri) + ">");
+        invite.AddHeader(SipHeaderNames.CallId, CallId);
+        invite.AddHeader(SipHeaderNames.CSeq, "1 INVITE");
+        invite.AddHeader(SipHeaderNames.Contact, _sip.CreateContact(Destination));
+        invite.AddHeader(SipHeaderNames.Allow, CallServices.Allow);
+        invite.AddHeader(SipHeaderNames.Supported, CallServices.Supported);
+        if (sessionExpires > 0) invite.AddHeader(SipHeaderNames.SessionExpires, sessionExpires.ToString()); // RFC 4028 §7.1
+        invite.AddHeader(SipHeaderNames.UserAgent, CallServices.UserAgent);
+        SipCallLeg.SetSdp(invite, SipOffer);
+        return invite;
+    }
+
+    /// <summary>RFC 3261 §25.1: user = 1*( unreserved / escaped / user-unreserved ); anything else is %-escaped.</summary>
+    internal static string EscapeUser(string user)
+    {
+        var sb = new System.Text.StringBuilder(user.Length);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(user))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || "-_.!~*'()&=+$,;?/".Contains(c)) sb.Append(c);
+            else sb.Append('%').Append(b.ToString("X2"));
+        }
+        return sb.Length == 0 ? "anonymous" : sb.ToString();
+    }
+
+    private static string StripParameters(SipUri uri) =>
+        uri.IsSip ? uri.Scheme + ":" + (uri.User is null ? "" : uri.User + "@") + uri.Host + (uri.Port is { } p ? ":" + p : "") : uri.ToString();
+
+    /// <summary>Sends the INVITE (and one authenticated retry); completes with the final response.</summary>
+    public async Task<SipResponse> RunAsync(Action onSent)
+    {
+        var final = await SendAsync(onSent);
+        if (final.StatusCode is 401 or 407 && Authenticate(final) is { } retry && Retry(retry)) final = await SendAsync(null);
+        // RFC 4028 §7.4: 422 names the smallest interval the peer accepts; ask again with it, once.
+        if (final.StatusCode == 422 && uint.TryParse(final.GetHeader("Min-SE")?.Split(';')[0].Trim(), out var minSe) && Retry(Reissue(Invite, minSe)))
+            final = await SendAsync(null);
+        return final;
+    }
+
+    private bool Retry(SipRequest next)
+    {
+        lock (_gate)
+        {
+            if (_cancelRequested) return false;
+            Invite = next;
+            _hasProvisional = false;
+            return true;
+        }
+    }
+
+    /// <summary>The INVITE again (CSeq + 1, new branch) with a new Session-Expires and Min-SE.</summary>
+    private SipRequest Reissue(SipRequest invite, uint sessionExpires)
+    {
+        var again = SipRequest.Create(SipMethods.Invite, invite.RequestUri);
+        foreach (var h in invite.Headers)
+        {
+            switch (h.Name)
+            {
+                case SipHeaderNames.Via: again.AddHeader(h.Name, _sip.CreateVia(Destination)); break;
+                case SipHeaderNames.CSeq: again.AddHeader(h.Name, (invite.CSeq!.Value.Number + 1) + " INVITE"); break;
+                case SipHeaderNames.SessionExpires or "Min-SE" or SipHeaderNames.ContentLength: break;
+                default: again.AddHeader(h.Name, h.Value); break;
+            }
+        }
+        again.AddHeader(SipHeaderNames.SessionExpires, sessionExpires.ToString());
+        again.AddHeader("Min-SE", sessionExpires.ToString());
+        again.Body = invite.Body;
+        return again;
+    }
+
+    private async Task<SipResponse> SendAsync(Action? onSent)
+    {
+        var tx = _sip.Stack.SendInvite(Invite, Destination, OnProvisional);
+        lock (_gate) Transaction = tx;
+        onSent?.Invoke();
+        var final = await Task.WhenAny(tx.FinalResponse, _abandoned.Task).Unwrap();
+        FinalTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        return final;
+    }
+
+    /// <summary>§22.2: the same INVITE with credentials, CSeq + 1, a new branch; null when we cannot answer.</summary>
+    private SipRequest? Authenticate(SipResponse challenge)
+    {
+        if (Trunk.Username is not { } user || Trunk.Password is not { } password) return null;
+        var proxy = challenge.StatusCode == 407;
+        var header = challenge.GetHeader(proxy ? SipHeaderNames.ProxyAuthenticate : SipHeaderNames.WwwAuthenticate);
+        if (header is null || !new DigestClient(user, password).TryAnswer(header, SipMethods.Invite, Invite.RequestUri.ToString(), out var credentials))
+            return null;
+        var retry = SipRequest.Create(SipMethods.Invite, Invite.RequestUri);
+        foreach (var h in Invite.Headers)
+        {
+            switch (h.Name)
+            {
+                case SipHeaderNames.Via: retry.AddHeader(h.Name, _sip.CreateVia(Destination)); break;
+                case SipHeaderNames.CSeq: retry.AddHeader(h.Name, (Invite.CSeq!.Value.Number + 1) + " INVITE"); break;
+                case SipHeaderNames.ContentLength: break;
+                default: retry.AddHeader(h.Name, h.Value); break;
+            }
+        }
+        retry.AddHeader(proxy ? SipHeaderNames.ProxyAuthorization : SipHeaderNames.Authorization, credentials!);
+        retry.Body = Invite.Body;
+        return retry;
+    }
+
+    private void OnProvisional(SipResponse response)
+    {
+        var cancelNow = false;
+        lock (_gate)
+        {
+            _hasProvisional = true;
+            if (_cancelRequested && !_cancelSent) cancelNow = _cancelSent = true;
+        }
+        if (cancelNow) SendCancel();
+        else _onProvisional(this, response);
+    }
+
+    /// <summary>Cancels the INVITE now, or as soon as a provisional response shows it arrived (§9.1).</summary>
+    public void RequestCancel()
+    {
+        bool cancelNow;
+        lock (_gate)
+        {
+            _cancelRequested = true;
+            cancelNow = _hasProvisional && !_cancelSent;
+            if (cancelNow) _cancelSent = true;
+        }
+        if (cancelNow) SendCancel();
+    }
+
+    /// <summary>§9.1: CANCEL with the INVITE's Request-URI, Call-ID, From, To, CSeq number, top Via and Route.</summary>
+    private void SendCancel()
+    {
+        var invite = Invite;
+        var cancel = SipRequest.Create(SipMethods.Cancel, invite.RequestUri);
+        foreach (var h in invite.Headers)
+        {
+            if (h.Name == SipHeaderNames.Via) { cancel.AddHeader(h.Name, h.Value); break; }
+        }
+        foreach (var h in invite.Headers)
+        {
+            if (h.Name is SipHeaderNames.From or SipHeaderNames.To or SipHeaderNames.CallId or SipHeaderNames.Route or SipHeaderNames.MaxForwards)
+                cancel.AddHeader(h.Name, h.Value);
+        }
+        cancel.AddHeader(SipHeaderNames.CSeq, invite.CSeq!.Value.Number + " CANCEL");
+        _ = _sip.Stack.SendRequestAsync(cancel, Destination);
+    }
+
+    /// <summary>Gives up on the INVITE (no final response long after the CANCEL): the transaction is dropped.</summary>
+    public void Abandon()
+    {
+        _abandoned.TrySetResult(SipResponse.CreateFor(Invite, 487, "Request Terminated (abandoned)"));
+        Transaction?.Dispose();
+    }
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Gateway.Server.Calls;
+using Gateway.Sip.Transport;
+
+namespace Gateway.Server.SipHosting;
+
+/// <summary>The SIP transports the "Sip" options ask for: UDP, TCP unless its port is 0, TLS when a certificate is configured.</summary>
+internal static class SipTransportFactory
+{
+    public static IReadOnlyList<ISipTransport> Create(GatewaySipOptions options, ILoggerFactory loggers)
+    {
+        if (!IPAddress.TryParse(options.ListenAddress, out var address))
+            throw new InvalidOperationException($"Sip:ListenAddress '{options.ListenAddress}' is not an IP address");
+        var logger = loggers.CreateLogger("Gateway.Sip.Transport");
+        var created = new List<ISipTransport>();
+        try
+        {
+            created.Add(new UdpSipTransport(new IPEndPoint(address, options.UdpPort), logger: logger));
+            if (options.TcpPort != 0) created.Add(new TcpSipTransport(new IPEndPoint(address, options.TcpPort), logger: logger));
+            if (options.TlsCertificatePath is { Length: > 0 } certificatePath)
+            {
+                var tls = new SslServerAuthenticationOptions { ServerCertificate = LoadCertificate(certificatePath, options.TlsKeyPath) };
+                // Outbound TLS connections validate the trunk's certificate the system's way (the transport's default client options).
+                created.Add(new TcpSipTransport(new IPEndPoint(address, options.TlsPort), logger: logger, tlsServer: tls));
+            }
+            return created;
+        }
+        catch
+        {
+            foreach (var t in created) t.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    /// <summary>PEM certificate and key, or a PKCS#12 file when no key path is given.</summary>
+    private static X509Certificate2 LoadCertificate(string certificatePath, string? keyPath)
+    {
+        if (keyPath is { Length: > 0 })
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+            // SslStream on Linux needs the key in an exportable PKCS#12 form.
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+        return X509CertificateLoader.LoadPkcs12FromFile(certificatePath, null);
+    }
+}
