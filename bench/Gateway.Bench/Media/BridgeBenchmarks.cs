@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Gateway.Media.Bridge;
@@ -81,9 +82,9 @@ public class BridgeBenchmarks
         packet.AsSpan(12, 160).Fill(0x55);
     }
 
-    /// <summary>Web SRTP in -> unprotect (auth + replay + decrypt) -> rewrite -> plain RTP sendto the trunk.</summary>
-    [Benchmark(Baseline = true)]
-    public void SrtpInToRtpOut()
+    /// <summary>Copies the next browser SRTP packet into the buffer; after a full cycle, a fresh inbound context (new replay window).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int NextSrtp()
     {
         if (_next == Ring)
         {
@@ -93,7 +94,15 @@ public class BridgeBenchmarks
         }
         var packet = _srtp[_next++];
         packet.CopyTo(_buffer, 0);
-        _session.Web.OnDatagram(_buffer, packet.Length, _browser);
+        return packet.Length;
+    }
+
+    /// <summary>Web SRTP in -> unprotect (auth + replay + decrypt) -> rewrite -> plain RTP sendto the trunk.</summary>
+    [Benchmark(Baseline = true)]
+    public void SrtpInToRtpOut()
+    {
+        int length = NextSrtp();
+        _session.Web.OnDatagram(_buffer, length, _browser);
     }
 
     /// <summary>Trunk RTP in -> rewrite -> protect -> SRTP sendto the browser.</summary>
@@ -113,16 +122,9 @@ public class BridgeBenchmarks
     [Benchmark]
     public void SrtpInRelayWithoutSend()
     {
-        if (_next == Ring)
-        {
-            _next = 0;
-            var (_, inbound) = _keys.CreateContexts(isServer: true);
-            _session.Web.ReplaceInbound(inbound);
-        }
-        var packet = _srtp[_next++];
-        packet.CopyTo(_buffer, 0);
+        int length = NextSrtp();
         _session.SetForwarding(toWeb: true, toSip: false);
-        _session.Web.OnDatagram(_buffer, packet.Length, _browser);
+        _session.Web.OnDatagram(_buffer, length, _browser);
         _session.SetForwarding(toWeb: true, toSip: true);
     }
 

@@ -88,8 +88,8 @@ internal sealed class WebRtcLeg
             known = from.Copy();
             var list = _validated;
             _validated = list.Length < MaxValidated ? [.. list, known] : [.. list[1..], known];
-            _onValidated?.Invoke(this, known);
         }
+        _onValidated?.Invoke(this, known); // every valid check: a shared port may have stopped routing an old address to us
         // RFC 8445 §8.2: the nominated pair carries media; before nomination, the last checked address does.
         if (result == IceCheckResult.Nominated || Volatile.Read(ref _target) is null)
             Volatile.Write(ref _target, known);

@@ -1,6 +1,7 @@
 using Gateway.Dialplan;
 using Gateway.Server.Observability;
 using Gateway.Server.Signaling;
+using Gateway.Sip.Messages;
 
 namespace Gateway.Server.Calls;
 
@@ -24,4 +25,12 @@ internal sealed class CallServices
     public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, UPDATE";
     public const string Supported = "timer";
     public const string UserAgent = "Gateway";
+
+    /// <summary>A response carrying <see cref="Allow"/>: a 405 MUST list the methods (RFC 3261 §21.4.6), an OPTIONS 200 SHOULD (§11.2).</summary>
+    public static SipResponse ResponseWithAllow(SipRequest request, int status)
+    {
+        var response = SipResponse.CreateFor(request, status);
+        response.AddHeader(SipHeaderNames.Allow, Allow);
+        return response;
+    }
 }

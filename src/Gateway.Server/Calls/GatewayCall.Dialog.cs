@@ -54,14 +54,10 @@ internal abstract partial class GatewayCall
                 OnReferFromSip(incoming);
                 break;
             case SipMethods.Options:
-                var ok = SipResponse.CreateFor(request, 200);
-                ok.AddHeader(SipHeaderNames.Allow, CallServices.Allow);
-                Respond(incoming, ok);
+                Respond(incoming, CallServices.ResponseWithAllow(request, 200));
                 break;
             default:
-                var refused = SipResponse.CreateFor(request, 405);
-                refused.AddHeader(SipHeaderNames.Allow, CallServices.Allow);
-                Respond(incoming, refused);
+                Respond(incoming, CallServices.ResponseWithAllow(request, 405));
                 break;
         }
     }

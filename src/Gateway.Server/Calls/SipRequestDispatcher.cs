@@ -52,8 +52,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
                 OnNewInvite(incoming);
                 break;
             case SipMethods.Options:
-                var ok = SipResponse.CreateFor(request, 200);
-                ok.AddHeader(SipHeaderNames.Allow, CallServices.Allow);
+                var ok = CallServices.ResponseWithAllow(request, 200);
                 ok.AddHeader("Accept", "application/sdp");
                 ok.AddHeader(SipHeaderNames.Supported, CallServices.Supported);
                 Respond(incoming, ok);
@@ -62,9 +61,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
                 Respond(incoming, 481, "Call/Transaction Does Not Exist");
                 break;
             default:
-                var refused = SipResponse.CreateFor(request, 405);
-                refused.AddHeader(SipHeaderNames.Allow, CallServices.Allow);
-                Respond(incoming, refused);
+                Respond(incoming, CallServices.ResponseWithAllow(request, 405));
                 break;
         }
     });

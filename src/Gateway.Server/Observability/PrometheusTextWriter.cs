@@ -15,11 +15,9 @@ internal static class PrometheusTextWriter
     {
         var text = new StringBuilder(4096);
 
-        Family(text, "gateway_active_calls", "gauge", "Calls in progress (either direction).");
-        Sample(text, "gateway_active_calls", null, metrics.ActiveCalls);
+        Single(text, "gateway_active_calls", "gauge", "Calls in progress (either direction).", metrics.ActiveCalls);
 
-        Family(text, "gateway_calls_started_total", "counter", "Calls created since start (either direction).");
-        Sample(text, "gateway_calls_started_total", null, metrics.CallsStarted);
+        Single(text, "gateway_calls_started_total", "counter", "Calls created since start (either direction).", metrics.CallsStarted);
 
         Family(text, "gateway_calls_total", "counter", "Calls ended since start, by outcome.");
         foreach (var outcome in GatewayMetrics.Outcomes)
@@ -37,21 +35,14 @@ internal static class PrometheusTextWriter
                 Sample(text, "gateway_sip_responses_total", $"code=\"{code}\"", count);
         }
 
-        Family(text, "gateway_media_sessions", "gauge", "Media sessions open in the media engine.");
-        Sample(text, "gateway_media_sessions", null, media.ActiveSessions);
-        Family(text, "gateway_packets_relayed_total", "counter", "RTP/RTCP packets relayed between the web and SIP legs.");
-        Sample(text, "gateway_packets_relayed_total", null, media.PacketsRelayed);
-        Family(text, "gateway_bytes_relayed_total", "counter", "Bytes relayed between the web and SIP legs.");
-        Sample(text, "gateway_bytes_relayed_total", null, media.BytesRelayed);
-        Family(text, "gateway_dtls_failures_total", "counter", "DTLS handshakes that failed or timed out.");
-        Sample(text, "gateway_dtls_failures_total", null, media.DtlsFailures);
+        Single(text, "gateway_media_sessions", "gauge", "Media sessions open in the media engine.", media.ActiveSessions);
+        Single(text, "gateway_packets_relayed_total", "counter", "RTP/RTCP packets relayed between the web and SIP legs.", media.PacketsRelayed);
+        Single(text, "gateway_bytes_relayed_total", "counter", "Bytes relayed between the web and SIP legs.", media.BytesRelayed);
+        Single(text, "gateway_dtls_failures_total", "counter", "DTLS handshakes that failed or timed out.", media.DtlsFailures);
 
-        Family(text, "gateway_rtp_packets_lost_total", "counter", "RTP packets lost over ended calls (RFC 3550 A.3).");
-        Sample(text, "gateway_rtp_packets_lost_total", null, metrics.PacketsLost);
-        Family(text, "gateway_rtp_packets_expected_total", "counter", "RTP packets expected over ended calls (RFC 3550 A.3).");
-        Sample(text, "gateway_rtp_packets_expected_total", null, metrics.PacketsExpected);
-        Family(text, "gateway_packet_loss_ratio", "gauge", "Packets lost / expected over all ended calls.");
-        Sample(text, "gateway_packet_loss_ratio", null, metrics.PacketLossRatio);
+        Single(text, "gateway_rtp_packets_lost_total", "counter", "RTP packets lost over ended calls (RFC 3550 A.3).", metrics.PacketsLost);
+        Single(text, "gateway_rtp_packets_expected_total", "counter", "RTP packets expected over ended calls (RFC 3550 A.3).", metrics.PacketsExpected);
+        Single(text, "gateway_packet_loss_ratio", "gauge", "Packets lost / expected over all ended calls.", metrics.PacketLossRatio);
 
         return text.ToString();
     }
@@ -67,6 +58,11 @@ internal static class PrometheusTextWriter
         Sample(text, name + "_sum", null, sum);
         Sample(text, name + "_count", null, count);
     }
+
+    /// <summary>A family with one unlabelled sample (the name is spelt once for HELP, TYPE and the sample).</summary>
+    private static void Single(StringBuilder text, string name, string type, string help, long value) { Family(text, name, type, help); Sample(text, name, null, value); }
+
+    private static void Single(StringBuilder text, string name, string type, string help, double value) { Family(text, name, type, help); Sample(text, name, null, value); }
 
     private static void Family(StringBuilder text, string name, string type, string help) =>
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')

@@ -16,12 +16,8 @@ public sealed class AllocationTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public async Task RelayingThousandsOfPackets_AllocatesNothingPerPacket()
     {
-        await using var engine = Engine();
-        await using var session = engine.CreateSession();
-        using var browser = new FakeBrowser();
-        using var trunk = new FakeTrunk();
-        await ConnectAsync(session, browser);
-        session.ConfigureSip(trunk.EndPoint, Pcmu());
+        await using var call = await BridgedCall.StartAsync();
+        var (_, session, browser, trunk) = call;
         SocketAddress web = session.WebEndPoint.Serialize(), rtp = session.SipEndPoint.Serialize();
 
         // Warm-up round (JIT, the socket's cached async state, SRTP stream state), then measured rounds. The whole process

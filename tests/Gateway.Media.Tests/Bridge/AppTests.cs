@@ -102,12 +102,8 @@ public sealed class AppTests
     [Fact]
     public async Task DtmfFromWeb_IsReportedOnce_OnTheEventsEnd()
     {
-        await using var engine = Engine();
-        await using var session = engine.CreateSession();
-        using var browser = new FakeBrowser();
-        using var trunk = new FakeTrunk();
-        await ConnectAsync(session, browser);
-        session.ConfigureSip(trunk.EndPoint, new MediaCodecMapping(111, 0, 48000, 126, 101));
+        await using var call = await BridgedCall.StartAsync(new MediaCodecMapping(111, 0, 48000, 126, 101));
+        var (_, session, browser, trunk) = call;
         var digits = new List<(char, int)>();
         session.DtmfFromWeb += (_, d, ms) => { lock (digits) digits.Add((d, ms)); };
 

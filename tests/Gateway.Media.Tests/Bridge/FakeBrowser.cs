@@ -51,11 +51,12 @@ internal sealed class FakeBrowser : IDisposable
         return buf.AsSpan(0, w.Length).ToArray();
     }
 
-    /// <summary>Sends a check to the session's web port and waits for the success response.</summary>
-    public async Task ConnectIceAsync(MediaSession session, bool useCandidate = true)
+    /// <summary>Sends a check to the session's web port (from <paramref name="from"/>, e.g. after a move) and waits for the success response.</summary>
+    public async Task ConnectIceAsync(MediaSession session, bool useCandidate = true, Socket? from = null)
     {
-        Socket.SendTo(Check(session.LocalIce, useCandidate), session.WebEndPoint);
-        var response = await ReceiveAsync(TimeSpan.FromSeconds(5), d => StunMessage.IsStun(d));
+        var socket = from ?? Socket;
+        socket.SendTo(Check(session.LocalIce, useCandidate), session.WebEndPoint);
+        var response = await ReceiveAsync(socket, TimeSpan.FromSeconds(5), d => StunMessage.IsStun(d));
         Assert.NotNull(response);
         Assert.Equal(StunError.None, StunMessage.TryParse(response, out var m, out _));
         Assert.Equal(StunClass.SuccessResponse, m.Class);
@@ -75,20 +76,24 @@ internal sealed class FakeBrowser : IDisposable
     }
 
     /// <summary>Protects an RTP packet (12-byte header + payload at the start of <paramref name="rtp"/>) and sends it.</summary>
-    public void SendSrtp(byte[] rtp, int rtpLength, EndPoint to)
+    public void SendSrtp(byte[] rtp, int rtpLength, EndPoint to, Socket? from = null)
     {
         Assert.Equal(SrtpError.None, Outbound!.ProtectRtp(rtp, rtpLength, out int n));
-        Socket.SendTo(rtp.AsSpan(0, n), to);
+        (from ?? Socket).SendTo(rtp.AsSpan(0, n), to);
     }
 
-    public void SendAudio(MediaSession session, int pt, byte fill = 0x55)
+    /// <summary>Audio to the session's web port, from the browser's socket or <paramref name="from"/> (e.g. after a move).</summary>
+    public void SendAudio(MediaSession session, int pt, byte fill = 0x55, Socket? from = null)
     {
         var packet = Rtp(pt, fill: fill);
-        SendSrtp(packet, 172, session.WebEndPoint);
+        SendSrtp(packet, 172, session.WebEndPoint, from);
     }
 
     /// <summary>Next datagram matching <paramref name="filter"/>, or null after the timeout.</summary>
-    public async Task<byte[]?> ReceiveAsync(TimeSpan timeout, Func<byte[], bool>? filter = null)
+    public Task<byte[]?> ReceiveAsync(TimeSpan timeout, Func<byte[], bool>? filter = null) => ReceiveAsync(Socket, timeout, filter);
+
+    /// <summary>Next datagram on <paramref name="socket"/> matching <paramref name="filter"/>, or null after the timeout.</summary>
+    public static async Task<byte[]?> ReceiveAsync(Socket socket, TimeSpan timeout, Func<byte[], bool>? filter = null)
     {
         using var cts = new CancellationTokenSource(timeout);
         var buf = new byte[2048];
@@ -96,7 +101,7 @@ internal sealed class FakeBrowser : IDisposable
         {
             while (true)
             {
-                int n = await Socket.ReceiveAsync(buf, SocketFlags.None, cts.Token);
+                int n = await socket.ReceiveAsync(buf, SocketFlags.None, cts.Token);
                 var d = buf.AsSpan(0, n).ToArray();
                 if (filter is null || filter(d)) return d;
             }
@@ -104,13 +109,13 @@ internal sealed class FakeBrowser : IDisposable
         catch (OperationCanceledException) { return null; }
     }
 
-    /// <summary>Next SRTP (not SRTCP) packet from the gateway, unprotected; null on timeout.</summary>
-    public async Task<byte[]?> ReceiveRtpAsync(TimeSpan timeout)
+    /// <summary>Next SRTP (not SRTCP) packet from the gateway (on <paramref name="on"/> if given), unprotected; null on timeout.</summary>
+    public async Task<byte[]?> ReceiveRtpAsync(TimeSpan timeout, Socket? on = null)
     {
         var end = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < end)
         {
-            var d = await ReceiveAsync(end - DateTime.UtcNow, d => d.Length >= 12 && d[0] >> 6 == 2 && !(d[1] >= 192 && d[1] <= 223));
+            var d = await ReceiveAsync(on ?? Socket, end - DateTime.UtcNow, d => d.Length >= 12 && d[0] >> 6 == 2 && !(d[1] >= 192 && d[1] <= 223));
             if (d is null) return null;
             if (Inbound!.UnprotectRtp(d, out int n) == SrtpError.None) return d[..n];
         }

@@ -19,13 +19,9 @@ public sealed class RelayTests
     [Fact]
     public async Task WebToSip_And_SipToWeb_RemapPayloadTypes_AndUseOwnSsrc()
     {
-        await using var engine = Engine();
-        await using var session = engine.CreateSession();
-        using var browser = new FakeBrowser();
-        using var trunk = new FakeTrunk();
-        await ConnectAsync(session, browser);
         // Web Opus-like PT 111 <-> SIP PT 96; telephone-event 126 <-> 101.
-        session.ConfigureSip(trunk.EndPoint, new MediaCodecMapping(111, 96, 8000, 126, 101));
+        await using var call = await BridgedCall.StartAsync(new MediaCodecMapping(111, 96, 8000, 126, 101));
+        var (engine, session, browser, trunk) = call;
 
         var sent = browser.Rtp(111, fill: 0x42);
         browser.SendSrtp(sent, 172, session.WebEndPoint);
@@ -65,12 +61,8 @@ public sealed class RelayTests
     [Fact]
     public async Task UnmappedPayloadTypes_AreNotForwarded()
     {
-        await using var engine = Engine();
-        await using var session = engine.CreateSession();
-        using var browser = new FakeBrowser();
-        using var trunk = new FakeTrunk();
-        await ConnectAsync(session, browser);
-        session.ConfigureSip(trunk.EndPoint, Pcmu());
+        await using var call = await BridgedCall.StartAsync();
+        var (_, session, browser, trunk) = call;
 
         browser.SendAudio(session, 13); // comfort noise was not negotiated
         Assert.Null(await trunk.ReceiveRtpAsync(Short));
@@ -83,12 +75,8 @@ public sealed class RelayTests
     [Fact]
     public async Task Hold_StopsForwarding_AndResumeRestartsIt()
     {
-        await using var engine = Engine();
-        await using var session = engine.CreateSession();
-        using var browser = new FakeBrowser();
-        using var trunk = new FakeTrunk();
-        await ConnectAsync(session, browser);
-        session.ConfigureSip(trunk.EndPoint, Pcmu());
+        await using var call = await BridgedCall.StartAsync();
+        var (_, session, browser, trunk) = call;
 
         session.SetForwarding(toWeb: false, toSip: false);
         browser.SendAudio(session, 0);
@@ -110,14 +98,10 @@ public sealed class RelayTests
     [Fact]
     public async Task SipLeg_LatchesToTheSourceOfReceivedRtp()
     {
-        await using var engine = Engine();
-        await using var session = engine.CreateSession();
-        using var browser = new FakeBrowser();
-        using var sdpAddress = new FakeTrunk();   // what the SDP said
+        await using var call = await BridgedCall.StartAsync();
+        var (_, session, browser, sdpAddress) = call; // the trunk: what the SDP said
         using var natted = new FakeTrunk();       // where the trunk's RTP really comes from
         using var intruder = new FakeTrunk();
-        await ConnectAsync(session, browser);
-        session.ConfigureSip(sdpAddress.EndPoint, Pcmu());
 
         browser.SendAudio(session, 0);
         Assert.NotNull(await sdpAddress.ReceiveRtpAsync(Wait));
@@ -136,12 +120,8 @@ public sealed class RelayTests
     [Fact]
     public async Task TrunkRtcp_IsTerminated_AndReportsAreGeneratedPerLeg()
     {
-        await using var engine = Engine();
-        await using var session = engine.CreateSession();
-        using var browser = new FakeBrowser();
-        using var trunk = new FakeTrunk();
-        await ConnectAsync(session, browser);
-        session.ConfigureSip(trunk.EndPoint, Pcmu());
+        await using var call = await BridgedCall.StartAsync();
+        var (_, session, browser, trunk) = call;
 
         // The trunk's RTCP (an RR to our RTCP port, RFC 3550 §11) is consumed, not relayed.
         var rr = new byte[8];
@@ -165,13 +145,9 @@ public sealed class RelayTests
     [Fact]
     public async Task ReInvite_MovesTheSipLeg_AndRemaps_KeepingOutputNumberingContinuous()
     {
-        await using var engine = Engine();
-        await using var session = engine.CreateSession();
-        using var browser = new FakeBrowser();
-        using var first = new FakeTrunk();
+        await using var call = await BridgedCall.StartAsync(new MediaCodecMapping(0, 0, 8000, null, null));
+        var (_, session, browser, first) = call;
         using var second = new FakeTrunk();
-        await ConnectAsync(session, browser);
-        session.ConfigureSip(first.EndPoint, new MediaCodecMapping(0, 0, 8000, null, null));
         browser.SendAudio(session, 0);
         var before = Parse((await first.ReceiveRtpAsync(Wait))!);
 

@@ -67,10 +67,7 @@ public sealed class AppAndLifecycleTests
     {
         await using var caller = SipTestPeer.Start();
         await using var gw = CallHarness.Start([("pstn", caller.Port, "")]);
-        var phone = new FakeWebSession("w1", "bob");
-        var laptop = new FakeWebSession("w2", "bob");
-        gw.Users.Register("bob", phone);
-        gw.Users.Register("bob", laptop);
+        var (phone, laptop) = gw.RegisterTwoSessions("bob");
         var (invite, tx, _) = caller.Call(gw.EndPoint, "bob");
         var id = (string)(await phone.WaitForAsync("incoming"))["id"]!;
         await laptop.WaitForAsync("incoming");
@@ -109,10 +106,7 @@ public sealed class AppAndLifecycleTests
     {
         await using var caller = SipTestPeer.Start();
         await using var gw = CallHarness.Start([("pstn", caller.Port, "")]);
-        var phone = new FakeWebSession("w1", "bob");
-        var laptop = new FakeWebSession("w2", "bob");
-        gw.Users.Register("bob", phone);
-        gw.Users.Register("bob", laptop);
+        var (phone, laptop) = gw.RegisterTwoSessions("bob");
         var (_, tx, _) = caller.Call(gw.EndPoint, "bob");
         await phone.WaitForAsync("incoming");
         await laptop.WaitForAsync("incoming");

@@ -104,6 +104,16 @@ internal sealed class CallHarness : IAsyncDisposable
 
     public void Place(IWebSession session, string id, string to) => Controller.OnMessage(session, new PlaceCall(id, to, BrowserOffer));
 
+    /// <summary>Registers two sessions ("w1" then "w2") for <paramref name="user"/>, so an inbound call to the user forks to both.</summary>
+    public (FakeWebSession Phone, FakeWebSession Laptop) RegisterTwoSessions(string user)
+    {
+        var phone = new FakeWebSession("w1", user);
+        var laptop = new FakeWebSession("w2", user);
+        Users.Register(user, phone);
+        Users.Register(user, laptop);
+        return (phone, laptop);
+    }
+
     /// <summary>Waits until no call is left in any table.</summary>
     public async Task WaitForNoCallsAsync(int timeoutMs = 5000)
     {

@@ -16,10 +16,7 @@ public sealed class InboundCallTests
     {
         await using var caller = SipTestPeer.Start();
         await using var gw = CallHarness.Start([("pstn", caller.Port, "")]);
-        var phone = new FakeWebSession("w1", "bob");
-        var laptop = new FakeWebSession("w2", "bob");
-        gw.Users.Register("bob", phone);
-        gw.Users.Register("bob", laptop);
+        var (phone, laptop) = gw.RegisterTwoSessions("bob");
 
         var (invite, tx, provisionals) = caller.Call(gw.EndPoint, "bob");
 
@@ -91,10 +88,7 @@ public sealed class InboundCallTests
     {
         await using var caller = SipTestPeer.Start();
         await using var gw = CallHarness.Start([("pstn", caller.Port, "")]);
-        var phone = new FakeWebSession("w1", "bob");
-        var laptop = new FakeWebSession("w2", "bob");
-        gw.Users.Register("bob", phone);
-        gw.Users.Register("bob", laptop);
+        var (phone, laptop) = gw.RegisterTwoSessions("bob");
         var (invite, tx, provisionals) = caller.Call(gw.EndPoint, "bob");
         var id = (string)(await phone.WaitForAsync("incoming"))["id"]!;
         gw.Controller.OnMessage(phone, new RingingIncoming(id));
@@ -114,10 +108,7 @@ public sealed class InboundCallTests
     {
         await using var caller = SipTestPeer.Start();
         await using var gw = CallHarness.Start([("pstn", caller.Port, "")]);
-        var phone = new FakeWebSession("w1", "bob");
-        var laptop = new FakeWebSession("w2", "bob");
-        gw.Users.Register("bob", phone);
-        gw.Users.Register("bob", laptop);
+        var (phone, laptop) = gw.RegisterTwoSessions("bob");
         var (_, tx, _) = caller.Call(gw.EndPoint, "bob");
         var id = (string)(await phone.WaitForAsync("incoming"))["id"]!;
         await laptop.WaitForAsync("incoming");
