@@ -49,6 +49,8 @@ public sealed class RelayTests
         trunk.Send(session, trunk.Rtp(101, payloadLength: 4));
         Assert.Equal(126, Parse((await browser.ReceiveRtpAsync(Wait))!).PayloadType);
 
+        // The relay counts a packet after its send returns, so the receiver may see it before the counter moves.
+        await EventuallyAsync(() => session.Stats.WebPacketsOut == 2 && session.Stats.SipPacketsOut == 2 && engine.PacketsRelayed == 4, "the out counters");
         var stats = session.Stats;
         Assert.Equal(2, stats.WebPacketsIn);
         Assert.Equal(2, stats.SipPacketsIn);
