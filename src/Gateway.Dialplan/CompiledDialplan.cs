@@ -55,7 +55,20 @@ public sealed class CompiledDialplan
         return compact;
     }
 
+    /// <summary>
+    /// Routes a call. A regex that runs past its timeout (a pathological pattern, or a starved CPU) refuses this call
+    /// with 500 and says so, rather than throwing into the call layer.
+    /// </summary>
     public RouteDecision Route(CallRequest call)
+    {
+        try { return RouteCore(call); }
+        catch (RegexMatchTimeoutException e)
+        {
+            return Deny(call.Destination.Trim(), null, 500, $"dialplan regex '{e.Pattern}' timed out after {e.MatchTimeout.TotalMilliseconds:F0} ms");
+        }
+    }
+
+    private RouteDecision RouteCore(CallRequest call)
     {
         var dialed = call.Destination.Trim();
         var emergency = _emergency.Contains(dialed);

@@ -11,7 +11,8 @@ namespace Gateway.Dialplan;
 /// </summary>
 public static class DialplanLoader
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(50);
+    // A ReDoS guard, not a latency budget: wall-clock time, so it must survive a descheduled thread on a loaded machine.
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
     private static readonly string[] TopKeys = ["default_country", "trunks", "normalize", "guards", "routes"];
     private static readonly string[] TrunkKeys = ["uri", "transport", "username", "password", "register", "codecs", "dtmf", "max_channels", "inbound_sources"];
     private static readonly string[] RouteKeys = ["name", "match", "from", "time", "trunk", "uri", "user", "app", "reject", "caller_id", "allow"];

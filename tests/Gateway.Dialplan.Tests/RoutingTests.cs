@@ -92,4 +92,16 @@ public sealed class RoutingTests
         Assert.Equal(["pstn"], plan.Route(new(CallSource.Parse("alice"), "+14155550100", at)).Trunks);
         Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(DialplanTestPlans.DefaultPath)!, "prompts", "welcome.wav")));
     }
+
+    [Fact]
+    public void ARegexThatTimesOutRefusesTheCallWith500InsteadOfThrowing()
+    {
+        // (a+)+$ backtracks exponentially on a run of a's followed by a non-match: the 1 s ReDoS guard fires.
+        var result = DialplanTestPlans.Load("routes:\n  - name: evil\n    match: { regex: '^(a+)+$' }\n    app: echo\n");
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var decision = result.Plan!.Route(new CallRequest(CallSource.Parse("web:alice"), new string('a', 40) + "!", DateTimeOffset.UtcNow));
+        Assert.True(decision.IsDenied);
+        Assert.Equal(500, decision.RejectCode);
+        Assert.Contains("timed out", decision.Reason);
+    }
 }
