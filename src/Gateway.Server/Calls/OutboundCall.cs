@@ -81,6 +81,7 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
     public async Task<TrunkDialResult> DialAsync(TrunkDefinition trunk, RouteDecision decision, CancellationToken cancellationToken)
     {
         if (State is CallState.Cancelling or CallState.Ended) return new TrunkDialResult(487, "Request Terminated");
+        TrunkName = trunk.Name; // the CDR names the last trunk tried, answered or not
         var lease = trunk.Name == "uri" ? null : Services.Limits.TryAcquireTrunk(_plan, trunk.Name);
         if (lease is null && trunk.Name != "uri") return new TrunkDialResult(503, $"trunk {trunk.Name} is full");
         try

@@ -58,6 +58,8 @@ public sealed class OutboundCallTests
         Assert.Equal(0, second.Count(SipMethods.Invite));
         await gw.WaitForNoCallsAsync();
         Assert.Equal(1, gw.Metrics.CallsEnded("busy"));
+        var cdr = Assert.Single(gw.Cdr.Records);
+        Assert.Equal(("a", 486), (cdr.Trunk, cdr.Cause)); // the trunk that refused is named though it never answered
     }
 
     [Fact]
