@@ -9,6 +9,7 @@ using Gateway.Server.Web;
 if (args is ["dialplan", ..])
     return DialplanCli.Run(args, Console.Out, Console.Error);
 
+InlineSocketCompletions.EnableUnlessConfigured(); // before any socket exists
 var builder = WebApplication.CreateBuilder(args);
 builder.ConfigureGatewayHosting();          // Hosting/: Kestrel HTTPS on 8443, dev certificate into certs/
 builder.Services.AddGatewayObservability(builder.Configuration); // Observability/: metrics, CDR writer
