@@ -13,10 +13,8 @@ if (!LoadOptionsParser.TryParse(args, out var options, out var error))
     Console.Error.WriteLine(LoadOptionsParser.Usage);
     return LoadRunner.ExitUsage;
 }
-// Like the gateway (src/Gateway.Server/Hosting/InlineSocketCompletions.cs): socket completions on the epoll thread, no
-// thread-pool hop per packet, so the generator takes less of the CPU it shares with the gateway. Before any socket exists.
-if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
-    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+// Like the gateway: no thread-pool hop per packet, so the generator takes less of the CPU it shares with the gateway.
+Gateway.Media.Net.InlineSocketCompletions.EnableUnlessConfigured(); // before any socket exists
 using var interrupt = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

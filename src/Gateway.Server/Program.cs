@@ -1,4 +1,5 @@
 using Gateway.Dialplan;
+using Gateway.Media.Net;
 using Gateway.Server.Calls;
 using Gateway.Server.Hosting;
 using Gateway.Server.Observability;
