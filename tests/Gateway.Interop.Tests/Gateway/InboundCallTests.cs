@@ -13,15 +13,12 @@ public sealed class InboundCallTests(ITestOutputHelper output)
     {
         if (!E2e.PeersAvailable(output)) return;
         using var media = new RtpEcho();
-        await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml",
-            new Dictionary<string, string> { ["TRUNK_PORT"] = "9", ["BACKUP_PORT"] = "9" });
+        await using var gateway = await StartGatewayAsync();
         await using var browser = await ChromiumDriver.StartAsync(output);
         var page = await E2e.OpenDialerAsync(browser, gateway, user: "alice");
 
         using var stop = new CancellationTokenSource();
-        var sipp = Sipp.RunAsync(
-            $"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario("uac-inbound.xml")} -s alice -i 127.0.0.1 -p {Sipp.FreePort()} -t u1 " +
-            $"-m 1 -d 8000 -key rtpport {media.Port} -timeout 60s -timeout_error", TimeSpan.FromSeconds(70), stop.Token);
+        var sipp = CallAlice(gateway, "uac-inbound.xml", media, pauseMs: 8000, timeoutSeconds: 60, stop.Token);
         try
         {
             var (incomingAt, incoming) = await browser.WaitEventAsync(page, TimeSpan.FromSeconds(15), 0, "incoming");
@@ -54,16 +51,13 @@ public sealed class InboundCallTests(ITestOutputHelper output)
     {
         if (!E2e.PeersAvailable(output)) return;
         using var media = new RtpEcho();
-        await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml",
-            new Dictionary<string, string> { ["TRUNK_PORT"] = "9", ["BACKUP_PORT"] = "9" });
+        await using var gateway = await StartGatewayAsync();
         await using var browser = await ChromiumDriver.StartAsync(output);
         var desk = await E2e.OpenDialerAsync(browser, gateway, user: "alice");
         var mobile = await E2e.OpenDialerAsync(browser, gateway, user: "alice");
 
         using var stop = new CancellationTokenSource();
-        var sipp = Sipp.RunAsync(
-            $"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario("uac-inbound.xml")} -s alice -i 127.0.0.1 -p {Sipp.FreePort()} -t u1 " +
-            $"-m 1 -d 6000 -key rtpport {media.Port} -timeout 60s -timeout_error", TimeSpan.FromSeconds(70), stop.Token);
+        var sipp = CallAlice(gateway, "uac-inbound.xml", media, pauseMs: 6000, timeoutSeconds: 60, stop.Token);
         try
         {
             var (deskAt, _) = await browser.WaitEventAsync(desk, TimeSpan.FromSeconds(15), 0, "incoming");
@@ -93,15 +87,12 @@ public sealed class InboundCallTests(ITestOutputHelper output)
     {
         if (!E2e.PeersAvailable(output)) return;
         using var media = new RtpEcho();
-        await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml",
-            new Dictionary<string, string> { ["TRUNK_PORT"] = "9", ["BACKUP_PORT"] = "9" });
+        await using var gateway = await StartGatewayAsync();
         await using var browser = await ChromiumDriver.StartAsync(output);
         var page = await E2e.OpenDialerAsync(browser, gateway, user: "alice");
 
         using var stop = new CancellationTokenSource();
-        var sipp = Sipp.RunAsync(
-            $"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario("uac-rejected.xml")} -s alice -i 127.0.0.1 -p {Sipp.FreePort()} -t u1 " +
-            $"-m 1 -key rtpport {media.Port} -timeout 30s -timeout_error", TimeSpan.FromSeconds(40), stop.Token);
+        var sipp = CallAlice(gateway, "uac-rejected.xml", media, pauseMs: null, timeoutSeconds: 30, stop.Token);
         try
         {
             await browser.WaitEventAsync(page, TimeSpan.FromSeconds(15), 0, "incoming");
@@ -116,4 +107,16 @@ public sealed class InboundCallTests(ITestOutputHelper output)
             await sipp;
         }
     }
+
+    /// <summary>A gateway whose trunks point nowhere (port 9): the phone below is its only SIP peer.</summary>
+    private Task<GatewayProcess> StartGatewayAsync() => GatewayProcess.StartAsync(output, "gateway-test.yaml",
+        new Dictionary<string, string> { ["TRUNK_PORT"] = "9", ["BACKUP_PORT"] = "9" });
+
+    /// <summary>sipp as the phone: one call to alice by <paramref name="scenario"/>, its RTP to <paramref name="media"/>.</summary>
+    private static Task<Sipp.Result> CallAlice(GatewayProcess gateway, string scenario, RtpEcho media, int? pauseMs, int timeoutSeconds,
+        CancellationToken stop) =>
+        Sipp.RunAsync(
+            $"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario(scenario)} -s alice -i 127.0.0.1 -p {Sipp.FreePort()} -t u1 " +
+            $"-m 1 {(pauseMs is { } ms ? $"-d {ms} " : "")}-key rtpport {media.Port} -timeout {timeoutSeconds}s -timeout_error",
+            TimeSpan.FromSeconds(timeoutSeconds + 10), stop);
 }
