@@ -59,14 +59,8 @@ public sealed class DtlsOpenSslInteropTests(ITestOutputHelper output)
         if (!OpenSsl.IsAvailable(output)) return;
         using var cert = OpenSslCertificate.Create();
         var (dir, fingerprint) = (cert.Directory, cert.Fingerprint);
-        using var socket = DtlsSrtpUdpTests.Bind();
-        int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        IPEndPoint? peer = null;
-        using var server = new DtlsSrtpTransport(DtlsTestPeers.ServerCertificate, true, "sha-256", fingerprint,
-            d => socket.SendTo(d.Span, SocketFlags.None, Volatile.Read(ref peer)!));
-        using var cts = new CancellationTokenSource(Bound);
-        var loop = ReceiveLoopLearningPeer(socket, server, ep => Volatile.Write(ref peer, ep), cts.Token);
-        server.Start();
+        await using var ours = UdpDtlsServer.Start(fingerprint);
+        var (server, port) = (ours.Transport, ours.Port);
 
         int length = DtlsSrtpProtocol.KeyingMaterialLength(profile);
         using var openssl = OpenSsl.Start($"s_client -dtls1_2 -connect 127.0.0.1:{port} -cert cert.pem -key key.pem " +
@@ -79,8 +73,6 @@ public sealed class DtlsOpenSslInteropTests(ITestOutputHelper output)
         Assert.Contains("Extended master secret: yes", text);
         Assert.Contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256", text);
         Assert.Equal(openssl.KeyingMaterial(), Material(keys));
-        cts.Cancel();
-        await loop;
     }
 
     [Fact]
@@ -89,14 +81,8 @@ public sealed class DtlsOpenSslInteropTests(ITestOutputHelper output)
         if (!OpenSsl.IsAvailable(output)) return;
         using var cert = OpenSslCertificate.Create();
         var dir = cert.Directory;
-        using var socket = DtlsSrtpUdpTests.Bind();
-        int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        IPEndPoint? peer = null;
-        using var server = new DtlsSrtpTransport(DtlsTestPeers.ServerCertificate, true, "sha-256",
-            DtlsTestPeers.ClientCertificate.Fingerprint, d => socket.SendTo(d.Span, SocketFlags.None, Volatile.Read(ref peer)!));
-        using var cts = new CancellationTokenSource(Bound);
-        var loop = ReceiveLoopLearningPeer(socket, server, ep => Volatile.Write(ref peer, ep), cts.Token);
-        server.Start();
+        await using var ours = UdpDtlsServer.Start(DtlsTestPeers.ClientCertificate.Fingerprint);
+        var (server, port) = (ours.Transport, ours.Port);
         using var openssl = OpenSsl.Start($"s_client -dtls1_2 -connect 127.0.0.1:{port} -cert cert.pem -key key.pem " +
             "-use_srtp SRTP_AES128_CM_SHA1_80", dir);
 
@@ -105,8 +91,6 @@ public sealed class DtlsOpenSslInteropTests(ITestOutputHelper output)
         var text = await openssl.FinishAsync(TimeSpan.FromSeconds(5));
         output.WriteLine(text);
         Assert.Contains("bad certificate", text);
-        cts.Cancel();
-        await loop;
     }
 
     [Fact]
@@ -114,42 +98,66 @@ public sealed class DtlsOpenSslInteropTests(ITestOutputHelper output)
     {
         // WebRTC authenticates both ends (RFC 5763 §5): the server requires a client certificate.
         if (!OpenSsl.IsAvailable(output)) return;
-        using var socket = DtlsSrtpUdpTests.Bind();
-        int port = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        IPEndPoint? peer = null;
-        using var server = new DtlsSrtpTransport(DtlsTestPeers.ServerCertificate, true, "sha-256",
-            DtlsTestPeers.ClientCertificate.Fingerprint, d => socket.SendTo(d.Span, SocketFlags.None, Volatile.Read(ref peer)!));
-        using var cts = new CancellationTokenSource(Bound);
-        var loop = ReceiveLoopLearningPeer(socket, server, ep => Volatile.Write(ref peer, ep), cts.Token);
-        server.Start();
+        await using var ours = UdpDtlsServer.Start(DtlsTestPeers.ClientCertificate.Fingerprint);
+        var (server, port) = (ours.Transport, ours.Port);
         using var openssl = OpenSsl.Start($"s_client -dtls1_2 -connect 127.0.0.1:{port} -use_srtp SRTP_AES128_CM_SHA1_80",
             Path.GetTempPath());
 
         var e = await Assert.ThrowsAsync<DtlsHandshakeException>(() => server.Completion.WaitAsync(Bound));
         Assert.Contains("sent no certificate", e.Message);
         output.WriteLine(await openssl.FinishAsync(TimeSpan.FromSeconds(5)));
-        cts.Cancel();
-        await loop;
     }
 
     /// <summary>The exported block in RFC 5764 §4.2 order, as openssl prints it.</summary>
     private static string Material(DtlsSrtpKeys k) =>
         Convert.ToHexString([.. k.ClientWriteKey, .. k.ServerWriteKey, .. k.ClientWriteSalt, .. k.ServerWriteSalt]);
 
-    private static async Task ReceiveLoopLearningPeer(Socket socket, DtlsSrtpTransport transport, Action<IPEndPoint> learn,
-        CancellationToken ct)
+    /// <summary>Our DTLS server on a loopback UDP socket; it answers whoever sent the last datagram (openssl's port).</summary>
+    private sealed class UdpDtlsServer : IAsyncDisposable
     {
-        var buffer = new byte[4096];
-        try
+        private readonly Socket _socket = DtlsSrtpUdpTests.Bind();
+        private readonly CancellationTokenSource _stop = new(Bound);
+        private IPEndPoint? _peer;
+        private Task _loop = Task.CompletedTask;
+
+        private UdpDtlsServer(string peerFingerprint) =>
+            Transport = new DtlsSrtpTransport(DtlsTestPeers.ServerCertificate, true, "sha-256", peerFingerprint,
+                d => _socket.SendTo(d.Span, SocketFlags.None, Volatile.Read(ref _peer)!));
+
+        public DtlsSrtpTransport Transport { get; }
+        public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
+        public static UdpDtlsServer Start(string peerFingerprint)
         {
-            while (!ct.IsCancellationRequested)
-            {
-                var r = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), ct);
-                learn((IPEndPoint)r.RemoteEndPoint);
-                transport.OnDatagram(buffer.AsSpan(0, r.ReceivedBytes));
-            }
+            var server = new UdpDtlsServer(peerFingerprint);
+            server._loop = server.ReceiveLoop();
+            server.Transport.Start();
+            return server;
         }
-        catch (OperationCanceledException) { }
-        catch (SocketException) { }
+
+        private async Task ReceiveLoop()
+        {
+            var buffer = new byte[4096];
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var r = await _socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), _stop.Token);
+                    Volatile.Write(ref _peer, (IPEndPoint)r.RemoteEndPoint);
+                    Transport.OnDatagram(buffer.AsSpan(0, r.ReceivedBytes));
+                }
+            }
+            catch (OperationCanceledException) { }
+            catch (SocketException) { }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            await _loop;
+            Transport.Dispose();
+            _socket.Dispose();
+            _stop.Dispose();
+        }
     }
 }
