@@ -2,7 +2,7 @@ using Gateway.Tests.Shared;
 
 namespace Gateway.Sdp.Tests;
 
-/// <summary>The real and written SDPs in shared/conformance/sdp.</summary>
+/// <summary>The real and written SDPs in tests/conformance/sdp.</summary>
 public static class ConformanceSdps
 {
     public static string Folder => Conformance.PathOf("sdp");

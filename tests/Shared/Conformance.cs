@@ -1,6 +1,6 @@
 namespace Gateway.Tests.Shared;
 
-/// <summary>Locates the shared conformance data (`../shared/conformance/` seen from the repository root).</summary>
+/// <summary>Locates the conformance data checked in under `tests/conformance/` (its README names each file's source).</summary>
 public static class Conformance
 {
     /// <summary>The repository root: the first directory above the test binaries that holds Gateway.sln.</summary>
@@ -10,7 +10,7 @@ public static class Conformance
     public static string Root { get; } =
         Environment.GetEnvironmentVariable("GATEWAY_CONFORMANCE") is { Length: > 0 } overridden
             ? overridden
-            : Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "conformance"));
+            : Path.Combine(RepoRoot, "tests", "conformance");
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 

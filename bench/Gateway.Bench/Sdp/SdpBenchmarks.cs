@@ -15,10 +15,10 @@ public class SdpBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        // The shared conformance capture, found from the repository root like the tests do.
+        // The checked-in conformance capture, found from the repository root like the tests do.
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Gateway.sln"))) dir = dir.Parent;
-        _chromeOffer = File.ReadAllText(Path.Combine(dir!.FullName, "..", "shared", "conformance", "sdp", "chrome-audio-offer.sdp"));
+        _chromeOffer = File.ReadAllText(Path.Combine(dir!.FullName, "tests", "conformance", "sdp", "chrome-audio-offer.sdp"));
         SessionDescription.TryParse(_chromeOffer, out var sdp, out _);
         _parsed = sdp!;
     }

@@ -7,7 +7,7 @@ using System.Threading.Channels;
 namespace Gateway.Interop.Tests.Gateway;
 
 /// <summary>
-/// A bare protocol client (/work/shared/protocol.md) over ClientWebSocket: sends raw text or objects and waits for
+/// A bare protocol client (docs/protocol.md) over ClientWebSocket: sends raw text or objects and waits for
 /// server messages by type and call id with a timeout. Messages not yet waited for stay queued in arrival order.
 /// </summary>
 public sealed class SignalingClient : IAsyncDisposable

@@ -3,7 +3,7 @@ using Gateway.Tests.Shared;
 
 namespace Gateway.Media.Tests.Srtp;
 
-/// <summary>RFC 3711 Appendix B vectors from shared/conformance/srtp-rfc3711/vectors.tsv, one named case per vector.</summary>
+/// <summary>RFC 3711 Appendix B vectors from tests/conformance/srtp-rfc3711/vectors.tsv, one named case per vector.</summary>
 public sealed class Rfc3711VectorTests
 {
     private static readonly Dictionary<string, byte[]> Vectors = File.ReadAllLines(Conformance.PathOf("srtp-rfc3711", "vectors.tsv"))

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Gateway.Media.Tests.Stun;
 
-/// <summary>RFC 5769 test vectors, read from the shared conformance folder, one case per vector.</summary>
+/// <summary>RFC 5769 test vectors, read from tests/conformance/stun-rfc5769, one case per vector.</summary>
 public sealed class StunRfc5769Tests
 {
     private static readonly byte[] ShortTermKey = Encoding.UTF8.GetBytes("VOkJxbRl1RmTxUk/WvJxBt");

@@ -2,7 +2,7 @@ using Gateway.Tests.Shared;
 
 namespace Gateway.Sip.Tests.Messages;
 
-/// <summary>The RFC 4475 messages in shared/conformance/sip-torture, with their class from INDEX.tsv.</summary>
+/// <summary>The RFC 4475 messages in tests/conformance/sip-torture, with their class from INDEX.tsv.</summary>
 public static class TortureMessages
 {
     public static string Folder => Conformance.PathOf("sip-torture");
