@@ -5,6 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The repository stands alone: nothing under the checkout may read or point at the folder beside it.
+outside="shared"
+if refs=$(grep -rnI --exclude-dir=.git --exclude-dir=node_modules --exclude-dir=bin --exclude-dir=obj \
+    -e "\.\./${outside}\b" -e "/work/${outside}\b" -e "${outside}/protocol\.md" -e "${outside}/conformance" . ); then
+  echo "error: these lines refer to ../${outside}, which a clone does not have (move the data into the repository):" >&2
+  echo "$refs" >&2
+  exit 1
+fi
+
 need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

@@ -6,7 +6,7 @@ using System.Threading.Channels;
 
 namespace Gateway.Load;
 
-/// <summary>One server message of the signaling protocol (/work/shared/protocol.md) with the fields the tool reads.</summary>
+/// <summary>One server message of the signaling protocol (docs/protocol.md) with the fields the tool reads.</summary>
 public sealed record SignalMessage(string Type, string? Id, string? Sdp, int? Code, string? ErrorCode, string? Reason, string? From, string? Session)
 {
     /// <summary>Reads one text frame; unknown or malformed frames become type "invalid" (never throws).</summary>

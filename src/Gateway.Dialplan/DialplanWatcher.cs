@@ -44,7 +44,7 @@ public sealed partial class DialplanWatcher : IDisposable
     {
         var result = DialplanLoader.LoadFile(path);
         if (!result.Succeeded)
-            throw new InvalidOperationException("the dialplan has errors:\n" + string.Join("\n", result.Errors));
+            throw new InvalidOperationException(string.Join("\n", result.Errors));
         return new DialplanWatcher(path, result.Plan!, logger ?? NullLogger.Instance, watch);
     }
 

@@ -11,18 +11,29 @@ if (args is ["dialplan", ..])
     return DialplanCli.Run(args, Console.Out, Console.Error);
 
 InlineSocketCompletions.EnableUnlessConfigured(); // before any socket exists
-var builder = WebApplication.CreateBuilder(args);
-builder.ConfigureGatewayHosting();          // Hosting/: Kestrel HTTPS on 8443, dev certificate into certs/
-builder.Services.AddGatewayObservability(builder.Configuration); // Observability/: metrics, CDR writer
-builder.Services.AddGatewaySignaling(builder.Configuration);     // Signaling/: WebSocket protocol, sessions, rooms, ICE servers
-builder.Services.AddGatewayCalls(builder.Configuration);         // Calls/: SIP stack, media engine, dialplan, B2BUA
+// A failure an operator can fix (port in use, unreadable certificate, invalid dialplan) is one line on stderr and exit 1.
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    // Start-up failures are reported by the catch below, not by the host's stack-trace dump.
+    builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+    builder.ConfigureGatewayHosting();          // Hosting/: Kestrel HTTPS on 8443, dev certificate into certs/
+    builder.Services.AddGatewayObservability(builder.Configuration); // Observability/: metrics, CDR writer
+    builder.Services.AddGatewaySignaling(builder.Configuration);     // Signaling/: WebSocket protocol, sessions, rooms, ICE servers
+    builder.Services.AddGatewayCalls(builder.Configuration);         // Calls/: SIP stack, media engine, dialplan, B2BUA
 
-var app = builder.Build();
-app.MapGatewayObservability();   // /healthz, /metrics
-app.MapGatewayWeb();             // GET /: the web dialer
-app.MapGatewaySignaling();       // /ws, /api/ice-servers
-app.Run();
-return 0;
+    var app = builder.Build();
+    app.MapGatewayObservability();   // /healthz, /metrics
+    app.MapGatewayWeb();             // GET /: the web dialer
+    app.MapGatewaySignaling();       // /ws, /api/ice-servers
+    app.Run();
+    return 0;
+}
+catch (Exception e) when (StartupFailure.Describe(e) is { } line)
+{
+    Console.Error.WriteLine(StartupFailure.Prefix + line);
+    return 1;
+}
 
 /// <summary>Lets tests start the host with WebApplicationFactory or by calling Main.</summary>
 public partial class Program;

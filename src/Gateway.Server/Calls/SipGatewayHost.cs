@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Gateway.Dialplan;
+using Gateway.Server.Hosting;
 using Gateway.Server.SipHosting;
 using Gateway.Sip.Stack;
 
@@ -8,7 +9,7 @@ namespace Gateway.Server.Calls;
 /// <summary>
 /// Starts the call layer with the host: the dialplan (refusing a bad file), the SIP transports (refusing a port
 /// in use), the request dispatcher and the media engine; on stop, hangs up every call and closes them.
-/// A startup failure is logged in one clear line and stops the host.
+/// A startup failure throws <see cref="GatewayStartupException"/> (cause and remedy), which <c>Program</c> prints in one line.
 /// </summary>
 internal sealed partial class SipGatewayHost(
     IServiceProvider services, SipStack stack, GatewaySipOptions options, MediaEngineCallMediaFactory media, CallRegistry registry,
@@ -22,10 +23,10 @@ internal sealed partial class SipGatewayHost(
         {
             dialplan = services.GetRequiredService<DialplanWatcher>();
         }
-        catch (Exception e)
+        catch (InvalidOperationException e)
         {
-            Log.DialplanFailed(logger, e.Message);
-            throw;
+            throw new GatewayStartupException($"the dialplan is invalid: {e.Message.ReplaceLineEndings("; ")}",
+                "Run `gateway dialplan check <file>` and fix the lines it names, or point Dialplan:File (--dialplan) at another file", e);
         }
         try
         {
@@ -33,13 +34,14 @@ internal sealed partial class SipGatewayHost(
         }
         catch (SocketException e)
         {
-            Log.PortFailed(logger, options.ListenAddress, options.UdpPort, options.TcpPort, e.Message);
-            throw;
+            throw new GatewayStartupException(
+                $"SIP port in use or not available on {options.ListenAddress} (udp {options.UdpPort}, tcp {options.TcpPort}): {e.Message}",
+                "Stop the other SIP server on that port, or set Sip:UdpPort / Sip:TcpPort (Sip:ListenAddress for another address)", e);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or System.Security.Cryptography.CryptographicException)
         {
-            Log.TransportFailed(logger, e.Message);
-            throw;
+            throw new GatewayStartupException($"the SIP transports cannot start: {e.Message.TrimEnd('.')}",
+                "Check Sip:ListenAddress and, for SIP over TLS, Sip:TlsCertificatePath / Sip:TlsKeyPath", e);
         }
         services.GetRequiredService<SipRequestDispatcher>().Attach(stack);
         foreach (var t in stack.Transports) Log.Listening(logger, t.Protocol.ToString().ToLowerInvariant(), t.LocalEndPoint.ToString());
@@ -70,15 +72,6 @@ internal sealed partial class SipGatewayHost(
 
     private static partial class Log
     {
-        [LoggerMessage(4140, LogLevel.Critical, "Cannot start: the dialplan is invalid: {Error}")]
-        public static partial void DialplanFailed(ILogger logger, string error);
-
-        [LoggerMessage(4141, LogLevel.Critical, "Cannot start: SIP port in use or not available on {Address} (udp {Udp}, tcp {Tcp}): {Error}")]
-        public static partial void PortFailed(ILogger logger, string address, int udp, int tcp, string error);
-
-        [LoggerMessage(4142, LogLevel.Critical, "Cannot start the SIP transports: {Error}")]
-        public static partial void TransportFailed(ILogger logger, string error);
-
         [LoggerMessage(4143, LogLevel.Information, "SIP listening on {Protocol} {EndPoint}")]
         public static partial void Listening(ILogger logger, string protocol, string endPoint);
 

@@ -59,7 +59,8 @@ internal static class HostingSetup
             else if (IPAddress.TryParse(hosting.ListenAddress, out var address))
                 kestrel.Listen(address, hosting.HttpsPort, Https);
             else
-                throw new InvalidOperationException($"Gateway:ListenAddress '{hosting.ListenAddress}' is neither '*' nor an IP address.");
+                throw new GatewayStartupException($"Gateway:ListenAddress '{hosting.ListenAddress}' is neither '*' nor an IP address",
+                    "Set it to '*' (all addresses) or one IP address of this machine");
         }
 
         // Plain HTTP stays on loopback: only a local TLS proxy or a test can reach it.

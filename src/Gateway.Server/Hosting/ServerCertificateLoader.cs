@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Gateway.Server.Hosting;
@@ -21,8 +22,24 @@ internal static partial class ServerCertificateLoader
         }
 
         var certPath = Path.GetFullPath(tls.CertificatePath, contentRoot);
+        try
+        {
+            var loaded = LoadConfigured(tls, certPath, contentRoot);
+            Log.CertificateLoaded(logger, certPath, loaded.Subject, loaded.NotAfter);
+            return loaded;
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new GatewayStartupException($"the HTTPS certificate {certPath} cannot be read: {e.Message.TrimEnd('.')}",
+                "Check Tls:CertificatePath, Tls:KeyPath and Tls:Password (certs/README.md), or leave Tls:CertificatePath empty for the development certificate", e);
+        }
+    }
+
+    private static X509Certificate2 LoadConfigured(TlsOptions tls, string certPath, string contentRoot)
+    {
+        const string Remedy = "Set Tls:CertificatePath (and Tls:KeyPath) to a readable PEM or PFX file (certs/README.md), or leave it empty for the development certificate";
         if (!File.Exists(certPath))
-            throw new InvalidOperationException($"Tls:CertificatePath '{certPath}' does not exist (certs/README.md).");
+            throw new GatewayStartupException($"Tls:CertificatePath '{certPath}' does not exist", Remedy);
         X509Certificate2 loaded;
         if (IsPkcs12(certPath))
         {
@@ -32,14 +49,13 @@ internal static partial class ServerCertificateLoader
         {
             var keyPath = string.IsNullOrWhiteSpace(tls.KeyPath) ? null : Path.GetFullPath(tls.KeyPath, contentRoot);
             if (keyPath is not null && !File.Exists(keyPath))
-                throw new InvalidOperationException($"Tls:KeyPath '{keyPath}' does not exist (certs/README.md).");
+                throw new GatewayStartupException($"Tls:KeyPath '{keyPath}' does not exist", Remedy);
             loaded = string.IsNullOrEmpty(tls.Password)
                 ? X509Certificate2.CreateFromPemFile(certPath, keyPath)
                 : X509Certificate2.CreateFromEncryptedPemFile(certPath, tls.Password, keyPath);
         }
         if (!loaded.HasPrivateKey)
-            throw new InvalidOperationException($"Tls:CertificatePath '{certPath}' has no private key (set Tls:KeyPath for a PEM key file).");
-        Log.CertificateLoaded(logger, certPath, loaded.Subject, loaded.NotAfter);
+            throw new GatewayStartupException($"Tls:CertificatePath '{certPath}' has no private key", "Set Tls:KeyPath to its PEM key file, or use a PFX that holds the key");
         return loaded;
     }
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Gateway.Server.Signaling;
 
 /// <summary>
-/// One signaling session (../shared/protocol.md): a WebSocket connection, kept alive across reconnects within
+/// One signaling session (docs/protocol.md): a WebSocket connection, kept alive across reconnects within
 /// the grace period. Calls hold on to the session, not to a socket.
 /// </summary>
 public interface IWebSession

@@ -1,4 +1,4 @@
-// Web dialer for the gateway. Speaks only the signaling protocol (protocol.md, version 1) over /ws.
+// Web dialer for the gateway. Speaks only the signaling protocol (docs/protocol.md, version 1) over /ws.
 // window.gateway exposes the state for people and for the end-to-end tests.
 'use strict';
 (() => {

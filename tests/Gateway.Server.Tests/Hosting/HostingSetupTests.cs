@@ -122,7 +122,7 @@ public sealed class HostingSetupTests : IDisposable
     [Fact]
     public async Task A_missing_configured_certificate_fails_the_start_with_the_key_and_path()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestGatewayHost.StartAsync(
+        var error = await Assert.ThrowsAsync<GatewayStartupException>(() => TestGatewayHost.StartAsync(
             new Dictionary<string, string?> { ["Tls:CertificatePath"] = "certs/missing.pem" }, _root));
 
         Assert.Contains("Tls:CertificatePath", error.Message);
