@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
@@ -38,9 +39,7 @@ public sealed class ChromiumDriver : IAsyncDisposable
         if (!File.Exists(ChromiumPath)) missing.Add("chromium");
         if (!Directory.Exists(Path.Combine(TestPaths.JsDirectory, "node_modules", "playwright-core")) && !NpmCi(output)) missing.Add("playwright-core (npm ci)");
         if (missing.Count == 0) return true;
-        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"missing peers: {string.Join(", ", missing)}");
-        output.WriteLine($"SKIPPED: missing {string.Join(", ", missing)}");
-        return false;
+        throw MissingPeer.Skip(output, string.Join(", ", missing));
     }
 
     private static readonly Lock NpmLock = new();

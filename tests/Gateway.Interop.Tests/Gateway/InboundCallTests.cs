@@ -8,7 +8,7 @@ namespace Gateway.Interop.Tests.Gateway;
 [Collection(E2eCollection.Name)]
 public sealed class InboundCallTests(ITestOutputHelper output)
 {
-    [Fact(Timeout = 120_000)]
+    [SkippableFact(Timeout = 120_000)]
     public async Task SipPhoneCallsWebUserWhoAcceptsThenPhoneHangsUp()
     {
         if (!E2e.PeersAvailable(output)) return;
@@ -46,7 +46,7 @@ public sealed class InboundCallTests(ITestOutputHelper output)
     }
 
     /// <summary>protocol.md, Presence: two registrations of alice both ring; the first to answer wins, the other is told.</summary>
-    [Fact(Timeout = 120_000)]
+    [SkippableFact(Timeout = 120_000)]
     public async Task TwoRegistrationsRingAndTheFirstToAnswerWins()
     {
         if (!E2e.PeersAvailable(output)) return;
@@ -82,7 +82,7 @@ public sealed class InboundCallTests(ITestOutputHelper output)
         }
     }
 
-    [Fact(Timeout = 90_000)]
+    [SkippableFact(Timeout = 90_000)]
     public async Task WebUserRejectsAndThePhoneGets486()
     {
         if (!E2e.PeersAvailable(output)) return;

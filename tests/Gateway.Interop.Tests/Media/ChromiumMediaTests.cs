@@ -11,7 +11,7 @@ public sealed class ChromiumMediaTests(ITestOutputHelper output)
 {
     /// <summary>echo: the browser's own PCMU comes back; playback: a 440 Hz tone as PCMU every 20 ms; relay: the full
     /// bridge, SRTP -> plain RTP to a loopback "trunk" that sends every packet straight back -> SRTP to the browser.</summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData("echo")]
     [InlineData("playback")]
     [InlineData("relay")]

@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Xunit.Abstractions;
@@ -41,9 +42,7 @@ internal sealed partial class Firefox : IAsyncDisposable
     {
         if (File.Exists(BrowserPath)) return true;
         const string missing = "firefox-esr (apt-get install --no-install-recommends firefox-esr)";
-        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail($"{missing} is missing: scripts/test.sh installs it");
-        output.WriteLine($"SKIPPED: {missing} not available");
-        return false;
+        throw MissingPeer.Skip(output, missing);
     }
 
     /// <summary>Starts headless Firefox on <paramref name="url"/> with a fresh profile in a new temporary directory.</summary>

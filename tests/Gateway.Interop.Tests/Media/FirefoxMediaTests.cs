@@ -17,7 +17,7 @@ public sealed class FirefoxMediaTests(ITestOutputHelper output)
     /// <summary>Firefox start (a few seconds with a fresh profile on a shared machine), ICE, DTLS and the samples.</summary>
     private static readonly TimeSpan HardTimeout = TimeSpan.FromSeconds(25);
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("echo")]
     [InlineData("playback")]
     [InlineData("relay")]

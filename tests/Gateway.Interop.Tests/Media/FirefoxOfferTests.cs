@@ -49,7 +49,7 @@ a=ssrc:969585853 cname:{c3ba7ef1-2555-4a5f-90fd-efe599471456}
 
     private static string Crlf(string sdp) => sdp.ReplaceLineEndings("\r\n");
 
-    [Fact]
+    [SkippableFact]
     public void Parse_ReadsSessionLevelFingerprint_AndMediaLevelIce()
     {
         var offer = WebRtcAnswer.Parse(Crlf(Offer));
@@ -62,7 +62,7 @@ a=ssrc:969585853 cname:{c3ba7ef1-2555-4a5f-90fd-efe599471456}
         Assert.True(offer.Bundled);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Build_AnswersPassive_PcmuOnly_WithTheOfferedMid()
     {
         await using var engine = new MediaEngine(new MediaEngineOptions { BindAddress = IPAddress.Loopback, PortMin = 0, PortMax = 0 });
@@ -75,7 +75,7 @@ a=ssrc:969585853 cname:{c3ba7ef1-2555-4a5f-90fd-efe599471456}
         Assert.DoesNotContain("a=rtpmap:109", answer, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("a=rtpmap:0 PCMU/8000", "a=rtpmap:0 G729/8000", "PCMU")]
     [InlineData("a=setup:actpass", "a=setup:passive", "setup")]
     [InlineData("a=ice-ufrag:1d0b7db3", "", "ice-ufrag")]

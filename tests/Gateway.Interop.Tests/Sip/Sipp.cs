@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -16,9 +17,7 @@ public static class Sipp
     public static bool IsAvailable(ITestOutputHelper output)
     {
         if (File.Exists(Path)) return true;
-        if (Environment.GetEnvironmentVariable("CI") == "true") Assert.Fail("sipp is missing: scripts/test.sh installs sip-tester");
-        output.WriteLine("SKIPPED: sipp not installed (apt-get install sip-tester)");
-        return false;
+        throw MissingPeer.Skip(output, "sipp (apt-get install sip-tester)");
     }
 
     /// <summary>A free loopback UDP+TCP port (sipp binds both for -t t1).</summary>
