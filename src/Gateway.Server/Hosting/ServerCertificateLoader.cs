@@ -64,21 +64,21 @@ internal static partial class ServerCertificateLoader
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Warning,
+        [LoggerMessage(1011, LogLevel.Warning,
             "No Tls:CertificatePath configured: generated a self-signed DEVELOPMENT certificate at {Path} (valid until {NotAfter:u}, SHA-1 {Thumbprint}). " +
             "Browsers will warn until you accept it; configure a real certificate for deployments (certs/README.md).")]
         public static partial void DevelopmentCertificateGenerated(ILogger logger, string path, DateTime notAfter, string thumbprint);
 
-        [LoggerMessage(2, LogLevel.Warning,
+        [LoggerMessage(1012, LogLevel.Warning,
             "No Tls:CertificatePath configured: using the self-signed DEVELOPMENT certificate at {Path} (valid until {NotAfter:u}); see certs/README.md.")]
         public static partial void DevelopmentCertificateReused(ILogger logger, string path, DateTime notAfter);
 
-        [LoggerMessage(4, LogLevel.Warning,
+        [LoggerMessage(1014, LogLevel.Warning,
             "No Tls:CertificatePath configured and {Path} cannot be written: using a self-signed DEVELOPMENT certificate " +
             "generated for this run only (a new one on every start). Make certs/ writable or configure Tls:CertificatePath.")]
         public static partial void DevelopmentCertificateNotStored(ILogger logger, string path, Exception exception);
 
-        [LoggerMessage(3, LogLevel.Information, "HTTPS certificate {Path}: {Subject}, valid until {NotAfter:u}.")]
+        [LoggerMessage(1013, LogLevel.Information, "HTTPS certificate {Path}: {Subject}, valid until {NotAfter:u}.")]
         public static partial void CertificateLoaded(ILogger logger, string path, string subject, DateTime notAfter);
     }
 }

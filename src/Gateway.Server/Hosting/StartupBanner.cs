@@ -21,7 +21,7 @@ internal sealed partial class StartupBanner(IServer server, IHostApplicationLife
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Web dialer at {Address}/ (signaling {Address}/ws, metrics {Address}/metrics)")]
+        [LoggerMessage(1001, LogLevel.Information, "Web dialer at {Address}/ (signaling {Address}/ws, metrics {Address}/metrics)")]
         public static partial void Listening(ILogger logger, string address);
     }
 }

@@ -115,13 +115,13 @@ public sealed partial class JsonLinesCdrWriter : ICdrWriter, IHostedService, IAs
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Writing call detail records to {Path}")]
+        [LoggerMessage(5001, LogLevel.Information, "Writing call detail records to {Path}")]
         public static partial void Started(ILogger logger, string path);
 
-        [LoggerMessage(2, LogLevel.Error, "Cannot write the call detail record of call {CallId} to {Path}; records are dropped until it is writable")]
+        [LoggerMessage(5002, LogLevel.Error, "Cannot write the call detail record of call {CallId} to {Path}; records are dropped until it is writable")]
         public static partial void WriteFailed(ILogger logger, string path, string callId, Exception exception);
 
-        [LoggerMessage(3, LogLevel.Warning, "{Count} call detail records were dropped (queue full or file unwritable)")]
+        [LoggerMessage(5003, LogLevel.Warning, "{Count} call detail records were dropped (queue full or file unwritable)")]
         public static partial void DroppedRecords(ILogger logger, long count);
     }
 }
