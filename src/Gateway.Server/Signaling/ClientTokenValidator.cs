@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
@@ -93,11 +96,34 @@ internal sealed class ClientTokenValidator
     }
 
     /// <summary>RFC 7519 §4.1.2: sub is a StringOrURI, so a JSON string; the protocol makes it the user name.</summary>
-    private static string? SubjectOf(JsonWebToken jwt)
+    private static string? SubjectOf(JsonWebToken jwt) =>
+        jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Sub, out var sub) && sub is { Length: > 0 and <= MaxSubjectLength }
+        && ClaimIsJsonString(jwt.EncodedPayload, "sub"u8)
+            ? sub
+            : null;
+
+    /// <summary>Whether the payload's top-level member <paramref name="name"/> is a JSON string (the handler would turn 7 into "7").</summary>
+    private static bool ClaimIsJsonString(string encodedPayload, ReadOnlySpan<byte> name)
     {
-        if (!jwt.TryGetClaim(JwtRegisteredClaimNames.Sub, out var claim) || claim.ValueType != System.Security.Claims.ClaimValueTypes.String)
-            return null;
-        return claim.Value is { Length: > 0 and <= MaxSubjectLength } s ? s : null;
+        var json = new byte[Base64Url.GetMaxDecodedLength(encodedPayload.Length)];
+        if (Base64Url.DecodeFromChars(encodedPayload, json, out _, out var written) != OperationStatus.Done) return false;
+        try
+        {
+            var reader = new Utf8JsonReader(json.AsSpan(0, written));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var match = reader.ValueTextEquals(name);
+                if (!reader.Read()) return false;
+                if (match) return reader.TokenType == JsonTokenType.String;
+                reader.Skip();
+            }
+            return false;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static string Reason(Exception? e) => e switch
@@ -108,7 +134,7 @@ internal sealed class ClientTokenValidator
         SecurityTokenInvalidIssuerException => "token issuer is not accepted",
         SecurityTokenInvalidAudienceException => "token audience is not accepted",
         SecurityTokenInvalidAlgorithmException => "token alg is not accepted",
-        SecurityTokenSignatureKeyNotFoundException => "token signing key is unknown",
+        SecurityTokenSignatureKeyNotFoundException => "token signature is invalid (no known key verifies it)",
         SecurityTokenInvalidSignatureException => "token signature is invalid",
         SecurityTokenMalformedException or ArgumentException => "token is not a compact JWS (header.payload.signature)",
         _ => "token is invalid",

@@ -17,9 +17,9 @@ internal static class SigningKeySource
     {
         ConfigurationManager<OpenIdConnectConfiguration>? keys = null;
         if (!string.IsNullOrEmpty(o.JwksUrl))
-            keys = new(o.JwksUrl, new JwksConfigurationRetriever(), documents);
+            keys = new(o.JwksUrl, new SigningKeyRetriever(discovery: false), documents);
         else if (!string.IsNullOrEmpty(o.Authority))
-            keys = new(DiscoveryAddress(o.Authority), new OpenIdConnectConfigurationRetriever(), documents);
+            keys = new(DiscoveryAddress(o.Authority), new SigningKeyRetriever(discovery: true), documents);
         if (keys is null) return null;
         keys.AutomaticRefreshInterval = o.JwksRefreshInterval;
         keys.RefreshInterval = o.JwksRefreshMinInterval;
