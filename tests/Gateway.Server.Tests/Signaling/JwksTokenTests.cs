@@ -8,14 +8,18 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Server.Tests.Signaling;
 
 /// <summary>RS256 and ES256 client tokens verified with keys from a JWKS URL or an OpenID authority (a stub HTTP server).</summary>
-public sealed class JwksTokenTests : IDisposable
+public sealed class JwksTokenTests : IClassFixture<TestSigningKeys>, IDisposable
 {
     private const string JwksUrl = "https://idp.example.test/keys";
-    private readonly TestSigningKeys _keys = new();
+    private readonly TestSigningKeys _keys;
     private readonly StubKeyServer _server = new();
     private readonly ManualTimeProvider _time = new();
 
-    public JwksTokenTests() => _server.Documents["/keys"] = _keys.Jwks();
+    public JwksTokenTests(TestSigningKeys keys)
+    {
+        _keys = keys;
+        _server.Documents["/keys"] = _keys.Jwks();
+    }
 
     private ClientTokenValidator Validator(Action<SignalingOptions>? configure = null)
     {
@@ -218,9 +222,5 @@ public sealed class JwksTokenTests : IDisposable
         Assert.False((await Validator().ValidateAsync(_keys.Rs256(Claims()))).IsValid);
     }
 
-    public void Dispose()
-    {
-        _keys.Dispose();
-        _server.Dispose();
-    }
+    public void Dispose() => _server.Dispose();
 }

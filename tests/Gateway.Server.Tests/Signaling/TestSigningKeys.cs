@@ -9,7 +9,7 @@ namespace Gateway.Server.Tests.Signaling;
 /// An identity provider's key pairs for tests: an RSA 2048 key (RS256) and an EC P-256 key (ES256), their public JWK Set
 /// (RFC 7517 §5) and compact JWS tokens (RFC 7515 §7.1) signed by them, or by anything a test wants to try.
 /// </summary>
-internal sealed class TestSigningKeys : IDisposable
+public sealed class TestSigningKeys : IDisposable
 {
     public const string RsaKid = "rsa-1";
     public const string EcKid = "ec-1";
