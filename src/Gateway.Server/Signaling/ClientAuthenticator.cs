@@ -1,47 +1,37 @@
 using System.Net;
-using System.Text;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Signaling;
 
 /// <summary>
-/// Authenticates /ws and /api requests: an HS256 bearer token in ?token= or Authorization: Bearer, or, with
-/// AllowLoopbackWithoutToken, no token from a loopback address. Anything else is refused before the upgrade.
+/// Authenticates /ws and /api requests: a bearer token in ?token= or Authorization: Bearer (protocol.md "Transport",
+/// checked by <see cref="ClientTokenValidator"/>), or, with AllowLoopbackWithoutToken, no token from a loopback address.
+/// Anything else is refused before the upgrade.
 /// </summary>
-internal sealed class ClientAuthenticator
+internal sealed class ClientAuthenticator(IOptions<SignalingOptions> options, ClientTokenValidator tokens)
 {
-    private readonly JwtValidator _jwt;
-    private readonly bool _allowLoopback;
+    private readonly bool _allowLoopback = options.Value.AllowLoopbackWithoutToken;
 
-    public ClientAuthenticator(IOptions<SignalingOptions> options, TimeProvider time)
-    {
-        var o = options.Value;
-        _jwt = new JwtValidator(string.IsNullOrEmpty(o.JwtSecret) ? null : Encoding.UTF8.GetBytes(o.JwtSecret), o.JwtClockSkew, time);
-        _allowLoopback = o.AllowLoopbackWithoutToken;
-    }
-
-    public bool TryAuthenticate(HttpContext context, out ClientIdentity identity, out string error)
+    public async ValueTask<ClientAuthentication> AuthenticateAsync(HttpContext context)
     {
         var remote = context.Connection.RemoteIpAddress ?? IPAddress.None;
         if (remote.IsIPv4MappedToIPv6) remote = remote.MapToIPv4();
-        identity = default;
 
         var token = TokenOf(context.Request);
         if (token is not null)
         {
-            if (!_jwt.TryValidate(token, out var subject, out error)) return false;
-            identity = new ClientIdentity(subject, true, remote);
-            return true;
+            var check = await tokens.ValidateAsync(token);
+            return check.IsValid
+                ? new ClientAuthentication(new ClientIdentity(check.Subject, true, remote), null)
+                : new ClientAuthentication(default, check.Error);
         }
         if (_allowLoopback && IPAddress.IsLoopback(remote))
         {
             var claimed = context.Request.Query["user"].ToString();
-            identity = new ClientIdentity(claimed.Length > 0 && SignalingGrammar.IsUserName(claimed) ? claimed : null, false, remote);
-            error = "";
-            return true;
+            return new ClientAuthentication(
+                new ClientIdentity(claimed.Length > 0 && SignalingGrammar.IsUserName(claimed) ? claimed : null, false, remote), null);
         }
-        error = "a bearer token is required";
-        return false;
+        return new ClientAuthentication(default, "a bearer token is required");
     }
 
     private static string? TokenOf(HttpRequest request)

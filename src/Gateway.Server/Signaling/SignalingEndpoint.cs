@@ -28,7 +28,9 @@ internal sealed partial class SignalingEndpoint(
             await context.Response.WriteAsync("WebSocket upgrade expected\n", context.RequestAborted);
             return;
         }
-        if (!authenticator.TryAuthenticate(context, out var identity, out var authError))
+        var auth = await authenticator.AuthenticateAsync(context);
+        var (identity, authError) = (auth.Identity, auth.Error ?? "");
+        if (!auth.Succeeded)
         {
             Log.Unauthorized(logger, context.Connection.RemoteIpAddress?.ToString(), authError);
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -8,11 +8,29 @@ public sealed class SignalingOptions
     /// <summary>SIP domain of web users' AORs: register "alice" gives sip:alice@Domain.</summary>
     public string Domain { get; set; } = "gateway.local";
 
-    /// <summary>HS256 secret for client tokens (UTF-8, at least 32 bytes: RFC 7518 §3.2). Null: tokens are refused.</summary>
+    /// <summary>HS256 secret for client tokens (UTF-8, at least 32 bytes: RFC 7518 §3.2). Null: HS256 tokens are refused.</summary>
     public string? JwtSecret { get; set; }
 
     /// <summary>Tolerance on a token's exp/nbf.</summary>
     public TimeSpan JwtClockSkew { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>JWK Set URL (RFC 7517 §5) of an identity provider: RS256/ES256 tokens are verified with its keys. https unless loopback.</summary>
+    public string? JwksUrl { get; set; }
+
+    /// <summary>OpenID provider (issuer URL): its discovery document's jwks_uri gives the keys, its issuer the accepted iss.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Required iss of tokens when set (RFC 7519 §4.1.1).</summary>
+    public string? Issuer { get; set; }
+
+    /// <summary>Required aud of tokens when set (RFC 7519 §4.1.3); mandatory with JwksUrl or Authority.</summary>
+    public string? Audience { get; set; }
+
+    /// <summary>How often the cached JWKS / discovery keys are fetched again.</summary>
+    public TimeSpan JwksRefreshInterval { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Least time between early refreshes that a token with an unknown key id triggers.</summary>
+    public TimeSpan JwksRefreshMinInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A loopback connection may omit the token and claim any user (development only).</summary>
     public bool AllowLoopbackWithoutToken { get; set; }

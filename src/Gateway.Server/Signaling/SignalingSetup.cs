@@ -20,6 +20,10 @@ internal static class SignalingSetup
         services.AddSingleton<IWebUserDirectory>(sp => sp.GetRequiredService<WebUserDirectory>());
         services.AddSingleton<RoomRegistry>();
         services.AddSingleton<SessionManager>();
+        services.AddHttpClient(SigningKeyDocumentRetriever.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(5) });
+        services.AddSingleton<SigningKeyDocumentRetriever>();
+        services.AddSingleton<ClientTokenValidator>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<IceServerProvider>();
         services.AddSingleton<MessageDispatcher>();
@@ -38,12 +42,13 @@ internal static class SignalingSetup
     }
 
     /// <summary>GET /api/ice-servers: {"iceServers":[...]}, the list welcome carries; same authentication as /ws.</summary>
-    private static IResult IceServers(HttpContext context, ClientAuthenticator authenticator, IceServerProvider provider)
+    private static async Task<IResult> IceServers(HttpContext context, ClientAuthenticator authenticator, IceServerProvider provider)
     {
-        if (!authenticator.TryAuthenticate(context, out var identity, out var error))
-            return Results.Text(error + "\n", statusCode: StatusCodes.Status401Unauthorized);
+        var auth = await authenticator.AuthenticateAsync(context);
+        if (!auth.Succeeded)
+            return Results.Text(auth.Error + "\n", statusCode: StatusCodes.Status401Unauthorized);
         context.Response.Headers.CacheControl = "no-store";
-        var body = new JsonObject { ["iceServers"] = provider.Build(identity.Identity) };
+        var body = new JsonObject { ["iceServers"] = provider.Build(auth.Identity.Identity) };
         return Results.Text(body.ToJsonString(), "application/json", statusCode: StatusCodes.Status200OK);
     }
 }

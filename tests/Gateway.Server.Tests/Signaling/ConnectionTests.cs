@@ -62,6 +62,8 @@ public sealed class ConnectionTests
         Assert.Contains("RoomCapacity", e.Message);
         e = await Assert.ThrowsAnyAsync<Exception>(() => SignalingTestHost.StartAsync(new() { ["Signaling:JwtSecret"] = "short" }));
         Assert.Contains("JwtSecret", e.Message);
+        e = await Assert.ThrowsAnyAsync<Exception>(() => SignalingTestHost.StartAsync(new() { ["Signaling:JwksUrl"] = "http://idp.example.test/jwks" }));
+        Assert.Contains("JwksUrl", e.Message);
         e = await Assert.ThrowsAnyAsync<Exception>(() => SignalingTestHost.StartAsync(new() { ["Turn:Urls:0"] = "http://x" }));
         Assert.Contains("Turn:Urls", e.Message);
     }
