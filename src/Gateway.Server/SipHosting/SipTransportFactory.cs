@@ -13,10 +13,11 @@ namespace Gateway.Server.SipHosting;
 /// </summary>
 internal static class SipTransportFactory
 {
-    public static IReadOnlyList<ISipTransport> Create(GatewaySipOptions options, ILoggerFactory loggers, IServiceProvider services)
+    public static IReadOnlyList<ISipTransport> Create(GatewaySipOptions options, ILoggerFactory loggers, IServiceProvider? services = null)
     {
-        var bounds = SipHostingSetup.TransportOptions(services);
-        var guard = services.GetRequiredService<SipInboundGuard>();
+        // Without the host's services (tests), each transport gets the default bounds and its own unlimited guard.
+        var bounds = services is null ? new SipTransportOptions() : SipHostingSetup.TransportOptions(services);
+        var guard = services?.GetRequiredService<SipInboundGuard>();
         if (!IPAddress.TryParse(options.ListenAddress, out var address))
             throw new InvalidOperationException($"Sip:ListenAddress '{options.ListenAddress}' is not an IP address");
         var logger = loggers.CreateLogger("Gateway.Sip.Transport");
