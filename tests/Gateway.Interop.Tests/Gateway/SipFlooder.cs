@@ -60,7 +60,7 @@ public sealed class SipFlooder : IDisposable
             {
                 var socket = random.NextDouble() < SprayShare ? _spray[n % _spray.Length] : _heavy[n % _heavy.Length];
                 var local = (IPEndPoint)socket.Client.LocalEndPoint!;
-                try { socket.Send(Packet(n, local, random)); }
+                try { socket.Send(Packet(n, local, random), _target); }
                 catch (SocketException) { }
                 Interlocked.Increment(ref _sent);
             }
@@ -77,7 +77,7 @@ public sealed class SipFlooder : IDisposable
 
     private static byte[] Garbage(Random random)
     {
-        var bytes = new byte[random.Next(20, 600)];
+        var bytes = new byte[random.Next(40, 600)];
         random.NextBytes(bytes);
         // Half of it looks like SIP at first glance: a request line and then nonsense.
         if (random.Next(2) == 0) Encoding.ASCII.GetBytes("INVITE sip:x SIP/2.0\r\nVia: ").CopyTo(bytes, 0);
