@@ -3,6 +3,8 @@ using Gateway.Dialplan;
 using Gateway.Media.Bridge;
 using Gateway.Server.Observability;
 using Gateway.Server.Signaling;
+using Gateway.Server.SipHosting;
+using Gateway.Sip.Protection;
 using Gateway.Sip.Stack;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,8 +26,9 @@ internal static class CallsSetup
         services.TryAddSingleton<ICdrWriter, NoCdrWriter>();
         services.TryAddSingleton<IWebUserDirectory, NoWebUsers>();
 
-        services.AddSingleton(sp => new SipStack(new SipStackOptions { Timers = sp.GetRequiredService<GatewaySipOptions>().Timers, UserAgent = CallServices.UserAgent },
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SipStack>>()));
+        services.AddSipProtection(configuration); // SipHosting/: per-source limits, transaction and connection caps, receive health
+        services.AddSingleton(sp => new SipStack(SipHostingSetup.StackOptions(sp, new SipStackOptions { Timers = sp.GetRequiredService<GatewaySipOptions>().Timers, UserAgent = CallServices.UserAgent }),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SipStack>>(), sp.GetRequiredService<SipInboundGuard>()));
         services.AddSingleton<SipAddressing>();
         services.AddSingleton(sp => DialplanWatcher.Start(ResolveDialplan(configuration), sp.GetRequiredService<ILogger<DialplanWatcher>>()));
         services.AddSingleton<CallRegistry>();

@@ -30,7 +30,7 @@ internal sealed partial class SipGatewayHost(
         }
         try
         {
-            foreach (var transport in SipTransportFactory.Create(options, loggers)) stack.AddTransport(transport);
+            foreach (var transport in SipTransportFactory.Create(options, loggers, services)) stack.AddTransport(transport);
         }
         catch (SocketException e)
         {

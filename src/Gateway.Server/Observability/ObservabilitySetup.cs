@@ -24,7 +24,7 @@ internal static class ObservabilitySetup
 
     public static WebApplication MapGatewayObservability(this WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok", "text/plain; charset=utf-8"));
+        app.MapGet("/healthz", (IServiceProvider services) => SipHealthCheck.Result(services.GetService<Gateway.Sip.Protection.SipReceiveHealth>()));
         app.MapGet("/metrics", (GatewayMetrics metrics, IServiceProvider services) =>
             Results.Text(PrometheusTextWriter.Render(metrics, MediaTotals.Read(services)), PrometheusTextWriter.ContentType));
         return app;

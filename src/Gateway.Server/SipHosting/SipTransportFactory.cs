@@ -2,28 +2,35 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Server.Calls;
+using Gateway.Sip.Protection;
 using Gateway.Sip.Transport;
 
 namespace Gateway.Server.SipHosting;
 
-/// <summary>The SIP transports the "Sip" options ask for: UDP, TCP unless its port is 0, TLS when a certificate is configured.</summary>
+/// <summary>
+/// The SIP transports the "Sip" options ask for: UDP, TCP unless its port is 0, TLS when a certificate is configured; all
+/// with the connection bounds of <see cref="SipProtectionOptions"/> and the shared <see cref="SipInboundGuard"/>.
+/// </summary>
 internal static class SipTransportFactory
 {
-    public static IReadOnlyList<ISipTransport> Create(GatewaySipOptions options, ILoggerFactory loggers)
+    public static IReadOnlyList<ISipTransport> Create(GatewaySipOptions options, ILoggerFactory loggers, IServiceProvider? services = null)
     {
+        // Without the host's services (tests), each transport gets the default bounds and its own unlimited guard.
+        var bounds = services is null ? new SipTransportOptions() : SipHostingSetup.TransportOptions(services);
+        var guard = services?.GetRequiredService<SipInboundGuard>();
         if (!IPAddress.TryParse(options.ListenAddress, out var address))
             throw new InvalidOperationException($"Sip:ListenAddress '{options.ListenAddress}' is not an IP address");
         var logger = loggers.CreateLogger("Gateway.Sip.Transport");
         var created = new List<ISipTransport>();
         try
         {
-            created.Add(new UdpSipTransport(new IPEndPoint(address, options.UdpPort), logger: logger));
-            if (options.TcpPort != 0) created.Add(new TcpSipTransport(new IPEndPoint(address, options.TcpPort), logger: logger));
+            created.Add(new UdpSipTransport(new IPEndPoint(address, options.UdpPort), bounds, logger, guard));
+            if (options.TcpPort != 0) created.Add(new TcpSipTransport(new IPEndPoint(address, options.TcpPort), bounds, logger, guard: guard));
             if (options.TlsCertificatePath is { Length: > 0 } certificatePath)
             {
                 var tls = new SslServerAuthenticationOptions { ServerCertificate = LoadCertificate(certificatePath, options.TlsKeyPath) };
                 // Outbound TLS connections validate the trunk's certificate the system's way (the transport's default client options).
-                created.Add(new TcpSipTransport(new IPEndPoint(address, options.TlsPort), logger: logger, tlsServer: tls));
+                created.Add(new TcpSipTransport(new IPEndPoint(address, options.TlsPort), bounds, logger, tlsServer: tls, guard: guard));
             }
             return created;
         }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Gateway.Sip.Messages;
+using Gateway.Sip.Protection;
 using Gateway.Sip.Transactions;
 using Gateway.Sip.Transport;
 using Microsoft.Extensions.Logging;
@@ -14,13 +15,17 @@ namespace Gateway.Sip.Stack;
 /// The transaction layer over a set of transports (RFC 3261 §17, §18): matches responses to client
 /// transactions and requests to server transactions, creates server transactions for new requests, answers
 /// CANCEL (§9.2), stamps received/rport on requests (§18.2.1, RFC 3581), and hands new requests to the
-/// transaction user.
+/// transaction user. Bounded under a flood: new server transactions pass the per-source transaction limit of the
+/// <see cref="SipInboundGuard"/> (silent drop) and a table cap (503); client transactions have a cap too (a local 503).
 /// </summary>
 public sealed class SipStack : IAsyncDisposable
 {
     private readonly SipStackOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly SipInboundGuard _guard;
+    private readonly bool _ownsGuard;
+    private int _serverCount, _clientCount;
     private readonly List<ISipTransport> _transports = [];
     private readonly ConcurrentDictionary<TransactionKey, InviteClientTransaction> _inviteClients = new();
     private readonly ConcurrentDictionary<TransactionKey, NonInviteClientTransaction> _nonInviteClients = new();
@@ -29,11 +34,13 @@ public sealed class SipStack : IAsyncDisposable
     // INVITE server transactions by Call-ID and CSeq number, to match the ACK for a 2xx, which has its own branch.
     private readonly ConcurrentDictionary<(string CallId, uint CSeq), InviteServerTransaction> _invitesByCSeq = new();
 
-    public SipStack(SipStackOptions? options = null, TimeProvider? time = null, ILogger<SipStack>? logger = null)
+    public SipStack(SipStackOptions? options = null, TimeProvider? time = null, ILogger<SipStack>? logger = null, SipInboundGuard? guard = null)
     {
         _options = options ?? new SipStackOptions();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _ownsGuard = guard is null;
+        _guard = guard ?? SipInboundGuard.Unlimited(_logger);
     }
 
     /// <summary>New requests (and ACKs for 2xx) for the transaction user.</summary>
@@ -44,7 +51,9 @@ public sealed class SipStack : IAsyncDisposable
     public event Action<SipResponse, SipEndPoint>? StrayResponse;
 
     public IReadOnlyList<ISipTransport> Transports => _transports;
-    public int ActiveTransactions => _inviteClients.Count + _nonInviteClients.Count + _inviteServers.Count + _nonInviteServers.Count;
+    public int ActiveTransactions => ServerTransactions + ClientTransactions;
+    public int ServerTransactions => Volatile.Read(ref _serverCount);
+    public int ClientTransactions => Volatile.Read(ref _clientCount);
 
     public void AddTransport(ISipTransport transport)
     {
@@ -73,9 +82,14 @@ public sealed class SipStack : IAsyncDisposable
     public Task<SipResponse> SendRequestAsync(SipRequest request, SipEndPoint destination)
     {
         var transport = TransportFor(destination.Protocol, destination.Address.AddressFamily);
+        if (!TryReserveClient())
+            return Task.FromResult(SipResponse.CreateFor(request, 503, "Service Unavailable (client transaction limit)"));
         var tx = new NonInviteClientTransaction(request, new TransportSender(transport, destination.Address), _time, _options.Timers);
         _nonInviteClients[tx.Key] = tx;
-        tx.Terminated += t => _nonInviteClients.TryRemove(t.Key, out _);
+        tx.Terminated += t =>
+        {
+            if (_nonInviteClients.TryRemove(t.Key, out _)) Interlocked.Decrement(ref _clientCount);
+        };
         tx.Start();
         return tx.FinalResponse;
     }
@@ -84,12 +98,46 @@ public sealed class SipStack : IAsyncDisposable
     public InviteClientTransaction SendInvite(SipRequest invite, SipEndPoint destination, Action<SipResponse>? onProvisional = null)
     {
         var transport = TransportFor(destination.Protocol, destination.Address.AddressFamily);
+        if (!TryReserveClient())
+        {
+            // Never sent: the transaction ends at once with a local 503, as for a transport error (§8.1.3.1).
+            var refused = new InviteClientTransaction(invite, UnsentSender.Instance, _time, _options.Timers);
+            refused.OnResponse(SipResponse.CreateFor(invite, 503, "Service Unavailable (client transaction limit)"));
+            refused.Dispose();
+            return refused;
+        }
         var tx = new InviteClientTransaction(invite, new TransportSender(transport, destination.Address), _time, _options.Timers);
         if (onProvisional is not null) tx.ProvisionalResponse += onProvisional;
         _inviteClients[tx.Key] = tx;
-        tx.Terminated += t => _inviteClients.TryRemove(t.Key, out _);
+        tx.Terminated += t =>
+        {
+            if (_inviteClients.TryRemove(t.Key, out _)) Interlocked.Decrement(ref _clientCount);
+        };
         tx.Start();
         return tx;
+    }
+
+    private bool TryReserveClient()
+    {
+        if (Interlocked.Increment(ref _clientCount) <= _options.MaxClientTransactions) return true;
+        Interlocked.Decrement(ref _clientCount);
+        return false;
+    }
+
+    /// <summary>
+    /// Admits a request that would create a server transaction: the source's transaction rate (over it: silently dropped)
+    /// and the table cap (over it: 503 with Retry-After, sent statelessly). True reserves a slot in the table.
+    /// </summary>
+    private bool TryReserveServer(SipRequest request, SipInbound inbound)
+    {
+        if (!_guard.AdmitTransaction(inbound.Source.Address)) return false;
+        if (Interlocked.Increment(ref _serverCount) <= _options.MaxServerTransactions) return true;
+        Interlocked.Decrement(ref _serverCount);
+        _guard.Drops.Dropped(SipDropReason.TransactionTable, inbound.Source, $"{_options.MaxServerTransactions} server transactions");
+        var busy = SipResponse.CreateFor(request, 503, "Service Unavailable (transaction limit)");
+        busy.AddHeader("Retry-After", ((int)_options.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _ = inbound.Transport.SendAsync(busy, inbound.Source.Address);
+        return false;
     }
 
     /// <summary>Sends outside any transaction: ACK for a 2xx (§13.2.2.4) or a 2xx retransmission by the UAS core.</summary>
@@ -114,7 +162,7 @@ public sealed class SipStack : IAsyncDisposable
         if (SipMessageValidator.Validate(response) is { } invalid)
         {
             // §18.1.2: a malformed response is discarded.
-            SipStackLog.InvalidResponse(_logger, source.ToString(), invalid.Message);
+            _guard.Drops.Dropped(SipDropReason.Invalid, source, "response: " + invalid.Message);
             return;
         }
         if (TransactionKey.TryForResponse(response, out var key))
@@ -129,7 +177,7 @@ public sealed class SipStack : IAsyncDisposable
     {
         if (SipMessageValidator.Validate(request) is { } invalid)
         {
-            SipStackLog.InvalidRequest(_logger, inbound.Source.ToString(), invalid.Message);
+            _guard.Drops.Dropped(SipDropReason.Invalid, inbound.Source, "request: " + invalid.Message);
             if (request.Method != SipMethods.Ack && request.TopVia is not null)
                 _ = inbound.Transport.SendAsync(SipResponse.CreateFor(request, 400, "Bad Request (" + invalid.Message + ")"), inbound.Source.Address);
             return;
@@ -163,13 +211,20 @@ public sealed class SipStack : IAsyncDisposable
                 existing.OnRequest(request);
                 return;
             }
+            if (!TryReserveServer(request, inbound)) return;
             var tx = new InviteServerTransaction(request, sender, _time, _options.Timers);
             var byCSeqKey = (request.CallId!, request.CSeq!.Value.Number);
-            _inviteServers[key] = tx;
+            if (!_inviteServers.TryAdd(key, tx))
+            {
+                // A retransmission raced us to the table: it has its transaction.
+                Interlocked.Decrement(ref _serverCount);
+                tx.Dispose();
+                return;
+            }
             _invitesByCSeq[byCSeqKey] = tx;
             tx.Terminated += t =>
             {
-                _inviteServers.TryRemove(t.Key, out _);
+                if (_inviteServers.TryRemove(new KeyValuePair<TransactionKey, InviteServerTransaction>(t.Key, t))) Interlocked.Decrement(ref _serverCount);
                 _invitesByCSeq.TryRemove(new KeyValuePair<(string, uint), InviteServerTransaction>(byCSeqKey, t));
             };
             RequestReceived?.Invoke(new IncomingRequest(request, inbound.Source, tx, null));
@@ -181,9 +236,18 @@ public sealed class SipStack : IAsyncDisposable
             retransmitted.OnRequest(request);
             return;
         }
+        if (!TryReserveServer(request, inbound)) return;
         var server = new NonInviteServerTransaction(request, sender, _time, _options.Timers);
-        _nonInviteServers[key] = server;
-        server.Terminated += t => _nonInviteServers.TryRemove(t.Key, out _);
+        if (!_nonInviteServers.TryAdd(key, server))
+        {
+            Interlocked.Decrement(ref _serverCount);
+            server.Dispose();
+            return;
+        }
+        server.Terminated += t =>
+        {
+            if (_nonInviteServers.TryRemove(new KeyValuePair<TransactionKey, NonInviteServerTransaction>(t.Key, t))) Interlocked.Decrement(ref _serverCount);
+        };
         var incoming = new IncomingRequest(request, inbound.Source, null, server);
 
         if (request.Method == SipMethods.Cancel)
@@ -238,5 +302,6 @@ public sealed class SipStack : IAsyncDisposable
         foreach (var tx in _nonInviteClients.Values) tx.Dispose();
         foreach (var tx in _inviteServers.Values) tx.Dispose();
         foreach (var tx in _nonInviteServers.Values) tx.Dispose();
+        if (_ownsGuard) _guard.Dispose();
     }
 }

@@ -14,7 +14,7 @@ public interface ISipTransport : IAsyncDisposable
     bool IsReliable { get; }
     IPEndPoint LocalEndPoint { get; }
 
-    /// <summary>Starts receiving; each well-formed message goes to <paramref name="onMessage"/>. Malformed input is logged and dropped.</summary>
+    /// <summary>Starts receiving; each well-formed message goes to <paramref name="onMessage"/>. Malformed input is dropped and counted (Protection.SipDropLog).</summary>
     void Start(Action<SipInbound> onMessage);
 
     /// <summary>Sends a message; false on a transport error (no route, connection refused, closed).</summary>

@@ -4,20 +4,37 @@ using Gateway.Sip.Messages;
 
 namespace Gateway.Sip.Transport;
 
+/// <summary>Why a <see cref="StreamSipConnection"/> stopped reading.</summary>
+internal enum StreamCloseReason
+{
+    ClosedByPeer,
+    TransportStopped,
+    IdleTimeout,
+    /// <summary>An accepted connection sent no complete message within <see cref="SipTransportOptions.FirstMessageTimeout"/>.</summary>
+    FirstMessageTimeout,
+    Unframeable,
+    /// <summary>The message handler asked to close (the source is blocked).</summary>
+    Refused,
+    ReadError,
+}
+
 /// <summary>
 /// One TCP or TLS connection: frames messages with Content-Length (RFC 3261 §18.3) and closes on unframeable
-/// input, on idle timeout, or when the peer closes. Sends are serialized so messages never interleave.
+/// input, on idle timeout (the short first-message timeout for an accepted connection that has not yet sent a complete
+/// message), or when the peer closes. Sends are serialized so messages never interleave.
 /// </summary>
-internal sealed class StreamSipConnection(Stream stream, IPEndPoint remote, SipTransportOptions options) : IAsyncDisposable
+internal sealed class StreamSipConnection(Stream stream, IPEndPoint remote, SipTransportOptions options, bool accepted) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _closed = new();
     private readonly SipStreamFramer _framer = new(options.MaxMessageSize);
+    private bool _sentMessage = !accepted;
 
     public IPEndPoint Remote { get; } = remote;
+    public bool Accepted { get; } = accepted;
 
-    /// <summary>Reads until the connection ends; returns why it ended.</summary>
-    public async Task<string> ReceiveAsync(Action<SipMessage> onMessage, Action<SipParseError> onInvalid, CancellationToken stop)
+    /// <summary>Reads until the connection ends; returns why it ended. <paramref name="onMessage"/> returns false to close.</summary>
+    public async Task<(StreamCloseReason Reason, string? Detail)> ReceiveAsync(Func<SipMessage, bool> onMessage, Action<SipParseError> onInvalid, CancellationToken stop)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, _closed.Token);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
@@ -25,7 +42,7 @@ internal sealed class StreamSipConnection(Stream stream, IPEndPoint remote, SipT
         {
             while (true)
             {
-                linked.CancelAfter(options.IdleTimeout);
+                linked.CancelAfter(_sentMessage ? options.IdleTimeout : options.FirstMessageTimeout);
                 var read = await reader.ReadAsync(linked.Token);
                 var buffer = read.Buffer;
                 while (true)
@@ -35,41 +52,55 @@ internal sealed class StreamSipConnection(Stream stream, IPEndPoint remote, SipT
                     if (result == SipFrameResult.Malformed)
                     {
                         onInvalid(error!);
-                        return "unframeable input: " + error;
+                        return (StreamCloseReason.Unframeable, error!.ToString());
                     }
                     buffer = buffer.Slice(consumed);
-                    if (result == SipFrameResult.Complete) onMessage(message!);
+                    if (result == SipFrameResult.Complete)
+                    {
+                        _sentMessage = true;
+                        if (!onMessage(message!)) return (StreamCloseReason.Refused, null);
+                    }
                     else if (result == SipFrameResult.Invalid) onInvalid(error!);
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
-                if (read.IsCompleted) return "closed by peer";
+                if (read.IsCompleted) return (StreamCloseReason.ClosedByPeer, null);
             }
         }
         catch (OperationCanceledException)
         {
-            return stop.IsCancellationRequested ? "transport stopped" : "idle timeout";
+            return stop.IsCancellationRequested ? (StreamCloseReason.TransportStopped, null)
+                : _sentMessage ? (StreamCloseReason.IdleTimeout, null) : (StreamCloseReason.FirstMessageTimeout, null);
         }
-        catch (IOException e)
+        catch (Exception e)
         {
-            return e.Message;
+            // IOException for a reset, but also anything else: one connection's failure never escapes to the transport.
+            return (StreamCloseReason.ReadError, e.GetType().Name + ": " + e.Message);
         }
         finally
         {
-            await reader.CompleteAsync();
+            try { await reader.CompleteAsync(); }
+            catch (Exception) { /* the stream is already broken */ }
         }
     }
 
     public async ValueTask<bool> SendAsync(SipMessage message, CancellationToken cancellationToken)
     {
         var bytes = message.ToArray();
-        await _sendLock.WaitAsync(cancellationToken);
+        try
+        {
+            await _sendLock.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
         try
         {
             await stream.WriteAsync(bytes, cancellationToken);
             await stream.FlushAsync(cancellationToken);
             return true;
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or NotSupportedException)
         {
             return false;
         }
@@ -82,6 +113,7 @@ internal sealed class StreamSipConnection(Stream stream, IPEndPoint remote, SipT
     public async ValueTask DisposeAsync()
     {
         _closed.Cancel();
-        await stream.DisposeAsync();
+        try { await stream.DisposeAsync(); }
+        catch (Exception e) when (e is IOException or ObjectDisposedException) { }
     }
 }

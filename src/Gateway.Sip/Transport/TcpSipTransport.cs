@@ -3,14 +3,17 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using Gateway.Sip.Messages;
+using Gateway.Sip.Protection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Sip.Transport;
 
 /// <summary>
-/// SIP over TCP, or over TLS when server options are given (RFC 3261 §18, §26.2): accepts connections up to a
-/// limit, opens outbound ones on demand, and reuses a connection to the same peer for requests and responses (§18.2.2).
+/// SIP over TCP, or over TLS when server options are given (RFC 3261 §18, §26.2): accepts connections up to a global and a
+/// per-source limit (counted from accept, so TLS handshakes in progress count too), opens outbound ones on demand, and
+/// reuses a connection to the same peer for requests and responses (§18.2.2). Each framed message passes the per-source
+/// packet limit; a blocked source's connection is closed. A failing accept loop restarts (<see cref="ReceiveLoopRunner"/>).
 /// </summary>
 public sealed class TcpSipTransport : ISipTransport
 {
@@ -19,16 +22,22 @@ public sealed class TcpSipTransport : ISipTransport
     private readonly SslServerAuthenticationOptions? _tlsServer;
     private readonly SslClientAuthenticationOptions? _tlsClient;
     private readonly ILogger _logger;
+    private readonly SipInboundGuard _guard;
+    private readonly bool _ownsGuard;
     private readonly ConcurrentDictionary<IPEndPoint, StreamSipConnection> _connections = new();
+    private readonly SourceConnectionCounter _perSource = new();
     private readonly CancellationTokenSource _stop = new();
+    private int _open;
     private Action<SipInbound>? _onMessage;
     private Task? _acceptLoop;
 
     public TcpSipTransport(IPEndPoint bind, SipTransportOptions? options = null, ILogger? logger = null,
-        SslServerAuthenticationOptions? tlsServer = null, SslClientAuthenticationOptions? tlsClient = null)
+        SslServerAuthenticationOptions? tlsServer = null, SslClientAuthenticationOptions? tlsClient = null, SipInboundGuard? guard = null)
     {
         _options = options ?? new SipTransportOptions();
         _logger = logger ?? NullLogger.Instance;
+        _ownsGuard = guard is null;
+        _guard = guard ?? SipInboundGuard.Unlimited(_logger);
         _tlsServer = tlsServer;
         _tlsClient = tlsClient ?? (tlsServer is null ? null : new SslClientAuthenticationOptions());
         _listener = new TcpListener(bind);
@@ -39,70 +48,107 @@ public sealed class TcpSipTransport : ISipTransport
     public SipTransportProtocol Protocol => _tlsServer is null ? SipTransportProtocol.Tcp : SipTransportProtocol.Tls;
     public bool IsReliable => true;
     public IPEndPoint LocalEndPoint { get; }
-    public int ConnectionCount => _connections.Count;
+    /// <summary>Open connections, inbound (including TLS handshakes in progress) and outbound.</summary>
+    public int ConnectionCount => Volatile.Read(ref _open);
 
     public void Start(Action<SipInbound> onMessage)
     {
         _onMessage = onMessage;
         SipTransportLog.Listening(_logger, Protocol, LocalEndPoint);
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        var runner = new ReceiveLoopRunner(Protocol.ToString().ToLowerInvariant() + " " + LocalEndPoint, _guard.Health, _logger, _options.RestartDelay, _guard.Time);
+        _acceptLoop = Task.Run(() => runner.RunAsync(() => AcceptLoopAsync(runner), _stop.Token));
     }
 
-    private async Task AcceptLoopAsync()
+    private async Task AcceptLoopAsync(ReceiveLoopRunner runner)
     {
         try
         {
             while (!_stop.IsCancellationRequested)
             {
                 var socket = await _listener.AcceptSocketAsync(_stop.Token);
-                if (_connections.Count >= _options.MaxConnections)
-                {
-                    SipTransportLog.ConnectionLimit(_logger, Protocol, _options.MaxConnections, socket.RemoteEndPoint);
-                    socket.Dispose();
-                    continue;
-                }
-                _ = Task.Run(() => ServeAcceptedAsync(socket));
+                runner.Alive();
+                Admit(socket);
             }
         }
-        catch (OperationCanceledException) { }
-        catch (ObjectDisposedException) { }
-        catch (SocketException) { }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException && _stop.IsCancellationRequested) { }
     }
 
-    private async Task ServeAcceptedAsync(Socket socket)
+    private void Admit(Socket socket)
     {
-        var remote = (IPEndPoint)socket.RemoteEndPoint!;
-        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (socket.RemoteEndPoint is not IPEndPoint remote)
+        {
+            socket.Dispose();
+            return;
+        }
+        if (Interlocked.Increment(ref _open) > _options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _open);
+            _guard.Drops.Dropped(SipDropReason.Connections, remote, $"{Protocol} connection limit {_options.MaxConnections}");
+            socket.Dispose();
+            return;
+        }
+        if (!_perSource.TryAdd(remote.Address, _options.MaxConnectionsPerSource))
+        {
+            Interlocked.Decrement(ref _open);
+            _guard.Drops.Dropped(SipDropReason.SourceConnections, remote, $"{Protocol} per-source connection limit {_options.MaxConnectionsPerSource}");
+            socket.Dispose();
+            return;
+        }
+        _ = Task.Run(() => ServeAcceptedAsync(socket, remote));
+    }
+
+    private async Task ServeAcceptedAsync(Socket socket, IPEndPoint remote)
+    {
         try
         {
+            Stream stream = new NetworkStream(socket, ownsSocket: true);
             if (_tlsServer is not null)
             {
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
-                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                handshake.CancelAfter(_options.ConnectTimeout);
-                await tls.AuthenticateAsServerAsync(_tlsServer, handshake.Token);
-                stream = tls;
+                try
+                {
+                    using var handshake = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                    handshake.CancelAfter(_options.ConnectTimeout);
+                    await tls.AuthenticateAsServerAsync(_tlsServer, handshake.Token);
+                    stream = tls;
+                }
+                catch (Exception e)
+                {
+                    SipTransportLog.ConnectionClosed(_logger, Protocol, remote, "TLS handshake failed: " + e.Message);
+                    await tls.DisposeAsync();
+                    return;
+                }
             }
+            await ServeAsync(new StreamSipConnection(stream, remote, _options, accepted: true));
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+        catch (Exception e)
         {
-            SipTransportLog.ConnectionClosed(_logger, Protocol, remote, "TLS handshake failed: " + e.Message);
-            await stream.DisposeAsync();
-            return;
+            SipTransportLog.ConnectionClosed(_logger, Protocol, remote, e.GetType().Name + ": " + e.Message);
+            socket.Dispose();
         }
-        await ServeAsync(new StreamSipConnection(stream, remote, _options));
+        finally
+        {
+            _perSource.Remove(remote.Address);
+            Interlocked.Decrement(ref _open);
+        }
     }
 
     private async Task ServeAsync(StreamSipConnection connection)
     {
         _connections[connection.Remote] = connection;
         var source = new SipEndPoint(Protocol, connection.Remote);
-        var reason = await connection.ReceiveAsync(
-            m => _onMessage?.Invoke(new SipInbound(m, source, this)),
-            e => SipTransportLog.Malformed(_logger, source.ToString(), e.ToString()),
+        var (reason, detail) = await connection.ReceiveAsync(
+            m =>
+            {
+                if (!_guard.AdmitPacket(connection.Remote)) return false;
+                _onMessage?.Invoke(new SipInbound(m, source, this));
+                return true;
+            },
+            e => _guard.Drops.Dropped(SipDropReason.Malformed, source, e.ToString()),
             _stop.Token);
         _connections.TryRemove(new KeyValuePair<IPEndPoint, StreamSipConnection>(connection.Remote, connection));
-        SipTransportLog.ConnectionClosed(_logger, Protocol, connection.Remote, reason);
+        if (reason == StreamCloseReason.FirstMessageTimeout) _guard.Drops.Dropped(SipDropReason.SilentConnection, source);
+        SipTransportLog.ConnectionClosed(_logger, Protocol, connection.Remote, detail is null ? reason.ToString() : reason + ": " + detail);
         await connection.DisposeAsync();
     }
 
@@ -117,6 +163,12 @@ public sealed class TcpSipTransport : ISipTransport
 
     private async Task<StreamSipConnection?> ConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
     {
+        if (Interlocked.Increment(ref _open) > _options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _open);
+            SipTransportLog.SendFailed(_logger, remote.ToString(), $"connection limit {_options.MaxConnections} reached");
+            return null;
+        }
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -130,13 +182,18 @@ public sealed class TcpSipTransport : ISipTransport
                 await tls.AuthenticateAsClientAsync(_tlsClient, timeout.Token);
                 stream = tls;
             }
-            var connection = new StreamSipConnection(stream, remote, _options);
+            var connection = new StreamSipConnection(stream, remote, _options, accepted: false);
             _connections[remote] = connection;
-            _ = Task.Run(() => ServeAsync(connection));
+            _ = Task.Run(async () =>
+            {
+                try { await ServeAsync(connection); }
+                finally { Interlocked.Decrement(ref _open); }
+            });
             return connection;
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
         {
+            Interlocked.Decrement(ref _open);
             SipTransportLog.SendFailed(_logger, remote.ToString(), e.Message);
             socket.Dispose();
             return null;
@@ -150,5 +207,6 @@ public sealed class TcpSipTransport : ISipTransport
         foreach (var c in _connections.Values) await c.DisposeAsync();
         if (_acceptLoop is not null) await _acceptLoop;
         _stop.Dispose();
+        if (_ownsGuard) _guard.Dispose();
     }
 }

@@ -51,10 +51,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>
     /// Starts the gateway with the test dialplan <paramref name="dialplanTemplate"/> (a file under Gateway/Scenarios whose
     /// <c>{{NAME}}</c> placeholders are replaced from <paramref name="placeholders"/>) and extra configuration keys.
-    /// Returns once GET /healthz answers 200.
+    /// Returns once GET /healthz answers 200. <paramref name="environment"/> adds variables to the process (a GC heap limit).
     /// </summary>
     public static async Task<GatewayProcess> StartAsync(ITestOutputHelper output, string dialplanTemplate,
-        IReadOnlyDictionary<string, string>? placeholders = null, IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? placeholders = null, IReadOnlyDictionary<string, string>? settings = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = GatewayDll.Value;
         var work = Directory.CreateTempSubdirectory("gateway-e2e-").FullName;
@@ -105,6 +106,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
 
         var log = new StreamWriter(logPath) { AutoFlush = true };
         log.WriteLine($"# {info.FileName} {string.Join(' ', info.ArgumentList)}");
@@ -171,6 +173,15 @@ public sealed class GatewayProcess : IAsyncDisposable
         using var stream = new FileStream(CdrPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    /// <summary>Resident set size of the gateway process (VmRSS of /proc/pid/status), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        return 0;
     }
 
     public string Tail(int chars = 8000)

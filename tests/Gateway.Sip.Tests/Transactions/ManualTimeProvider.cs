@@ -9,6 +9,10 @@ public sealed class ManualTimeProvider : TimeProvider
 
     public override DateTimeOffset GetUtcNow() { lock (_gate) return _now; }
 
+    /// <summary>Timestamps follow the manual clock (in ticks), so elapsed-time measurements move with <see cref="Advance"/>.</summary>
+    public override long GetTimestamp() => GetUtcNow().UtcTicks;
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new ManualTimer(this, callback, state);

@@ -49,7 +49,7 @@ public sealed class StreamTransportTests
     [Fact]
     public async Task IdleConnectionsAreClosed()
     {
-        await using var transport = new TcpSipTransport(new IPEndPoint(IPAddress.Loopback, 0), new SipTransportOptions { IdleTimeout = TimeSpan.FromMilliseconds(200) });
+        await using var transport = new TcpSipTransport(new IPEndPoint(IPAddress.Loopback, 0), new SipTransportOptions { IdleTimeout = TimeSpan.FromMilliseconds(200), FirstMessageTimeout = TimeSpan.FromMilliseconds(200) });
         transport.Start(_ => { });
         using var client = new TcpClient();
         await client.ConnectAsync(transport.LocalEndPoint);
