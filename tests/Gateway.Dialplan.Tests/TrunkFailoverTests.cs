@@ -116,7 +116,8 @@ public sealed class TrunkFailoverTests
 
         var dialer = new ScriptedDialer(_ => 200);
         var (_, trunk) = await failover.ExecuteAsync(Plan, National, dialer, CancellationToken.None);
-        Assert.Equal(("carrier-b", ["carrier-b"]), (trunk, dialer.Attempts));
+        Assert.Equal("carrier-b", trunk);
+        Assert.Equal(["carrier-b"], dialer.Attempts);
 
         failover.ReportProbe(a, alive: true);
         (_, trunk) = await failover.ExecuteAsync(Plan, National, dialer, CancellationToken.None);

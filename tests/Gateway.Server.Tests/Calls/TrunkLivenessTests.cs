@@ -79,7 +79,8 @@ public sealed class TrunkLivenessTests
         var dialer = new RecordingDialer();
         var decision = plan.Route(new CallRequest(CallSource.Parse("web:alice"), "+441632960000", time.GetUtcNow()));
         var (_, trunk) = await failover.ExecuteAsync(plan, decision, dialer, CancellationToken.None);
-        Assert.Equal(("b", ["b"]), (trunk, dialer.Attempts));
+        Assert.Equal("b", trunk);
+        Assert.Equal(["b"], dialer.Attempts);
 
         prober.Alive = true;
         time.Advance(TimeSpan.FromSeconds(10));
