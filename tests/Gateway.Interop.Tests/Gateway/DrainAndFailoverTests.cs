@@ -115,7 +115,9 @@ public sealed class DrainAndFailoverTests(ITestOutputHelper output)
             var failover = GaveUpAt(gateway.Tail(), "f1", "dead") - TimeOnly.FromDateTime(sentToDead.Local);
             output.WriteLine($"failover: INVITE at the dead trunk -> attempt abandoned after {failover.TotalMilliseconds:0} ms, " +
                 $"-> ringing from the backup after {toRinging.TotalMilliseconds:0} ms (invite_timeout 1000 ms)");
-            Assert.InRange(failover.TotalMilliseconds, 990, 1100);
+            // Target: invite_timeout + 100 ms. The bound allows 150 ms more for a cold first call (JIT of the failover path)
+            // on a loaded 2-core CI machine; the exact timing is asserted with a manual clock in TrunkLivenessTests.
+            Assert.InRange(failover.TotalMilliseconds, 990, 1250);
             Assert.True(toRinging < TimeSpan.FromSeconds(2), $"ringing only after {toRinging}");
             await client.WaitForAsync(E2e.Step, "f1", "answer");
             await client.SendAsync(new { type = "hangup", id = "f1" });
