@@ -111,6 +111,7 @@ trunks:
     dtmf: rfc4733
     codecs: [PCMU]
     max_channels: 2000
+    probe: false              # sipp's UAS scenario does not expect OPTIONS keep-alives
     inbound_sources: ['127.0.0.1/32']
 routes:
   - name: echo-test

@@ -14,7 +14,8 @@ public static class DialplanLoader
     // A ReDoS guard, not a latency budget: wall-clock time, so it must survive a descheduled thread on a loaded machine.
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
     private static readonly string[] TopKeys = ["default_country", "trunks", "normalize", "guards", "routes"];
-    private static readonly string[] TrunkKeys = ["uri", "transport", "username", "password", "register", "codecs", "dtmf", "max_channels", "inbound_sources"];
+    private static readonly string[] TrunkKeys = ["uri", "transport", "username", "password", "register", "codecs", "dtmf", "max_channels", "inbound_sources",
+        "invite_timeout", "probe", "probe_interval", "probe_failures"];
     private static readonly string[] RouteKeys = ["name", "match", "from", "time", "trunk", "uri", "user", "app", "reject", "caller_id", "allow"];
     private static readonly string[] ActionKeys = ["trunk", "uri", "user", "app", "reject"];
 
@@ -101,9 +102,19 @@ public static class DialplanLoader
                 foreach (var cidr in sources.Where(c => !System.Net.IPNetwork.TryParse(c, out _)))
                     Error(Child(t, "inbound_sources")!, $"trunk '{name}' inbound source '{cidr}' is not an address range such as 192.0.2.0/24");
                 trunks[name] = new TrunkDefinition(name, uri ?? "", transport, Expand(t, "username"), Expand(t, "password"), register,
-                    List(t, "codecs"), dtmf, maxChannels, sources);
+                    List(t, "codecs"), dtmf, maxChannels, sources) { Liveness = ReadLiveness(t, uri ?? "") };
             }
             return trunks;
+        }
+
+        /// <summary>invite_timeout, probe, probe_interval, probe_failures (dialplan/README.md "Failover").</summary>
+        private TrunkLiveness ReadLiveness(YamlMappingNode t, string uri)
+        {
+            var inviteTimeout = Seconds(t, "invite_timeout", 0.1, 60) ?? TrunkLiveness.DefaultInviteTimeout;
+            var probe = Bool(t, "probe") ?? TrunkLiveness.HasFixedAddress(uri);
+            var interval = Seconds(t, "probe_interval", 1, 3600) ?? TrunkLiveness.DefaultProbeInterval;
+            var failures = Int(t, "probe_failures", 1, 100) ?? TrunkLiveness.DefaultProbeFailures;
+            return new TrunkLiveness(inviteTimeout, probe, interval, failures);
         }
 
         private List<NormalizeRule> ReadNormalize(YamlNode? node)
@@ -308,6 +319,17 @@ public static class DialplanLoader
             if (value is null) return null;
             if (int.TryParse(value, out var n) && n >= min && n <= max) return n;
             Error(Child(map, key)!, $"{key} must be a whole number from {min} to {max}");
+            return null;
+        }
+
+        /// <summary>A duration in seconds (decimals allowed, e.g. 0.5).</summary>
+        private TimeSpan? Seconds(YamlMappingNode map, string key, double min, double max)
+        {
+            var value = Scalar(map, key);
+            if (value is null) return null;
+            if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s >= min && s <= max)
+                return TimeSpan.FromSeconds(s);
+            Error(Child(map, key)!, $"{key} must be a number of seconds from {min} to {max}");
             return null;
         }
 

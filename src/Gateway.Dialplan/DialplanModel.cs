@@ -4,7 +4,11 @@ namespace Gateway.Dialplan;
 
 /// <summary>A named SIP trunk: where calls go, how to authenticate, what it may carry.</summary>
 public sealed record TrunkDefinition(string Name, string Uri, string Transport, string? Username, string? Password, bool Register,
-    IReadOnlyList<string> Codecs, string DtmfMode, int? MaxChannels, IReadOnlyList<string> InboundSources);
+    IReadOnlyList<string> Codecs, string DtmfMode, int? MaxChannels, IReadOnlyList<string> InboundSources)
+{
+    /// <summary>How fast a dead trunk is noticed: the INVITE timeout and the OPTIONS keep-alive (dialplan/README.md "Failover").</summary>
+    public TrunkLiveness Liveness { get; init; } = TrunkLiveness.Default;
+}
 
 /// <summary>A rewrite of dialed strings toward E.164, applied in order; the first match wins.</summary>
 public sealed record NormalizeRule(Regex Match, string Replacement);

@@ -1,5 +1,6 @@
 using Gateway.Dialplan;
 using Gateway.Media.Net;
+using Gateway.Server.Admin;
 using Gateway.Server.Calls;
 using Gateway.Server.Hosting;
 using Gateway.Server.Observability;
@@ -26,6 +27,7 @@ try
     app.MapGatewayObservability();   // /healthz, /metrics
     app.MapGatewayWeb();             // GET /: the web dialer
     app.MapGatewaySignaling();       // /ws, /api/ice-servers
+    app.MapGatewayAdmin();           // POST /admin/drain (loopback, Admin:AllowedNetworks or an Admin:Tokens bearer)
     app.Run();
     return 0;
 }

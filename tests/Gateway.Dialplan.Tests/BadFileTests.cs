@@ -16,6 +16,11 @@ public sealed class BadFileTests
     [InlineData(Trunk + "routes:\n  - name: a\n    match: { exact: '1' }\n", 5, 5, "exactly one action")]
     [InlineData(Trunk + "routes:\n  - name: a\n    match: { exact: '1' }\n    time: { zone: Mars/Olympus }\n    trunk: [pstn]\n", 7, 19, "unknown time zone")]
     [InlineData(Trunk + "routes:\n  - name: a\n    match: { exact: '1' }\n    trunk: [pstn]\n    allow: [premium]\n", 8, 12, "not a class under guards.deny")]
+    [InlineData("trunks:\n  pstn:\n    uri: sip:x\n    invite_timeout: soon\nroutes: []\n", 4, 21, "invite_timeout must be a number of seconds")]
+    [InlineData("trunks:\n  pstn:\n    uri: sip:x\n    invite_timeout: 0\nroutes: []\n", 4, 21, "invite_timeout must be a number of seconds from 0.1 to 60")]
+    [InlineData("trunks:\n  pstn:\n    uri: sip:x\n    probe: sometimes\nroutes: []\n", 4, 12, "probe must be true or false")]
+    [InlineData("trunks:\n  pstn:\n    uri: sip:x\n    probe_interval: 0.5\nroutes: []\n", 4, 21, "probe_interval must be a number of seconds from 1")]
+    [InlineData("trunks:\n  pstn:\n    uri: sip:x\n    probe_failures: 0\nroutes: []\n", 4, 21, "probe_failures must be a whole number from 1 to 100")]
     [InlineData("routes: [\n", 2, 1, "not valid YAML")]
     [InlineData("- just\n- a list\n", 1, 1, "must be a mapping")]
     public void ErrorsNameFileLineColumnAndWhatToDo(string yaml, int line, int column, string message)
@@ -45,5 +50,17 @@ public sealed class BadFileTests
         var result = DialplanLoader.LoadFile("/nonexistent/plan.yaml");
         Assert.False(result.Succeeded);
         Assert.Contains("cannot read", result.Errors.Single().Message);
+    }
+
+    [Fact]
+    public void Liveness_keys_are_read_and_default_by_address()
+    {
+        var result = DialplanTestPlans.Load("trunks:\n  fixed:\n    uri: sip:192.0.2.1\n  named:\n    uri: sip:carrier.example.com\n" +
+            "  tuned:\n    uri: sip:carrier.example.com:5070\n    invite_timeout: 1.5\n    probe: false\n    probe_interval: 5\n    probe_failures: 2\nroutes: []\n");
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        var trunks = result.Plan!.Trunks;
+        Assert.Equal(new TrunkLiveness(TimeSpan.FromSeconds(5), true, TimeSpan.FromSeconds(30), 3), trunks["fixed"].Liveness);
+        Assert.False(trunks["named"].Liveness.Probe); // a DNS name without a port: SRV may give several hops
+        Assert.Equal(new TrunkLiveness(TimeSpan.FromSeconds(1.5), false, TimeSpan.FromSeconds(5), 2), trunks["tuned"].Liveness);
     }
 }

@@ -49,6 +49,11 @@ internal sealed partial class CallController(CallServices services, PromptCache 
     private void Place(IWebSession session, PlaceCall place)
     {
         var received = Stopwatch.GetTimestamp();
+        if (services.Drain.IsDraining)
+        {
+            session.SendError(place.Id, SignalingErrorCodes.Unavailable, "the gateway is shutting down: no new calls");
+            return;
+        }
         if (services.Registry.FindWeb(session.SessionId, place.Id) is not null)
         {
             session.SendError(place.Id, "conflict", "a call with this id is in progress");

@@ -20,6 +20,8 @@ internal sealed class CallServices
     public required IWebUserDirectory Users { get; init; }
     public required TimeProvider Time { get; init; }
     public required ILoggerFactory Loggers { get; init; }
+    /// <summary>Set while the gateway drains: no new calls (Hosting/GatewayDrain).</summary>
+    public Gateway.Server.Hosting.DrainState Drain { get; init; } = new();
 
     /// <summary>The Allow header value of every response and request that carries one.</summary>
     public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, UPDATE";

@@ -23,6 +23,7 @@ internal static class CallsSetup
         services.AddSingleton(_ => ReadMediaOptions(configuration.GetSection("Media")));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<Gateway.Server.Hosting.DrainState>();
         services.TryAddSingleton<ICdrWriter, NoCdrWriter>();
         services.TryAddSingleton<IWebUserDirectory, NoWebUsers>();
 
@@ -33,7 +34,7 @@ internal static class CallsSetup
         services.AddSingleton(sp => DialplanWatcher.Start(ResolveDialplan(configuration), sp.GetRequiredService<ILogger<DialplanWatcher>>()));
         services.AddSingleton<CallRegistry>();
         services.AddSingleton<CallLimits>();
-        services.AddSingleton<ITrunkProber, SipTrunkProber>();
+        services.AddSingleton<ITrunkProber>(sp => new SipTrunkProber(sp.GetRequiredService<SipAddressing>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TrunkFailover(new TrunkFailoverOptions(), sp.GetRequiredService<ITrunkProber>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<MediaEngineCallMediaFactory>();
         services.AddSingleton<ICallMediaFactory>(sp => sp.GetRequiredService<MediaEngineCallMediaFactory>());
@@ -56,12 +57,16 @@ internal static class CallsSetup
                 Users = sp.GetRequiredService<IWebUserDirectory>(),
                 Time = sp.GetRequiredService<TimeProvider>(),
                 Loggers = sp.GetRequiredService<ILoggerFactory>(),
+                Drain = sp.GetRequiredService<Gateway.Server.Hosting.DrainState>(),
             };
         });
         services.AddSingleton<SipRequestDispatcher>();
         services.AddSingleton<CallController>();
         services.AddSingleton<ICallController>(sp => sp.GetRequiredService<CallController>());
         services.AddHostedService<SipGatewayHost>();
+        services.AddSingleton(sp => new TrunkKeepAlive(() => sp.GetRequiredService<DialplanWatcher>().Current, sp.GetRequiredService<TrunkFailover>(),
+            sp.GetRequiredService<ITrunkProber>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TrunkKeepAlive>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<TrunkKeepAlive>());
         return services;
     }
 

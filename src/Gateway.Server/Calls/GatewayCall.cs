@@ -91,11 +91,26 @@ internal abstract partial class GatewayCall
     /// <summary>Ends a call that never started (no SIP side to tell).</summary>
     public void Abort(int code, string reason) => End(code, reason, "failed", notifyWeb: false);
 
-    /// <summary>The gateway is stopping: hang up both sides.</summary>
+    /// <summary>The cause the drain gives: in the BYE's Reason (RFC 3326), the browser's hangup and the CDR.</summary>
+    public const string ShutdownCause = "gateway shutting down";
+
+    /// <summary>The gateway is stopping (Hosting/GatewayDrain): hang up both sides, the CDR keeps the call's real outcome.</summary>
     public void Shutdown()
     {
         if (State == CallState.Ended) return;
-        Fail(503, "Service Unavailable (gateway shutting down)");
+        OnShutdown();
+    }
+
+    /// <summary>An answered call: BYE (Reason cause 503) and "hangup"; it stays "answered". Others: see the overrides.</summary>
+    protected virtual void OnShutdown()
+    {
+        if (!IsAnswered)
+        {
+            Fail(503, "Service Unavailable (" + ShutdownCause + ")");
+            return;
+        }
+        SendBye(503, ShutdownCause);
+        End(200, ShutdownCause, "answered", notifyWeb: true);
     }
 
     /// <summary>Allocates the call's media and subscribes to its events; null (and a log line) when none is free.</summary>

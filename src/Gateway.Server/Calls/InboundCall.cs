@@ -280,6 +280,14 @@ internal sealed class InboundCall : GatewayCall
         base.OnMediaEnded(reason);
     }
 
+    /// <summary>Draining while the browsers are offered the call: 503 to the caller, "hangup" to each offered session.</summary>
+    protected override void OnShutdown()
+    {
+        if (State is CallState.Routing or CallState.Offering)
+            Reject(503, "Service Unavailable (" + ShutdownCause + ")", "cancelled", 503, ShutdownCause);
+        else base.OnShutdown();
+    }
+
     protected override void Fail(int code, string reason)
     {
         if (State is CallState.Offering or CallState.Routing) { Reject(code, reason, "failed"); return; }

@@ -107,6 +107,18 @@ internal sealed partial class OutboundCall
         Cancel(408, "media failed: " + reason, "failed");
     }
 
+    /// <summary>Draining before answer: "hangup" now, CANCEL the INVITE in flight; the CDR says cancelled.</summary>
+    protected override void OnShutdown()
+    {
+        if (IsAnswered || State is CallState.Cancelling or CallState.Ended)
+        {
+            if (IsAnswered) base.OnShutdown();
+            return;
+        }
+        if (Web is { } web) SendHangup(web, Id, 503, ShutdownCause);
+        Cancel(503, "Service Unavailable (" + ShutdownCause + ")", "cancelled");
+    }
+
     protected override void Fail(int code, string reason)
     {
         if (State == CallState.Active) SendBye(code, reason);

@@ -92,7 +92,7 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
                 return new TrunkDialResult(failure!.StatusCode, failure.Reason);
             var requestUri = trunk.Name == "uri" ? trunkUri! : RequestUriFor(trunkUri!, decision.Normalized);
             var attempt = new TrunkAttempt(Services.Sip, trunk, destination, requestUri, _fromUser, sipOffer!, browser!,
-                (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Guard("provisional", () => OnProvisional(a, r)));
+                (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Guard("provisional", () => OnProvisional(a, r)), Services.Time);
             lock (Gate)
             {
                 if (State is CallState.Cancelling or CallState.Ended) return new TrunkDialResult(487, "Request Terminated");

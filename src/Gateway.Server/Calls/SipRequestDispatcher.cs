@@ -46,6 +46,14 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             else Respond(incoming, 481, "Call/Transaction Does Not Exist");
             return;
         }
+        if (services.Drain.IsDraining && request.Method is SipMethods.Invite or SipMethods.Options)
+        {
+            // Draining: RFC 3261 §21.5.4 503 with Retry-After (§20.33) sends the peer to another server meanwhile.
+            var unavailable = SipResponse.CreateFor(request, 503, "Service Unavailable (gateway shutting down)", SipStack.NewToken(6));
+            unavailable.AddHeader("Retry-After", Gateway.Server.Hosting.DrainState.RetryAfterSeconds.ToString());
+            Respond(incoming, unavailable);
+            return;
+        }
         switch (request.Method)
         {
             case SipMethods.Invite:

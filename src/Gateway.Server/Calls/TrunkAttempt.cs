@@ -12,7 +12,8 @@ namespace Gateway.Server.Calls;
 /// <summary>
 /// One INVITE toward one trunk for an outbound call (RFC 3261 §13.2): builds and sends it, answers one Digest
 /// challenge with the trunk's credentials (§22.2), relays provisional responses to the call, and cancels it
-/// (§9.1: only once a provisional response has arrived, so the CANCEL cannot overtake the INVITE).
+/// (§9.1: only once a provisional response has arrived, so the CANCEL cannot overtake the INVITE). No provisional
+/// response within the trunk's invite_timeout abandons the INVITE (a dead next hop; §17.1.1.2 Timer B would take 64*T1).
 /// </summary>
 internal sealed class TrunkAttempt
 {
@@ -20,12 +21,15 @@ internal sealed class TrunkAttempt
     private readonly SipAddressing _sip;
     private readonly Action<TrunkAttempt, SipResponse> _onProvisional;
     private readonly TaskCompletionSource<SipResponse> _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider _time;
     private bool _hasProvisional, _cancelRequested, _cancelSent;
 
     public TrunkAttempt(SipAddressing sip, TrunkDefinition trunk, SipEndPoint destination, SipUri requestUri, string fromUser,
-        SessionDescription sipOffer, BrowserOffer? browser, uint sessionExpires, Action<TrunkAttempt, SipResponse> onProvisional)
+        SessionDescription sipOffer, BrowserOffer? browser, uint sessionExpires, Action<TrunkAttempt, SipResponse> onProvisional,
+        TimeProvider? time = null)
     {
         _sip = sip;
+        _time = time ?? TimeProvider.System;
         _onProvisional = onProvisional;
         Trunk = trunk;
         Destination = destination;
@@ -46,6 +50,8 @@ internal sealed class TrunkAttempt
     public InviteClientTransaction? Transaction { get; private set; }
     /// <summary>Stopwatch timestamp of the final response's arrival at the call layer.</summary>
     public long FinalTimestamp { get; private set; }
+    /// <summary>The INVITE was abandoned because no provisional response came within invite_timeout.</summary>
+    public bool TimedOut { get; private set; }
 
     private SipRequest BuildInvite(SipUri requestUri, string fromUser, uint sessionExpires)
     {
@@ -128,9 +134,29 @@ internal sealed class TrunkAttempt
         var tx = _sip.Stack.SendInvite(Invite, Destination, OnProvisional);
         lock (_gate) Transaction = tx;
         onSent?.Invoke();
+        using var noResponse = _time.CreateTimer(_ => OnInviteTimeout(tx), null, Trunk.Liveness.InviteTimeout, Timeout.InfiniteTimeSpan);
         var final = await Task.WhenAny(tx.FinalResponse, _abandoned.Task).Unwrap();
         FinalTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
         return final;
+    }
+
+    /// <summary>
+    /// invite_timeout: nothing heard, not even 100 Trying. No CANCEL is possible before a provisional response (§9.1),
+    /// so the transaction is dropped (its retransmissions stop) and the attempt ends as a 408 the failover counts.
+    /// </summary>
+    private void OnInviteTimeout(InviteClientTransaction tx)
+    {
+        bool cancelled;
+        lock (_gate)
+        {
+            if (_hasProvisional || !ReferenceEquals(tx, Transaction)) return;
+            cancelled = _cancelRequested;
+            TimedOut = !cancelled;
+        }
+        _abandoned.TrySetResult(cancelled
+            ? SipResponse.CreateFor(Invite, 487, "Request Terminated (abandoned)")
+            : SipResponse.CreateFor(Invite, 408, TrunkDialResult.InviteTimeout(Trunk.Liveness.InviteTimeout).Reason));
+        tx.Dispose();
     }
 
     /// <summary>§22.2: the same INVITE with credentials, CSeq + 1, a new branch; null when we cannot answer.</summary>

@@ -13,6 +13,15 @@ public sealed class GatewayHostingOptions
 
     /// <summary>Address the HTTPS port listens on: "*" (all IPv4 and IPv6 addresses) or one IP address.</summary>
     public string ListenAddress { get; set; } = "*";
+
+    /// <summary>
+    /// On SIGTERM or POST /admin/drain: how long calls in progress may go on before the gateway hangs them up
+    /// (0 = hang up at once). The host's shutdown timeout is raised to cover it.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The longest <see cref="DrainTimeout"/> accepted.</summary>
+    public static readonly TimeSpan MaxDrainTimeout = TimeSpan.FromHours(1);
 }
 
 /// <summary>The HTTPS certificate. Bound from the "Tls" configuration section; none configured = development certificate.</summary>

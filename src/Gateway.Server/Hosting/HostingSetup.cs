@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Server.Admin;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Gateway.Server.Hosting;
@@ -35,7 +36,9 @@ internal static class HostingSetup
         if (mapped.Length > 0)
             builder.Configuration.AddCommandLine(mapped, SwitchMappings);
 
-        builder.Services.Configure<GatewayHostingOptions>(builder.Configuration.GetSection(GatewayHostingOptions.Section));
+        builder.Services.AddOptions<GatewayHostingOptions>().Bind(builder.Configuration.GetSection(GatewayHostingOptions.Section)).ValidateOnStart();
+        builder.Services.AddGatewayDrain(builder.Configuration);
+        builder.Services.AddGatewayAdmin(builder.Configuration);
         builder.Services.Configure<TlsOptions>(builder.Configuration.GetSection(TlsOptions.Section));
         builder.Services.AddHostedService<StartupBanner>();
         builder.WebHost.ConfigureKestrel((context, kestrel) => ConfigureEndpoints(context, kestrel));

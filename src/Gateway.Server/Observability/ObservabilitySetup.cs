@@ -1,3 +1,6 @@
+using Gateway.Dialplan;
+using Gateway.Server.Admin;
+using Gateway.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Server.Observability;
@@ -24,9 +27,13 @@ internal static class ObservabilitySetup
 
     public static WebApplication MapGatewayObservability(this WebApplication app)
     {
-        app.MapGet("/healthz", (IServiceProvider services) => SipHealthCheck.Result(services.GetService<Gateway.Sip.Protection.SipReceiveHealth>()));
+        // Open to all (load balancers): 503 "draining" tells them to send no more work; 503 also while a SIP receive loop is down.
+        app.MapGet("/healthz", (IServiceProvider services) => services.GetService<DrainState>() is { IsDraining: true }
+            ? Results.Text("draining", "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : SipHealthCheck.Result(services.GetService<Gateway.Sip.Protection.SipReceiveHealth>()));
         app.MapGet("/metrics", (GatewayMetrics metrics, IServiceProvider services) =>
-            Results.Text(PrometheusTextWriter.Render(metrics, MediaTotals.Read(services)), PrometheusTextWriter.ContentType));
+            Results.Text(PrometheusTextWriter.Render(metrics, MediaTotals.Read(services), services.GetService<TrunkFailover>()?.Snapshot()),
+                PrometheusTextWriter.ContentType)).RequireAdminAccess();
         return app;
     }
 

@@ -11,7 +11,7 @@ internal static class PrometheusTextWriter
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Render(GatewayMetrics metrics, MediaTotals media)
+    public static string Render(GatewayMetrics metrics, MediaTotals media, IReadOnlyList<Gateway.Dialplan.TrunkHealth>? trunks = null)
     {
         var text = new StringBuilder(4096);
 
@@ -44,8 +44,24 @@ internal static class PrometheusTextWriter
         Single(text, "gateway_rtp_packets_expected_total", "counter", "RTP packets expected over ended calls (RFC 3550 A.3).", metrics.PacketsExpected);
         Single(text, "gateway_packet_loss_ratio", "gauge", "Packets lost / expected over all ended calls.", metrics.PacketLossRatio);
 
+        if (trunks is not null) Trunks(text, trunks);
         return text.ToString();
     }
+
+    /// <summary>Per trunk: the keep-alive verdict, the breaker, the failures counted (dialplan/README.md "Failover").</summary>
+    private static void Trunks(StringBuilder text, IReadOnlyList<Gateway.Dialplan.TrunkHealth> trunks)
+    {
+        Family(text, "gateway_trunk_up", "gauge", "1 while the trunk answers its OPTIONS keep-alives (or is not probed), 0 once marked down.");
+        foreach (var t in trunks) Sample(text, "gateway_trunk_up", TrunkLabel(t.Trunk), t.Up ? 1 : 0);
+        Family(text, "gateway_trunk_breaker_open", "gauge", "1 while the trunk's circuit breaker keeps calls away (open or half-open), else 0.");
+        foreach (var t in trunks) Sample(text, "gateway_trunk_breaker_open", TrunkLabel(t.Trunk), t.Breaker == Gateway.Dialplan.TrunkBreakerState.Closed ? 0 : 1);
+        Family(text, "gateway_trunk_failures_total", "counter", "Attempts and breaker trials that failed on the trunk (5xx, 408, timeout, transport error).");
+        foreach (var t in trunks) Sample(text, "gateway_trunk_failures_total", TrunkLabel(t.Trunk), t.Failures);
+    }
+
+    /// <summary>trunk="name", with \, " and newline escaped as the exposition format requires.</summary>
+    private static string TrunkLabel(string trunk) =>
+        "trunk=\"" + trunk.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n") + "\"";
 
     private static void Histogram(StringBuilder text, string name, string help, LatencyHistogram histogram)
     {

@@ -16,6 +16,7 @@ internal sealed partial class SignalingEndpoint(
     MessageDispatcher dispatcher,
     IceServerProvider iceServers,
     TimeProvider time,
+    Gateway.Server.Hosting.DrainState drain,
     ILogger<SignalingEndpoint> logger)
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(2);
@@ -26,6 +27,14 @@ internal sealed partial class SignalingEndpoint(
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsync("WebSocket upgrade expected\n", context.RequestAborted);
+            return;
+        }
+        if (drain.IsDraining)
+        {
+            // Draining: no new sessions; the client should reconnect elsewhere (or here after the restart).
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = Gateway.Server.Hosting.DrainState.RetryAfterSeconds.ToString();
+            await context.Response.WriteAsync("gateway draining: shutting down, no new connections\n", context.RequestAborted);
             return;
         }
         var auth = await authenticator.AuthenticateAsync(context);

@@ -15,6 +15,7 @@ internal static class SignalingSetup
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TurnOptions>, TurnOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<Gateway.Server.Hosting.DrainState>();
         services.TryAddSingleton<ICallController, UnavailableCallController>(); // the call layer registers the real one
         services.AddSingleton<WebUserDirectory>();
         services.AddSingleton<IWebUserDirectory>(sp => sp.GetRequiredService<WebUserDirectory>());
@@ -35,7 +36,8 @@ internal static class SignalingSetup
     {
         app.UseWebSockets();
         var sessions = app.Services.GetRequiredService<SessionManager>();
-        app.Lifetime.ApplicationStopping.Register(sessions.CloseAll);
+        // With the drain (Hosting/GatewayDrain) the sessions close after the calls are hung up; without it, at once.
+        if (app.Services.GetService<Gateway.Server.Hosting.GatewayDrain>() is null) app.Lifetime.ApplicationStopping.Register(sessions.CloseAll);
         app.Map("/ws", (HttpContext context, SignalingEndpoint endpoint) => endpoint.HandleAsync(context));
         app.MapGet("/api/ice-servers", IceServers);
         return app;

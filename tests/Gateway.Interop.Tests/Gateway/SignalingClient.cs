@@ -41,7 +41,12 @@ public sealed class SignalingClient : IAsyncDisposable
             while (!_stop.IsCancellationRequested && _socket.State == WebSocketState.Open)
             {
                 var result = await _socket.ReceiveAsync(buffer, _stop.Token);
-                if (result.MessageType == WebSocketMessageType.Close) break;
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    lock (Transcript) Transcript.Add($"< close {result.CloseStatus} {result.CloseStatusDescription}");
+                    await ReplyToCloseAsync(result.CloseStatus ?? WebSocketCloseStatus.NormalClosure);
+                    break;
+                }
                 message.Write(buffer, 0, result.Count);
                 if (!result.EndOfMessage) continue;
                 var text = Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length);
@@ -55,6 +60,19 @@ public sealed class SignalingClient : IAsyncDisposable
         catch (OperationCanceledException) { }
         catch (WebSocketException) { }
         finally { _incoming.Writer.TryComplete(); }
+    }
+
+    /// <summary>RFC 6455 §5.5.1: an endpoint that receives a Close sends one back (a browser does), so the server can finish.</summary>
+    private async Task ReplyToCloseAsync(WebSocketCloseStatus status)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            if (_socket.State == WebSocketState.CloseReceived) await _socket.CloseOutputAsync(status, "", cts.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException) { }
+        finally { _sendLock.Release(); }
     }
 
     public async Task SendRawAsync(string text)
