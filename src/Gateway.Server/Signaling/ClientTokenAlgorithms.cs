@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Server.Signaling;
@@ -27,6 +28,26 @@ internal sealed class ClientTokenAlgorithms(SecurityKey? secret, bool publicKeys
             SecurityAlgorithms.EcdsaSha256 => publicKeys && KindOf(key) == SigningKeyKind.EcP256,
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// An <see cref="IssuerSigningKeyResolverUsingConfiguration"/>: the keys a token may be tried against, those of its
+    /// alg's kind and, for public keys, of its "kid" (RFC 7515 §4.1.4) when it names one. A token therefore costs at
+    /// most one verification per published key of its kind, and an unknown kid costs none (and asks the cache to refresh).
+    /// </summary>
+    public IEnumerable<SecurityKey> Candidates(string token, SecurityToken securityToken, string kid, TokenValidationParameters parameters,
+        BaseConfiguration? configuration)
+    {
+        var algorithm = securityToken is JsonWebToken jwt ? jwt.Alg : null;
+        if (algorithm is null) return [];
+        if (algorithm == SecurityAlgorithms.HmacSha256) return secret is null ? [] : [secret]; // the secret has no kid
+        if (!publicKeys || configuration is null) return [];
+        var candidates = new List<SecurityKey>();
+        foreach (var key in configuration.SigningKeys)
+            if ((string.IsNullOrEmpty(kid) || string.Equals(key.KeyId, kid, StringComparison.Ordinal))
+                && IsAllowed(algorithm, key, securityToken, parameters))
+                candidates.Add(key);
+        return candidates;
     }
 
     public SigningKeyKind KindOf(SecurityKey key) => key switch

@@ -47,7 +47,8 @@ internal sealed class ClientTokenValidator
             ValidAlgorithms = algorithms.Names,
             AlgorithmValidator = algorithms.IsAllowed,
             RequireSignedTokens = true,
-            TryAllIssuerSigningKeys = true,
+            IssuerSigningKeyResolverUsingConfiguration = algorithms.Candidates,
+            TryAllIssuerSigningKeys = false, // only the candidates: an unknown kid must not cost a verification per key
             ValidateIssuerSigningKey = false, // the keys are the configured secret or the provider's current JWKS
             // With an Authority and no Issuer, the discovery document's issuer is the one accepted.
             ValidateIssuer = !string.IsNullOrEmpty(o.Issuer) || !string.IsNullOrEmpty(o.Authority),

@@ -12,7 +12,7 @@ namespace Gateway.Server.Signaling;
 internal sealed class SigningKeyRetriever(bool discovery) : IConfigurationRetriever<OpenIdConnectConfiguration>
 {
     /// <summary>More keys than any provider publishes during a rotation; a larger set is refused whole.</summary>
-    public const int MaxKeys = 64;
+    public const int MaxKeys = 32;
 
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(string address, IDocumentRetriever retriever, CancellationToken cancel)
     {

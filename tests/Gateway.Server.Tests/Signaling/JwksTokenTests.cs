@@ -151,6 +151,27 @@ public sealed class JwksTokenTests : IClassFixture<TestSigningKeys>, IDisposable
     }
 
     [Fact]
+    public async Task EncryptionKeys_AreNotUsedToVerify()
+    {
+        // RFC 7517 §4.2: "use":"enc" marks a key for encryption, never for signatures.
+        var jwk = TestSigningKeys.RsaJwk(_keys.Rsa, TestSigningKeys.RsaKid);
+        jwk["use"] = "enc";
+        _server.Documents["/keys"] = new JsonObject { ["keys"] = new JsonArray(jwk, TestSigningKeys.EcJwk(_keys.Ec, TestSigningKeys.EcKid)) }.ToJsonString();
+        var validator = Validator();
+        Assert.False((await validator.ValidateAsync(_keys.Rs256(Claims()))).IsValid);
+        Assert.True((await validator.ValidateAsync(_keys.Es256(Claims()))).IsValid);
+    }
+
+    [Fact]
+    public async Task JwksWithTooManyKeys_IsNotUsed()
+    {
+        var keys = new JsonArray();
+        for (var i = 0; i <= SigningKeyRetriever.MaxKeys; i++) keys.Add(TestSigningKeys.EcJwk(_keys.Ec, i == 0 ? TestSigningKeys.EcKid : "ec-" + i));
+        _server.Documents["/keys"] = new JsonObject { ["keys"] = keys }.ToJsonString();
+        Assert.False((await Validator().ValidateAsync(_keys.Es256(Claims()))).IsValid);
+    }
+
+    [Fact]
     public async Task UnknownKid_RefreshesTheKeys_AtMostOncePerMinInterval()
     {
         _server.Documents["/keys"] = _keys.Jwks(ec: false);
