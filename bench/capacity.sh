@@ -12,13 +12,14 @@
 #            --load-args "..."  extra gateway-load options for every run (e.g. "--socket per-call")
 #            --duration <s>     plateau seconds of each ramp level (default 60)
 #            --gateway-env "K=V ..."  extra environment for the gateway (e.g. "Media__IoMode=portable" for an A/B run)
+#            --pid-file <path>  write the gateway's process id there once it is healthy (bench/profile.sh uses it)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 SCRIPT_ARGS="$*"
-QUICK=0 RAMP="100 250 500 1000" RATE_RUN=1 TO_ECHO=0 INBOUND=0 RECORD=1 BUILD=1 LOAD_ARGS="" PLATEAU=60 GATEWAY_ENV=""
+QUICK=0 RAMP="100 250 500 1000" RATE_RUN=1 TO_ECHO=0 INBOUND=0 RECORD=1 BUILD=1 LOAD_ARGS="" PLATEAU=60 GATEWAY_ENV="" PID_FILE=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -29,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     --no-record) RECORD=0 ;;
     --skip-build) BUILD=0 ;;
     --load-args) LOAD_ARGS="${2?--load-args needs a value}"; shift ;;
+    --pid-file) PID_FILE="${2:?--pid-file needs a path}"; shift ;;
     --gateway-env) GATEWAY_ENV="${2?--gateway-env needs a value}"; shift
       for kv in $GATEWAY_ENV; do [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]] || { echo "capacity.sh: --gateway-env '$kv' is not K=V" >&2; exit 2; }; done ;;
     --duration) PLATEAU="${2:?--duration needs seconds}"; shift
@@ -144,6 +146,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 curl -fs "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || { echo "capacity.sh: gateway not healthy after 30 s" >&2; exit 4; }
+[[ -n "$PID_FILE" ]] && echo "$GATEWAY_PID" >"$PID_FILE"
 
 # sipp echoes every call on one socket with the default 208 KiB buffer (neither -rtp_buffsize nor -buff_size reach
 # it), i.e. ~50 ms at 500 calls: run it at a higher priority when allowed so the echo peer is not what drops.
