@@ -155,4 +155,28 @@ public sealed class BatchedMediaIoTests : IDisposable
         await socket.Completion.WaitAsync(Wait);
         socket.Dispose(); // after the thread is gone: nothing left to do, no throw
     }
+
+    [Fact]
+    public void Sessions_FillOneThreadFirst_ThenSpread()
+    {
+        if (_io is null) return;
+        using var threads = new MediaIoThreads(2, TimeSpan.FromMilliseconds(1));
+        var first = threads.Pick();
+        var sockets = new List<UdpMediaSocket>();
+        try
+        {
+            for (int i = 0; i < MediaIoThreads.PackSockets; i++)
+            {
+                Assert.Same(first, threads.Pick());
+                var socket = Bind();
+                socket.Start((_, _, _) => { }, first);
+                sockets.Add(socket);
+            }
+            Assert.NotSame(first, threads.Pick()); // full: the other thread takes the next session
+        }
+        finally
+        {
+            foreach (var socket in sockets) socket.Dispose();
+        }
+    }
 }
