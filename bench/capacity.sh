@@ -11,13 +11,15 @@
 #            --no-record        do not append to docs/benchmarks.md     --skip-build   use the existing Release build
 #            --load-args "..."  extra gateway-load options for every run (e.g. "--socket per-call")
 #            --duration <s>     plateau seconds of each ramp level (default 60)
+#            --gateway-env "K=V ..."  extra environment for the gateway (e.g. "Media__IoMode=portable" for an A/B run)
+#            --pid-file <path>  write the gateway's process id there once it is healthy (bench/profile.sh uses it)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 SCRIPT_ARGS="$*"
-QUICK=0 RAMP="100 250 500 1000" RATE_RUN=1 TO_ECHO=0 INBOUND=0 RECORD=1 BUILD=1 LOAD_ARGS="" PLATEAU=60
+QUICK=0 RAMP="100 250 500 1000" RATE_RUN=1 TO_ECHO=0 INBOUND=0 RECORD=1 BUILD=1 LOAD_ARGS="" PLATEAU=60 GATEWAY_ENV="" PID_FILE=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -28,6 +30,9 @@ while [[ $# -gt 0 ]]; do
     --no-record) RECORD=0 ;;
     --skip-build) BUILD=0 ;;
     --load-args) LOAD_ARGS="${2?--load-args needs a value}"; shift ;;
+    --pid-file) PID_FILE="${2:?--pid-file needs a path}"; shift ;;
+    --gateway-env) GATEWAY_ENV="${2?--gateway-env needs a value}"; shift
+      for kv in $GATEWAY_ENV; do [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]] || { echo "capacity.sh: --gateway-env '$kv' is not K=V" >&2; exit 2; }; done ;;
     --duration) PLATEAU="${2:?--duration needs seconds}"; shift
       [[ "$PLATEAU" =~ ^[0-9]+$ && "$PLATEAU" -ge 5 && "$PLATEAU" -le 300 ]] || { echo "capacity.sh: --duration not in 5..300" >&2; exit 2; } ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
@@ -133,7 +138,7 @@ Media__BindAddress=127.0.0.1 Media__PortMin=$MEDIA_MIN Media__PortMax=$MEDIA_MAX
 Signaling__AllowLoopbackWithoutToken=true Cdr__Path="$WORK/cdr.jsonl" \
 Logging__LogLevel__Default=Warning \
 DOTNET_gcServer=0 \
-  dotnet "$GATEWAY_DLL" --dialplan "$WORK/dialplan.yaml" >"$WORK/gateway.log" 2>&1 &
+  env $GATEWAY_ENV dotnet "$GATEWAY_DLL" --dialplan "$WORK/dialplan.yaml" >"$WORK/gateway.log" 2>&1 &
 GATEWAY_PID=$!
 
 for _ in $(seq 1 60); do
@@ -142,6 +147,7 @@ for _ in $(seq 1 60); do
   sleep 0.5
 done
 curl -fs "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null || { echo "capacity.sh: gateway not healthy after 30 s" >&2; exit 4; }
+[[ -n "$PID_FILE" ]] && echo "$GATEWAY_PID" >"$PID_FILE"
 
 # sipp echoes every call on one socket with the default 208 KiB buffer (neither -rtp_buffsize nor -buff_size reach
 # it), i.e. ~50 ms at 500 calls: run it at a higher priority when allowed so the echo peer is not what drops.
@@ -166,7 +172,11 @@ run_load() {
   log "run $label: gateway-load ${args[*]}"
   local rc=0 sipp_drops_before
   sipp_drops_before=$(udp_socket_drops "$SIPP_MEDIA_PORT")
+  local switches_before started
+  switches_before=$(gateway_switches) started=$(date +%s.%N)
   dotnet "$LOAD_DLL" "${args[@]}" >"$WORK/$label.out" 2>"$WORK/$label.err" || rc=$?
+  local wakeups
+  wakeups=$(awk -v a="$switches_before" -v b="$(gateway_switches)" -v t0="$started" -v t1="$(date +%s.%N)" 'BEGIN { printf "%.0f", (b - a) / (t1 - t0) }')
   grep -v '^RESULT' "$WORK/$label.out" | tail -3 >&2 || true
   cat "$WORK/$label.err" >&2
   local result
@@ -174,12 +184,17 @@ run_load() {
   if [[ -z "$result" ]]; then
     log "run $label: no result (exit $rc)"; FAILED_RUNS=$((FAILED_RUNS + 1)); return 0
   fi
-  result="$result sipp_udp_drops=$(( $(udp_socket_drops "$SIPP_MEDIA_PORT") - sipp_drops_before ))"
+  result="$result sipp_udp_drops=$(( $(udp_socket_drops "$SIPP_MEDIA_PORT") - sipp_drops_before )) gw_switches_per_s=$wakeups load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')"
   echo "$result" | tee -a "$WORK/results.txt"
   [[ $rc -eq 0 ]] || FAILED_RUNS=$((FAILED_RUNS + 1))
   kill -0 "$GATEWAY_PID" 2>/dev/null || { log "gateway died during $label"; tail -30 "$WORK/gateway.log" >&2; exit 1; }
   [[ $RECORD -eq 1 ]] && record "$result" "bench/capacity.sh $SCRIPT_ARGS → gateway-load ${args[*]}"
   sleep 5 # let the gateway settle between runs
+}
+
+# gateway_switches: context switches of all the gateway's threads so far (voluntary ones are wake-ups after a wait).
+gateway_switches() {
+  cat /proc/"$GATEWAY_PID"/task/*/status 2>/dev/null | awk '/^(voluntary|nonvoluntary)_ctxt_switches/ { s += $2 } END { print s + 0 }'
 }
 
 # udp_socket_drops <port>: the drop counter of the 127.0.0.1 UDP socket on that port (/proc/net/udp, last column).
@@ -208,7 +223,7 @@ record() {
      awk -v l="$gw_loss" -v p="$p99" 'BEGIN { exit !(l < 0.1 && p < 5) }'; then meets="yes"; fi
   command=$(echo "$command" | sed "s/--gateway-pid [0-9]* //")
   printf '| %s | %s | %s | %s/%s | %s | %s | %s | %s / %s (%s) | %s / %s | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s | `%s` |\n' \
-    "$(date -u +%Y-%m-%d)" "$COMMIT" "${r[label]}" "${r[peak_up]}" "${r[calls]}" "${r[to]:-in}" "${r[failed_setups]}" "${r[dropped]}" \
+    "$(date -u +%Y-%m-%d)" "$COMMIT" "${r[label]} (load $(cut -d' ' -f1 /proc/loadavg)${GATEWAY_ENV:+, $GATEWAY_ENV})" "${r[peak_up]}" "${r[calls]}" "${r[to]:-in}" "${r[failed_setups]}" "${r[dropped]}" \
     "${r[rtt_p50_ms]}" "${r[rtt_p99_ms]}" "${r[rtt_plateau_p99_ms]:--}" "${r[loss_pct]}" "$gw_loss" "${r[jitter_ms]}" "${r[udp_drops_tool]:--}" "${r[sipp_udp_drops]:--}" "${r[setup_p50_ms]}" "${r[setup_p99_ms]}" \
     "${r[dtls_p50_ms]}" "${r[dtls_p99_ms]}" "${r[gw_cpu_s_per_call_min]}" "${r[gw_rss_kib_per_call]}" "$meets" "$command" >"$WORK/row.md"
   # Rows go just above the marker line of the capacity table (other sections may follow it), else at the end.

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Gateway.Media.Dtls;
 using Gateway.Media.Net;
+using Gateway.Media.Net.Batched;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -28,6 +29,7 @@ public sealed partial class MediaEngine : IAsyncDisposable
     private readonly SharedWebPort? _shared;
     private readonly DtlsSrtpOptions _dtlsOptions;
     private readonly ILogger _dtlsLogger;
+    private readonly MediaIoThreads? _io;
     private long _packetsRelayed, _bytesRelayed, _dtlsFailures;
     private int _disposed;
 
@@ -40,6 +42,7 @@ public sealed partial class MediaEngine : IAsyncDisposable
     internal MediaEngine(MediaEngineOptions options, ILoggerFactory? loggerFactory, TimeProvider? time, DtlsCertificate? certificate)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { } invalid) throw new ArgumentException(invalid, nameof(options));
         _options = options;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<MediaEngine>();
@@ -50,17 +53,31 @@ public sealed partial class MediaEngine : IAsyncDisposable
         _dtlsOptions = new DtlsSrtpOptions { HandshakeTimeout = options.ConnectTimeout + TimeSpan.FromSeconds(5) };
         _dtlsLogger = _loggerFactory.CreateLogger<DtlsSrtpTransport>();
         _ports = new MediaPortAllocator(options.BindAddress, options.PortMin, options.PortMax);
+        IoMode = options.EffectiveIoMode;
+        int threads = IoMode == MediaIoMode.Batched ? (options.IoThreads > 0 ? options.IoThreads : Environment.ProcessorCount) : 0;
+        if (threads > 0) _io = new MediaIoThreads(threads, options.IoTick);
+        Log.IoMode(_logger, IoMode, options.IoMode, threads, options.IoTick.TotalMilliseconds);
         if (options.SharedWebPort != 0)
         {
-            var socket = UdpMediaSocket.TryBind(new IPEndPoint(options.BindAddress, options.SharedWebPort))
-                ?? throw new MediaUnavailableException($"shared web media port {options.SharedWebPort} is in use");
+            var socket = UdpMediaSocket.TryBind(new IPEndPoint(options.BindAddress, options.SharedWebPort));
+            if (socket is null)
+            {
+                _io?.Dispose();
+                throw new MediaUnavailableException($"shared web media port {options.SharedWebPort} is in use");
+            }
             _shared = new SharedWebPort(new UdpMediaSocket(socket));
-            _shared.Socket.Start(_shared.OnDatagram);
+            _shared.Socket.Start(_shared.OnDatagram, _io?.Pick());
         }
         _housekeeping = _time.CreateTimer(static s => ((MediaEngine)s!).Housekeep(), this, HousekeepingPeriod, HousekeepingPeriod);
     }
 
     public DtlsCertificate Certificate { get; }
+
+    /// <summary>How the sockets are read: what <see cref="MediaEngineOptions.IoMode"/> resolved to.</summary>
+    public MediaIoMode IoMode { get; }
+
+    /// <summary>Batched mode: wake-ups, system calls and datagrams of the media threads since start; zero otherwise.</summary>
+    public MediaIoStats IoStats => _io?.Stats ?? default;
 
     public int ActiveSessions => _sessions.Count;
 
@@ -92,7 +109,7 @@ public sealed partial class MediaEngine : IAsyncDisposable
             _dtlsOptions, _dtlsLogger);
         _sessions[session] = 0;
         _shared?.Register(session.Web);
-        session.StartLoops();
+        session.StartLoops(_io?.Pick());
         return session;
     }
 
@@ -136,6 +153,7 @@ public sealed partial class MediaEngine : IAsyncDisposable
             _shared.Socket.Dispose();
             await _shared.Socket.Completion.ConfigureAwait(false);
         }
+        _io?.Dispose();
     }
 
     private static partial class Log
@@ -145,6 +163,10 @@ public sealed partial class MediaEngine : IAsyncDisposable
 
         [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "media housekeeping failed for a session")]
         public static partial void HousekeepingFailed(ILogger logger, Exception error);
+
+        [LoggerMessage(EventId = 3103, Level = LogLevel.Information,
+            Message = "media I/O: {Mode} (configured {Configured}), {Threads} media threads, tick {TickMs} ms")]
+        public static partial void IoMode(ILogger logger, MediaIoMode mode, MediaIoMode configured, int threads, double tickMs);
     }
 }
 

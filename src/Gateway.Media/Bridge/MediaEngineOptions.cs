@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Media.Net;
 
 namespace Gateway.Media.Bridge;
 
@@ -24,4 +25,33 @@ public sealed class MediaEngineOptions
 
     /// <summary>How long to wait for ICE + DTLS to complete after the web leg is configured.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How the sockets are read and written: batched media threads (Linux) or a receive loop per socket.</summary>
+    public MediaIoMode IoMode { get; set; } = MediaIoMode.Auto;
+
+    /// <summary>Batched mode: media threads (each owns a share of the sockets); 0 means one per core.</summary>
+    public int IoThreads { get; set; }
+
+    /// <summary>Batched mode: a busy media thread waits again at most once per tick (wake-ups per second are bounded by
+    /// 1/tick whatever the packet rate; a packet arriving meanwhile waits up to one tick). Zero: wake per readiness.</summary>
+    public TimeSpan IoTick { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>Largest accepted <see cref="IoThreads"/> and <see cref="IoTick"/>.</summary>
+    public const int MaxIoThreads = 64;
+    public static readonly TimeSpan MaxIoTick = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>What is wrong with these options, or null (checked when the engine starts).</summary>
+    public string? Validate()
+    {
+        if (!Enum.IsDefined(IoMode)) return $"Media:IoMode {IoMode} is not auto, batched or portable";
+        if (IoMode == MediaIoMode.Batched && !Net.Batched.LinuxSockets.Supported)
+            return "Media:IoMode batched needs 64-bit Linux (x64 or arm64); use auto or portable";
+        if (IoThreads < 0 || IoThreads > MaxIoThreads) return $"Media:IoThreads {IoThreads} is outside 0-{MaxIoThreads}";
+        if (IoTick < TimeSpan.Zero || IoTick > MaxIoTick) return $"Media:IoTick {IoTick} is outside 0-{MaxIoTick}";
+        return null;
+    }
+
+    /// <summary>The mode <see cref="MediaIoMode.Auto"/> stands for here.</summary>
+    public MediaIoMode EffectiveIoMode => IoMode != MediaIoMode.Auto ? IoMode
+        : Net.Batched.LinuxSockets.Supported ? MediaIoMode.Batched : MediaIoMode.Portable;
 }

@@ -199,11 +199,12 @@ public sealed partial class MediaSession : IAsyncDisposable
         catch (Exception e) { Log.HandlerFailed(_logger, nameof(Ended), e); }
     }
 
-    internal void StartLoops()
+    /// <summary>Starts receiving on the session's sockets: all on <paramref name="io"/> (batched), or a loop each.</summary>
+    internal void StartLoops(Net.Batched.MediaIoThread? io)
     {
-        if (_ownsWebSocket) Web.Socket.Start(Web.OnDatagram);
-        Sip.RtpSocket.Start(Sip.OnRtpDatagram);
-        Sip.RtcpSocket.Start(Sip.OnRtcpDatagram);
+        if (_ownsWebSocket) Web.Socket.Start(Web.OnDatagram, io);
+        Sip.RtpSocket.Start(Sip.OnRtpDatagram, io);
+        Sip.RtcpSocket.Start(Sip.OnRtcpDatagram, io);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Gateway.Media.Net.Batched;
 
 namespace Gateway.Media.Net;
 
@@ -9,9 +10,11 @@ namespace Gateway.Media.Net;
 internal delegate void DatagramHandler(Span<byte> buffer, int length, SocketAddress from);
 
 /// <summary>
-/// One bound UDP socket of the media plane with an allocation-free receive loop: one pooled buffer per loop,
-/// <see cref="Socket.ReceiveFromAsync(Memory{byte}, SocketFlags, SocketAddress, CancellationToken)"/> into a reused
-/// <see cref="SocketAddress"/>, and span sends to cached addresses. A handler that throws is counted, never ends the loop.
+/// One bound UDP socket of the media plane, read in one of two ways (<see cref="MediaIoMode"/>): by a
+/// <see cref="MediaIoThread"/> that owns it (batched, Linux), or by its own allocation-free receive loop (portable: one
+/// pooled buffer per loop, <see cref="Socket.ReceiveFromAsync(Memory{byte}, SocketFlags, SocketAddress, CancellationToken)"/>
+/// into a reused <see cref="SocketAddress"/>). Sends are spans to cached addresses: queued for the end of the pass when
+/// made by a media thread's handler, sent at once otherwise. A handler that throws is counted, never ends the loop.
 /// </summary>
 internal sealed class UdpMediaSocket : IDisposable
 {
@@ -23,7 +26,9 @@ internal sealed class UdpMediaSocket : IDisposable
     private readonly Socket _socket;
     private readonly Action<int>? _onRelease;
     private Task? _loop;
-    private int _disposed;
+    private int _disposed, _closed;
+    private MediaIoThread? _io;
+    private TaskCompletionSource? _ioClosed;
 
     public UdpMediaSocket(Socket socket, Action<int>? onRelease = null)
     {
@@ -31,6 +36,12 @@ internal sealed class UdpMediaSocket : IDisposable
         _onRelease = onRelease;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
     }
+
+    /// <summary>The OS descriptor, for a batched socket (valid until its media thread closes it).</summary>
+    internal int Descriptor { get; private set; } = -1;
+    internal System.Runtime.InteropServices.SafeHandle Handle => _socket.SafeHandle;
+    internal DatagramHandler? Handler { get; private set; }
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     public IPEndPoint LocalEndPoint { get; }
     public int Port => LocalEndPoint.Port;
@@ -59,8 +70,17 @@ internal sealed class UdpMediaSocket : IDisposable
         }
     }
 
-    /// <summary>Starts the receive loop (once).</summary>
-    public void Start(DatagramHandler handler) => _loop ??= Task.Run(() => ReceiveLoopAsync(handler));
+    /// <summary>Starts receiving (once): on <paramref name="io"/>'s thread if given, else on a receive loop of its own.</summary>
+    public void Start(DatagramHandler handler, MediaIoThread? io = null)
+    {
+        if (io is null) { _loop ??= Task.Run(() => ReceiveLoopAsync(handler)); return; }
+        if (_io is not null || _loop is not null || IsDisposed) return;
+        Handler = handler;
+        Descriptor = (int)_socket.SafeHandle.DangerousGetHandle();
+        _ioClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _io = io;
+        io.Add(this);
+    }
 
     private async Task ReceiveLoopAsync(DatagramHandler handler)
     {
@@ -104,6 +124,7 @@ internal sealed class UdpMediaSocket : IDisposable
     /// <summary>Sends one datagram; false if the OS refused it (the packet is lost, as UDP allows).</summary>
     public bool SendTo(ReadOnlySpan<byte> datagram, SocketAddress to)
     {
+        if (MediaIoThread.TryQueue(this, datagram, to)) return true;
         try
         {
             return _socket.SendTo(datagram, SocketFlags.None, to) == datagram.Length;
@@ -115,10 +136,19 @@ internal sealed class UdpMediaSocket : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        _socket.Dispose();
-        _onRelease?.Invoke(Port);
+        if (_io is { } io) io.Remove(this); // closed by its media thread once no pass can read it
+        else CloseFromIo();
     }
 
-    /// <summary>Waits for the receive loop to finish after <see cref="Dispose"/>.</summary>
-    public Task Completion => _loop ?? Task.CompletedTask;
+    /// <summary>Closes the socket and returns its port (once); for a batched socket, called by its media thread.</summary>
+    internal void CloseFromIo()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+        _socket.Dispose();
+        _onRelease?.Invoke(Port);
+        _ioClosed?.TrySetResult();
+    }
+
+    /// <summary>Completes once the socket is closed and no receive loop or media thread reads it any more.</summary>
+    public Task Completion => _ioClosed?.Task ?? _loop ?? Task.CompletedTask;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.Dialplan;
 using Gateway.Media.Bridge;
+using Gateway.Media.Net;
 using Gateway.Server.Observability;
 using Gateway.Server.Signaling;
 using Gateway.Server.SipHosting;
@@ -99,6 +100,12 @@ internal static class CallsSetup
         options.SharedWebPort = section.GetValue("SharedWebPort", options.SharedWebPort);
         options.RtpTimeout = section.GetValue("RtpTimeout", options.RtpTimeout);
         options.ConnectTimeout = section.GetValue("ConnectTimeout", options.ConnectTimeout);
+        if (section["IoMode"] is { Length: > 0 } mode)
+            options.IoMode = Enum.TryParse<MediaIoMode>(mode, ignoreCase: true, out var m) && Enum.IsDefined(m) ? m
+                : throw new InvalidOperationException($"Media:IoMode '{mode}' is not auto, batched or portable");
+        options.IoThreads = section.GetValue("IoThreads", options.IoThreads);
+        options.IoTick = section.GetValue("IoTick", options.IoTick);
+        if (options.Validate() is { } invalid) throw new InvalidOperationException(invalid);
         return options;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.Media.Bridge;
 using Gateway.Media.Dtls;
+using Gateway.Media.Net;
 
 namespace Gateway.Media.Tests.Bridge;
 
@@ -11,7 +12,7 @@ internal static class BridgeHarness
 
     /// <summary>An engine on loopback with ephemeral ports (0..0), so parallel runs never collide.</summary>
     public static MediaEngine Engine(TimeProvider? time = null, int portMin = 0, int portMax = 0, int sharedWebPort = 0,
-        TimeSpan? rtpTimeout = null, TimeSpan? connectTimeout = null, bool realCertificate = false) =>
+        TimeSpan? rtpTimeout = null, TimeSpan? connectTimeout = null, bool realCertificate = false, MediaIoMode ioMode = MediaIoMode.Auto) =>
         new(new MediaEngineOptions
         {
             BindAddress = IPAddress.Loopback,
@@ -20,6 +21,7 @@ internal static class BridgeHarness
             SharedWebPort = sharedWebPort,
             RtpTimeout = rtpTimeout ?? TimeSpan.FromSeconds(30),
             ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(20),
+            IoMode = ioMode,
         }, null, time, realCertificate ? null : TestCertificate);
 
     private static readonly Lazy<DtlsCertificate> Certificate = new(DtlsCertificate.Generate);

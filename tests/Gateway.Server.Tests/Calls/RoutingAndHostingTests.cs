@@ -116,6 +116,20 @@ public sealed class RoutingAndHostingTests
         Assert.True(File.Exists(CallsSetup.ResolveDialplan(configuration)));
     }
 
+    [Fact]
+    public void Configuration_binds_the_media_io_settings_and_refuses_bad_ones()
+    {
+        static IConfigurationSection Media(params (string Key, string Value)[] pairs) => new ConfigurationBuilder()
+            .AddInMemoryCollection(pairs.ToDictionary(p => "Media:" + p.Key, p => (string?)p.Value)).Build().GetSection("Media");
+
+        var media = CallsSetup.ReadMediaOptions(Media(("IoMode", "Portable"), ("IoThreads", "3"), ("IoTick", "00:00:00.002")));
+        Assert.Equal(Gateway.Media.Net.MediaIoMode.Portable, media.IoMode);
+        Assert.Equal(3, media.IoThreads);
+        Assert.Equal(TimeSpan.FromMilliseconds(2), media.IoTick);
+        Assert.Throws<InvalidOperationException>(() => CallsSetup.ReadMediaOptions(Media(("IoMode", "fast"))));
+        Assert.Throws<InvalidOperationException>(() => CallsSetup.ReadMediaOptions(Media(("IoTick", "00:00:01"))));
+    }
+
     [Theory]
     [InlineData("alice", "alice")]
     [InlineData("+44 20", "+44%2020")]
