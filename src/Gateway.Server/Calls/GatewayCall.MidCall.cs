@@ -12,6 +12,18 @@ internal abstract partial class GatewayCall
     private bool _reinvitePending;
     private bool _transferring;
     private Task _infoChain = Task.CompletedTask;
+    private bool _endOfCandidates;
+
+    /// <summary>A trickled candidate (ICE-lite: not needed, RFC 8838 §4); false when it follows end-of-candidates.</summary>
+    public bool TakeCandidate(bool isEnd)
+    {
+        lock (Gate)
+        {
+            if (_endOfCandidates) return false;
+            _endOfCandidates = isEnd;
+            return true;
+        }
+    }
 
     /// <summary>dtmf, hold/unhold, transfer: true when the message was one of these.</summary>
     protected bool TryHandleMidCall(IWebSession session, ClientCallMessage message)
