@@ -261,8 +261,8 @@ public static class DialplanLoader
                     return list.Count == 0 ? null : new RouteAction(RouteActionKind.Trunk, list, null, null);
                 case "uri":
                     var uri = Scalar(r, "uri") ?? "";
-                    if (!uri.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) && !uri.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
-                        Error(Child(r, "uri")!, $"route '{route}' uri must be a sip: or sips: URI");
+                    if (!uri.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) && !uri.StartsWith("sips:", StringComparison.OrdinalIgnoreCase) && uri != CompiledDialplan.UriVariable)
+                        Error(Child(r, "uri")!, $"route '{route}' uri must be a sip: or sips: URI (or ${{uri}}, the dialed one)");
                     return new RouteAction(RouteActionKind.Uri, [], uri, null);
                 case "user":
                     return new RouteAction(RouteActionKind.User, [], Scalar(r, "user"), null);
