@@ -42,6 +42,36 @@ public sealed class TollFraudTests(ITestOutputHelper output)
     }
 
     [Fact(Timeout = 90_000)]
+    public async Task ReferFromAnUnlistedSipParty_Is403_AndNoInviteReachesTheTrunk()
+    {
+        if (!E2e.PeersAvailable(output, chromium: false)) return;
+        using var media = new RtpEcho();
+        var port = Sipp.FreePort();
+        using var stop = new CancellationTokenSource();
+        var trunk = E2e.StartSippUas("uas-answer.xml", port, media.Port, timeout: TimeSpan.FromSeconds(60), stop: stop.Token);
+        await using var gateway = await GatewayProcess.StartAsync(output, "gateway-fraud.yaml",
+            new Dictionary<string, string> { ["TRUNK_PORT"] = $"{port}" },
+            new Dictionary<string, string> { ["Sip:AllowUnknownSources"] = "true" });
+        await using var client = await SignalingClient.ConnectAsync(gateway.WebSocketUri);
+        await client.WaitForAsync(TimeSpan.FromSeconds(10), null, "welcome");
+        await client.SendAsync(new { type = "register", user = "alice" });
+        await client.WaitForAsync(TimeSpan.FromSeconds(10), null, "registered");
+
+        var party = Sipp.RunAsync(
+            $"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario("uac-refer-untrusted.xml")} -s alice -i 127.0.0.1 -p {Sipp.FreePort()} -t u1 " +
+            $"-m 1 -d 500 -key rtpport {media.Port} -timeout 30s -timeout_error", TimeSpan.FromSeconds(40), CancellationToken.None);
+        var incoming = await client.WaitForAsync(TimeSpan.FromSeconds(15), null, "incoming");
+        var id = (string)incoming["id"]!;
+        var answer = SyntheticOffer.Create().Replace("a=setup:actpass", "a=setup:active");
+        await client.SendAsync(new { type = "answer", id, sdp = answer });
+
+        // sipp exits 0 only if its REFER got 403 and its BYE 200.
+        await E2e.AssertSippSucceeded(party, output, TimeSpan.FromSeconds(35));
+        stop.Cancel();
+        Assert.Equal(0, E2e.ReceivedRequests(await trunk, "INVITE"));
+    }
+
+    [Fact(Timeout = 90_000)]
     public async Task DuplicateKeyFrame_LeavesNoRegisteredSessionBehind()
     {
         if (!E2e.PeersAvailable(output, chromium: false)) return;
