@@ -70,7 +70,9 @@ public sealed class CompiledDialplan
 
     private RouteDecision RouteCore(CallRequest call)
     {
-        var dialed = call.Destination.Trim();
+        // One typed target for every way of writing it: a URI's user part is routed like bare digits.
+        var target = DialTarget.Parse(call.Destination);
+        var dialed = target.User;
         var emergency = _emergency.Contains(dialed);
         var number = emergency ? dialed : Normalize(dialed);
         foreach (var index in Candidates(number))
@@ -85,8 +87,15 @@ public sealed class CompiledDialplan
             var action = route.Action;
             if (action.Kind == RouteActionKind.Reject)
                 return Deny(number, route.Name, action.RejectCode!.Value, $"rejected by route '{route.Name}'");
-            var target = action.Target is { } t ? Substitute(t, number, match) : null;
-            return new RouteDecision(number, route.Name, action.Kind, action.Trunks, target, route.CallerId, null, null);
+            string? destination = null;
+            if (action.Target is { } template)
+            {
+                if (template.Contains(UriVariable, StringComparison.Ordinal) && !target.NamesHost) continue; // ${uri} needs a dialed sip: URI
+                destination = Substitute(template, number, match).Replace(UriVariable, target.Written, StringComparison.Ordinal);
+                if (action.Kind == RouteActionKind.Uri && !route.AllowAnyHost && !SameHost(destination, action.TemplateHost))
+                    return Deny(number, route.Name, 403, $"route '{route.Name}' may only send to {action.TemplateHost}; set allow_any_host: true to dial other hosts");
+            }
+            return new RouteDecision(number, route.Name, action.Kind, action.Trunks, destination, route.CallerId, null, null);
         }
         return Deny(number, null, 404, "no route matches this number");
     }
@@ -110,6 +119,14 @@ public sealed class CompiledDialplan
             if (!route.Allow.Contains(name) && patterns.Any(p => p.IsMatch(number))) return name;
         return null;
     }
+
+    /// <summary>The dialed sip: URI as written, in a <c>uri:</c> template of a route with <c>allow_any_host: true</c>.</summary>
+    internal const string UriVariable = "${uri}";
+
+    /// <summary>Whether a substituted sip: URI still goes to the template's own host (RFC 3261 §19.1.4: hosts compare case-insensitively).</summary>
+    private static bool SameHost(string uri, string? templateHost) =>
+        templateHost is not null && uri.Count(c => c == '@') <= 1 // a user part smuggling "@host" is never the template's host
+        && DialTarget.Parse(uri) is { Form: DialTargetForm.SipUri, Host: { } host } && host == templateHost;
 
     /// <summary>$0 is the whole number; $1.. and ${name} are the route regex's groups.</summary>
     private static string Substitute(string template, string number, Match? match) =>

@@ -16,7 +16,7 @@ public static class DialplanLoader
     private static readonly string[] TopKeys = ["default_country", "trunks", "normalize", "guards", "routes"];
     private static readonly string[] TrunkKeys = ["uri", "transport", "username", "password", "register", "codecs", "dtmf", "max_channels", "inbound_sources",
         "invite_timeout", "probe", "probe_interval", "probe_failures"];
-    private static readonly string[] RouteKeys = ["name", "match", "from", "time", "trunk", "uri", "user", "app", "reject", "caller_id", "allow"];
+    private static readonly string[] RouteKeys = ["name", "match", "from", "time", "trunk", "uri", "user", "app", "reject", "caller_id", "allow", "allow_any_host"];
     private static readonly string[] ActionKeys = ["trunk", "uri", "user", "app", "reject"];
 
     public sealed record Result(CompiledDialplan? Plan, IReadOnlyList<DialplanDiagnostic> Diagnostics)
@@ -195,11 +195,29 @@ public static class DialplanLoader
                 var allow = List(r, "allow").ToHashSet(StringComparer.Ordinal);
                 foreach (var a in allow.Where(a => !denyClasses.ContainsKey(a)))
                     Error(Child(r, "allow")!, $"route '{name}' allows '{a}', which is not a class under guards.deny");
+                var anyHost = Bool(r, "allow_any_host") ?? false;
                 if (action is null) continue;
+                CheckHost(r, name, action, anyHost);
                 if (prefix == "" && source == SourceFilter.Any && window is null) catchAll ??= r;
-                routes.Add(new RouteRule(name, prefix, pattern, source, window, action, Scalar(r, "caller_id"), allow, (int)r.Start.Line));
+                routes.Add(new RouteRule(name, prefix, pattern, source, window, action, Scalar(r, "caller_id"), allow, (int)r.Start.Line, anyHost));
             }
             return routes;
+        }
+
+        /// <summary>
+        /// A <c>uri:</c> route sends to the host its template names; a host taken from the dialed string (<c>$0</c>,
+        /// <c>$1</c>, <c>${uri}</c>) dials arbitrary SIP hosts and must be opted into with <c>allow_any_host: true</c>.
+        /// </summary>
+        private void CheckHost(YamlMappingNode r, string route, RouteAction action, bool anyHost)
+        {
+            if (anyHost && action.Kind != RouteActionKind.Uri)
+            {
+                Error(Child(r, "allow_any_host")!, $"route '{route}' sets allow_any_host, which applies only to a uri: action");
+                return;
+            }
+            var template = action.Target ?? "";
+            if (action.Kind == RouteActionKind.Uri && !anyHost && (action.TemplateHost is null || template.Contains(CompiledDialplan.UriVariable, StringComparison.Ordinal)))
+                Error(Child(r, "uri")!, $"route '{route}' uri '{template}' takes its host from the dialed string: name a fixed host (sip:$0@pbx.example.com) or set allow_any_host: true");
         }
 
         private SourceFilter ReadSource(YamlMappingNode r, string route, Dictionary<string, TrunkDefinition> trunks)
@@ -254,8 +272,8 @@ public static class DialplanLoader
                     return list.Count == 0 ? null : new RouteAction(RouteActionKind.Trunk, list, null, null);
                 case "uri":
                     var uri = Scalar(r, "uri") ?? "";
-                    if (!uri.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) && !uri.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
-                        Error(Child(r, "uri")!, $"route '{route}' uri must be a sip: or sips: URI");
+                    if (!uri.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) && !uri.StartsWith("sips:", StringComparison.OrdinalIgnoreCase) && uri != CompiledDialplan.UriVariable)
+                        Error(Child(r, "uri")!, $"route '{route}' uri must be a sip: or sips: URI (or ${{uri}}, the dialed one)");
                     return new RouteAction(RouteActionKind.Uri, [], uri, null);
                 case "user":
                     return new RouteAction(RouteActionKind.User, [], Scalar(r, "user"), null);

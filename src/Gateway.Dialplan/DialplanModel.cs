@@ -43,11 +43,24 @@ public sealed record TimeWindow(IReadOnlySet<DayOfWeek> Days, TimeOnly From, Tim
 /// <summary>What a route does with a call.</summary>
 public enum RouteActionKind { Trunk, Uri, User, App, Reject }
 
-public sealed record RouteAction(RouteActionKind Kind, IReadOnlyList<string> Trunks, string? Target, int? RejectCode);
+public sealed record RouteAction(RouteActionKind Kind, IReadOnlyList<string> Trunks, string? Target, int? RejectCode)
+{
+    /// <summary>For a <c>uri:</c> action, the host its template names (lower case); null when the host is substituted.</summary>
+    public string? TemplateHost =>
+        Kind == RouteActionKind.Uri && Target is { } t && !HostPort(t).Contains('$') && DialTarget.Parse(t) is { Host: { } host } ? host : null;
+
+    /// <summary>RFC 3261 §19.1.1: what follows the last '@' (or the scheme), up to the parameters.</summary>
+    private static string HostPort(string uri)
+    {
+        var start = Math.Max(uri.LastIndexOf('@') + 1, uri.IndexOf(':') + 1);
+        var end = uri.IndexOfAny([';', '?'], start);
+        return end < 0 ? uri[start..] : uri[start..end];
+    }
+}
 
 /// <summary>One ordered routing rule.</summary>
 public sealed record RouteRule(string Name, string? Prefix, Regex? Pattern, SourceFilter Source, TimeWindow? Window,
-    RouteAction Action, string? CallerId, IReadOnlySet<string> Allow, int Line)
+    RouteAction Action, string? CallerId, IReadOnlySet<string> Allow, int Line, bool AllowAnyHost = false)
 {
     /// <summary>Matches the normalized number; returns the regex match (for $1 substitution) or null.</summary>
     public bool TryMatch(string number, out Match? match)

@@ -25,6 +25,11 @@ public static class JsepToSipTranslator
                 : "the offer has no audio stream over UDP/TLS/RTP/SAVPF: only audio calls can be bridged to SIP");
             return false;
         }
+        if (WebRtcOfferCheck.Check(browserOffer) is { } unusable)
+        {
+            failure = unusable.ToFailure();
+            return false;
+        }
         var audio = browserOffer.Media[audioIndex];
         var offered = audio.RtpMaps;
         var direction = browserOffer.DirectionFor(audio);

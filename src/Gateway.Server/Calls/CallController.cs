@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gateway.Dialplan;
 using Gateway.Sdp;
+using Gateway.Sdp.Translation;
 using Gateway.Server.Signaling;
 
 namespace Gateway.Server.Calls;
@@ -21,10 +22,22 @@ internal sealed partial class CallController(CallServices services, PromptCache 
                 Place(session, place);
                 return;
             }
+            if (message is TrickleCandidate { Candidate.Length: > 0 } trickled && IceCandidateCheck.Check(trickled.Candidate) is { } bad)
+            {
+                session.SendError(message.Id, "bad_request", bad);
+                return;
+            }
             if (services.Registry.FindWeb(session.SessionId, message.Id) is not { } call)
             {
-                if (message is Hangup or TrickleCandidate) return; // already over: nothing to do
-                session.SendError(message.Id, "not_found", "no such call");
+                if (message is Hangup) return; // already over: nothing to do
+                session.SendError(message.Id, "not_found", message is TrickleCandidate ? "candidate for an unknown call" : "no such call");
+                return;
+            }
+            if (message is TrickleCandidate candidate)
+            {
+                // RFC 8838 §8.2: "" ends the generation; nothing may follow it.
+                if (!call.TakeCandidate(candidate.Candidate.Length == 0))
+                    session.SendError(message.Id, "bad_request", "candidate after end-of-candidates");
                 return;
             }
             call.Guard(message.GetType().Name, () => call.OnClientMessage(session, message));
@@ -63,6 +76,12 @@ internal sealed partial class CallController(CallServices services, PromptCache 
         if (!SessionDescription.TryParse(place.Sdp, out var offer, out var sdpError))
         {
             SendHangup(session, place.Id, 488, "Not Acceptable Here (the offer does not parse: " + sdpError + ")");
+            return;
+        }
+        if (WebRtcOfferCheck.Check(offer!) is { } unusable)
+        {
+            // Before routing and media: an offer that cannot secure its media gets nothing allocated.
+            SendHangup(session, place.Id, 488, unusable.ToFailure().Reason);
             return;
         }
         var plan = services.Dialplan();

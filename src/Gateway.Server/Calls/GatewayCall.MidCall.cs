@@ -12,6 +12,18 @@ internal abstract partial class GatewayCall
     private bool _reinvitePending;
     private bool _transferring;
     private Task _infoChain = Task.CompletedTask;
+    private bool _endOfCandidates;
+
+    /// <summary>A trickled candidate (ICE-lite: not needed, RFC 8838 §4); false when it follows end-of-candidates.</summary>
+    public bool TakeCandidate(bool isEnd)
+    {
+        lock (Gate)
+        {
+            if (_endOfCandidates) return false;
+            _endOfCandidates = isEnd;
+            return true;
+        }
+    }
 
     /// <summary>dtmf, hold/unhold, transfer: true when the message was one of these.</summary>
     protected bool TryHandleMidCall(IWebSession session, ClientCallMessage message)
@@ -157,20 +169,34 @@ internal abstract partial class GatewayCall
         }
     }
 
-    /// <summary>Blind transfer as transferor (RFC 3515, RFC 5589 §6): REFER with Refer-To; 202 is relayed as "transferred".</summary>
+    /// <summary>
+    /// Blind transfer as transferor (RFC 3515, RFC 5589 §6): the target is routed by the dialplan as a call from the web
+    /// user (same guards as a call it places: a denial is a "forbidden" error and no REFER), then REFER with Refer-To the
+    /// routed number at the trunk's host, or the route's URI; 202 is relayed as "transferred".
+    /// </summary>
     private void Transfer(IWebSession session, string to)
     {
         var leg = Leg!;
+        var webUser = Direction == "inbound" ? To : From;
+        var decision = Services.Dialplan().Route(new Gateway.Dialplan.CallRequest(
+            new Gateway.Dialplan.CallSource(Gateway.Dialplan.CallSourceKind.WebUser, webUser), to, Services.Time.GetUtcNow()));
         string target;
-        if (to.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || to.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
+        switch (decision.Action)
         {
-            if (!SipUri.TryParse(to, out _)) { session.SendError(Id, "bad_request", "invalid transfer target"); return; }
-            target = to;
-        }
-        else
-        {
-            var host = TransferHost ?? leg.Dialog.RemoteTarget.Host + (leg.Dialog.RemoteTarget.Port is { } p ? ":" + p : "");
-            target = $"sip:{to}@{host}";
+            case null:
+                session.SendError(Id, "forbidden", $"transfer refused by the dialplan: {decision.RejectCode} {decision.Reason}");
+                return;
+            case Gateway.Dialplan.RouteActionKind.Uri when decision.Target is { } uri && SipUri.TryParse(uri, out _):
+                target = uri;
+                break;
+            case Gateway.Dialplan.RouteActionKind.Trunk:
+                var host = TransferHost ?? leg.Dialog.RemoteTarget.Host + (leg.Dialog.RemoteTarget.Port is { } p ? ":" + p : "");
+                if (!SipUri.TryParse("sip:" + host, out var hostUri)) { session.SendError(Id, "bad_request", "invalid transfer target"); return; }
+                target = OutboundCall.RequestUriFor(hostUri!, decision.Normalized).ToString();
+                break;
+            default:
+                session.SendError(Id, "bad_request", $"'{decision.Normalized}' is not a number the call can be transferred to");
+                return;
         }
         _ = ReferAsync(session, leg, target);
     }

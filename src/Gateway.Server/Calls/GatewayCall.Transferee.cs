@@ -10,9 +10,11 @@ using Gateway.Sip.Stack;
 namespace Gateway.Server.Calls;
 
 /// <summary>
-/// A REFER from the SIP side (the gateway is the transferee, RFC 3515, RFC 5589 §6): 202, the Refer-To routed by the
-/// dialplan as a call from this call's web user, a new INVITE offering the codec in use, and on its 2xx the new leg
-/// replaces the old one under the browser's unchanged media; the transferor hears the outcome by NOTIFY (sipfrag).
+/// A REFER from the SIP side (the gateway is the transferee, RFC 3515, RFC 5589 §6), honoured only from a trusted party
+/// (a trunk's inbound_sources, or the trunk this gateway dialed for the call; else 403, RFC 3515 §2.4.2): 202, the
+/// Refer-To routed by the dialplan as a call from that trunk (its routes and guards, never the web user's), a new INVITE
+/// offering the codec in use, and on its 2xx the new leg replaces the old one under the browser's unchanged media; the
+/// transferor hears the outcome by NOTIFY (sipfrag) and the browser by <c>transferred</c> with <c>"by":"remote"</c>.
 /// </summary>
 internal abstract partial class GatewayCall
 {
@@ -35,6 +37,14 @@ internal abstract partial class GatewayCall
             leg = Leg;
             _referInProgress = true;
         }
+        var plan = Services.Dialplan();
+        if (TransferorTrunk(plan, incoming, leg) is not { } transferor)
+        {
+            lock (Gate) _referInProgress = false;
+            Log.Progress(Logger, Id, $"REFER from untrusted source {incoming.Source} refused");
+            Respond(incoming, SipResponse.CreateFor(request, 403, "Forbidden (REFER from an untrusted source)"));
+            return;
+        }
         if (!NameAddress.TryParse(request.GetHeader(SipHeaderNames.ReferTo) ?? "", out var referTo) || !referTo!.Uri.IsSip)
         {
             lock (Gate) _referInProgress = false;
@@ -42,19 +52,36 @@ internal abstract partial class GatewayCall
             return;
         }
         Respond(incoming, SipResponse.CreateFor(request, 202, "Accepted"));
-        _ = TransfereeAsync(leg, referTo.Uri);
+        _ = TransfereeAsync(leg, referTo.Uri, plan, transferor);
     }
 
-    private async Task TransfereeAsync(SipCallLeg oldLeg, SipUri target)
+    /// <summary>
+    /// The trusted party a REFER comes from: the trunk whose inbound_sources hold its source address, else, for a call
+    /// this gateway placed to a dialplan trunk, that trunk when the REFER comes from the address the call's requests go to.
+    /// </summary>
+    private TrunkDefinition? TransferorTrunk(CompiledDialplan plan, IncomingRequest incoming, SipCallLeg leg)
+    {
+        var source = incoming.Source.Address.Address;
+        if (TrunkSources.Find(plan, source) is { } listed) return listed;
+        if (Direction != "outbound" || TrunkName is not { } name || !plan.Trunks.TryGetValue(name, out var dialed)) return null;
+        var peer = leg.Peer.Address.Address;
+        if (source.IsIPv4MappedToIPv6) source = source.MapToIPv4();
+        if (peer.IsIPv4MappedToIPv6) peer = peer.MapToIPv4();
+        return source.Equals(peer) ? dialed : null;
+    }
+
+    private async Task TransfereeAsync(SipCallLeg oldLeg, SipUri target, CompiledDialplan plan, TrunkDefinition transferor)
     {
         var status = "SIP/2.0 500 Server Internal Error";
+        string? routedTo = null;
         try
         {
             await NotifyReferAsync(oldLeg, "SIP/2.0 100 Trying", terminated: false);
             var webUser = Direction == "inbound" ? To : From;
-            var plan = Services.Dialplan();
-            var dialed = Uri.UnescapeDataString(target.User ?? "");
-            var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.WebUser, webUser), dialed, Services.Time.GetUtcNow()));
+            // The new call is the transferor's: routed from trunk:<name>, with that source's routes and guards.
+            var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.Trunk, transferor.Name), target.ToString(), Services.Time.GetUtcNow()));
+            routedTo = decision.Normalized;
+            Log.Progress(Logger, Id, $"REFER from trunk {transferor.Name} to {decision.Normalized}: route {decision.Route ?? "-"}, {decision.Action?.ToString() ?? "deny " + decision.RejectCode}");
             TrunkDefinition? trunk = decision.Action switch
             {
                 RouteActionKind.Trunk => decision.Trunks.Select(t => plan.Trunks.GetValueOrDefault(t)).FirstOrDefault(t => t is not null),
@@ -67,7 +94,7 @@ internal abstract partial class GatewayCall
                 status = $"SIP/2.0 {code} {SipStatus.ReasonPhrase(code)}";
                 return;
             }
-            var requestUri = trunk.Name == "uri" ? trunkUri! : SipUri.Parse(trunkUri!.Scheme + ":" + (dialed.Length > 0 ? dialed.Replace("#", "%23") : "s") + "@" + trunkUri.Host + (trunkUri.Port is { } p ? ":" + p : ""));
+            var requestUri = trunk.Name == "uri" ? trunkUri! : OutboundCall.RequestUriFor(trunkUri!, decision.Normalized);
             var offer = SdpReoffer.WithDirection(oldLeg.LocalSdp, SdpDirection.SendRecv);
             var attempt = new TrunkAttempt(Services.Sip, trunk, destination, requestUri, decision.CallerId ?? webUser, offer, null,
                 (uint)Math.Max(0, Services.Options.SessionExpires), (_, _) => { });
@@ -103,6 +130,7 @@ internal abstract partial class GatewayCall
         }
         finally
         {
+            NotifyWebOfTransfer(status.Length > 0 ? status : "SIP/2.0 200 OK", routedTo);
             if (status.Length > 0) await NotifyReferAsync(oldLeg, status, terminated: true);
             bool endNow;
             lock (Gate)
@@ -113,6 +141,19 @@ internal abstract partial class GatewayCall
             // The transferor hung up while the transfer failed: nothing is left toward SIP.
             if (endNow) End(200, "Normal", "answered", notifyWeb: true);
         }
+    }
+
+    /// <summary>
+    /// The browser hears that the far end transferred its call: <c>{"type":"transferred","id","code","by":"remote","to"}</c>
+    /// (code: the new call's final status, 200 when it took over; "to": the number the dialplan routed).
+    /// </summary>
+    private void NotifyWebOfTransfer(string statusLine, string? to)
+    {
+        if (Web is not { } web) return;
+        var code = statusLine.Split(' ') is [_, var c, ..] && int.TryParse(c, out var n) ? n : 500;
+        var message = new System.Text.Json.Nodes.JsonObject { ["type"] = "transferred", ["id"] = Id, ["code"] = code, ["by"] = "remote" };
+        if (to is not null) message["to"] = to;
+        web.Send(message);
     }
 
     /// <summary>The new leg takes over the SIP side when it answered the codec the browser already uses.</summary>

@@ -21,8 +21,12 @@ public sealed class GatewaySipOptions
     public TimeSpan NoAnswerTimeout { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>RFC 4028 session interval offered in outbound INVITEs, in seconds (0: none).</summary>
     public int SessionExpires { get; set; } = 1800;
-    /// <summary>Accept INVITEs from addresses outside every trunk's inbound_sources (loopback and development).</summary>
-    public bool AllowUnknownSources { get; set; } = true;
+    /// <summary>
+    /// Accept INVITEs from addresses outside every trunk's inbound_sources (loopback and development only): they are
+    /// routed as <c>trunk:unknown</c> and may ring web users. False (the default) answers them 403. REFER is never
+    /// honoured from such a source, whatever this says.
+    /// </summary>
+    public bool AllowUnknownSources { get; set; }
     /// <summary>RFC 3261 T1 in milliseconds (tests shorten it).</summary>
     public int T1Milliseconds { get; set; } = 500;
 

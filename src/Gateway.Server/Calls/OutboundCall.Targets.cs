@@ -40,15 +40,30 @@ internal sealed partial class OutboundCall
             ? new TrunkDefinition("uri", target, uri.GetParameter("transport") ?? (uri.Scheme == "sips" ? "tls" : "udp"), null, null, false, [], "rfc4733", null, [])
             : null;
 
-    /// <summary>sip:&lt;number&gt;@&lt;trunk host:port&gt; with the trunk URI's parameters; a dialed sip: URI keeps its user.</summary>
-    private static SipUri RequestUriFor(SipUri trunk, string number)
+    /// <summary>
+    /// sip:&lt;number&gt;@&lt;trunk host:port&gt; with the trunk URI's parameters. The number is the dialplan's normalized
+    /// number, the one its guards checked, sent exactly (escaped, RFC 3261 §19.1.2), never rewritten after the check.
+    /// </summary>
+    internal static SipUri RequestUriFor(SipUri trunk, string number)
     {
-        var user = SipUri.TryParse(number, out var dialed) && dialed!.IsSip && dialed.User is { } u ? u : number;
-        user = user.Replace("#", "%23").Replace(" ", "");
+        var user = EscapeUser(number);
         if (user.Length == 0) user = "s";
         var text = trunk.Scheme + ":" + user + "@" + trunk.Host + (trunk.Port is { } p ? ":" + p : "");
         foreach (var (name, value) in trunk.Parameters) text += ";" + name + (value is null ? "" : "=" + value);
         return SipUri.TryParse(text, out var uri) ? uri! : trunk;
+    }
+
+    /// <summary>RFC 3261 §25.1: user = 1*(unreserved / escaped / user-unreserved); everything else is %HH-escaped.</summary>
+    private static string EscapeUser(string user)
+    {
+        var text = new System.Text.StringBuilder(user.Length);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(user))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || "-_.!~*'()&=+$,/".Contains(c)) text.Append(c);
+            else text.Append('%').Append(b.ToString("X2"));
+        }
+        return text.ToString();
     }
 
     /// <summary>§12.2.1.1 / §8.1.2: the first Route, else the remote target, when it is an address; else where the INVITE went.</summary>

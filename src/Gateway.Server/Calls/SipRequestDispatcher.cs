@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Gateway.Dialplan;
 using Gateway.Sdp.Translation;
 using Gateway.Server.Signaling;
@@ -105,14 +104,15 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             return;
         }
         var plan = services.Dialplan();
-        var trunk = SourceTrunk(plan, incoming.Source.Address.Address);
+        var trunk = TrunkSources.Find(plan, incoming.Source.Address.Address);
         if (trunk is null && !services.Options.AllowUnknownSources)
         {
             Respond(incoming, 403, "Forbidden (unknown source)");
             return;
         }
-        var dialed = Uri.UnescapeDataString(request.RequestUri.User ?? "");
-        var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.Trunk, trunk?.Name ?? "unknown"), dialed, services.Time.GetUtcNow()));
+        // The Request-URI goes through the dialplan as one typed target (its user part is what is routed).
+        var dialed = DialTarget.Parse(request.RequestUri.ToString()).User;
+        var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.Trunk, trunk?.Name ?? "unknown"), request.RequestUri.ToString(), services.Time.GetUtcNow()));
         string? user = null;
         if (decision.Action == RouteActionKind.User) user = decision.Target;
         else if (dialed.Length > 0 && services.Users.SessionsFor(dialed).Count > 0) user = dialed;
@@ -138,16 +138,6 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         var policy = trunk is null ? SdpTranslationPolicy.Default : OutboundCall.PolicyFor(trunk);
         var call = new InboundCall(services, incoming, user, decision.Route, trunk?.DtmfMode ?? "rfc4733", policy, received);
         call.Guard("start", () => call.Start(free));
-    }
-
-    /// <summary>The trunk whose inbound_sources (CIDRs) hold the address, if any.</summary>
-    private static TrunkDefinition? SourceTrunk(CompiledDialplan plan, IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        foreach (var trunk in plan.Trunks.Values)
-            foreach (var source in trunk.InboundSources)
-                if (IPNetwork.TryParse(source, out var network) && network.Contains(address)) return trunk;
-        return null;
     }
 
     private void Respond(IncomingRequest incoming, int status, string reason) => Respond(incoming, SipResponse.CreateFor(incoming.Request, status, reason, SipStack.NewToken(6)));

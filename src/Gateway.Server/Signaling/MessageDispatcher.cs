@@ -12,7 +12,9 @@ namespace Gateway.Server.Signaling;
 internal sealed partial class MessageDispatcher
 {
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+    // RFC 8259 §4: names within an object SHOULD be unique; a duplicate is refused at parse time (JsonObject would
+    // otherwise throw ArgumentException when it first materializes the properties).
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     private readonly SignalingOptions _options;
     private readonly WebUserDirectory _directory;
@@ -44,9 +46,9 @@ internal sealed partial class MessageDispatcher
         {
             DispatchCore(session, utf8);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or JsonException or FormatException)
         {
-            // JsonNode materializes lazily: an escaped lone surrogate in a name or value only fails here.
+            // JsonNode materializes lazily: an escaped lone surrogate or a duplicate name only fails here.
             session.SendError(null, SignalingErrorCodes.BadRequest, $"malformed JSON: {e.Message}");
         }
     }

@@ -60,12 +60,13 @@ internal sealed partial class SessionManager(
     public void End(WebSession session, string reason)
     {
         if (!session.End()) return;
-        _sessions.TryRemove(new KeyValuePair<string, WebSession>(session.SessionId, session));
+        // Unregistered first: a session that is gone from the table never still rings for SIP calls.
         if (session.RegisteredUser is { } user)
         {
             directory.Unregister(user, session);
             session.RegisteredUser = null;
         }
+        _sessions.TryRemove(new KeyValuePair<string, WebSession>(session.SessionId, session));
         rooms.LeaveAll(session);
         try
         {

@@ -79,8 +79,20 @@ internal sealed partial class SignalingEndpoint(
         }
         if (resumeId == session.SessionId) Log.Resumed(logger, session.SessionId);
 
-        var closeStatus = await ReadLoopAsync(session, connection, context.RequestAborted);
-        if (!session.IsCurrent(connection)) closeStatus = null; // replaced by a reconnect: the session lives on
+        WebSocketCloseStatus? closeStatus;
+        try
+        {
+            closeStatus = await ReadLoopAsync(session, connection, context.RequestAborted);
+        }
+        catch (Exception e)
+        {
+            // A fault in the session's own handling: end it (unregistered, calls hung up) rather than keep a
+            // session nobody reads for the reconnect grace or, worse, forever. RFC 6455 §7.4.1: 1011.
+            Log.SessionFaulted(logger, session.SessionId, e);
+            closeStatus = WebSocketCloseStatus.InternalServerError;
+        }
+        if (closeStatus != WebSocketCloseStatus.InternalServerError && !session.IsCurrent(connection))
+            closeStatus = null; // replaced by a reconnect: the session lives on
         switch (closeStatus)
         {
             case WebSocketCloseStatus.PolicyViolation:
@@ -88,6 +100,13 @@ internal sealed partial class SignalingEndpoint(
                 break;
             case WebSocketCloseStatus.NormalClosure:
                 sessions.End(session, "closed by the client");
+                break;
+            case WebSocketCloseStatus.InvalidPayloadData:
+                sessions.End(session, "WebSocket protocol error (e.g. invalid UTF-8)");
+                break;
+            case WebSocketCloseStatus.InternalServerError:
+                connection.RequestClose(WebSocketCloseStatus.InternalServerError, "session fault", flush: true);
+                sessions.End(session, "session fault");
                 break;
             default:
                 sessions.Detached(session, connection);
@@ -98,7 +117,10 @@ internal sealed partial class SignalingEndpoint(
         catch (TimeoutException) { }
     }
 
-    /// <summary>Returns NormalClosure when the client closed with 1000, PolicyViolation on abuse, null when the socket dropped.</summary>
+    /// <summary>
+    /// NormalClosure when the client closed with 1000, PolicyViolation on abuse, InvalidPayloadData on a WebSocket protocol
+    /// violation, InternalServerError when handling a message failed, null when the socket dropped.
+    /// </summary>
     private async Task<WebSocketCloseStatus?> ReadLoopAsync(WebSession session, SessionConnection connection, CancellationToken aborted)
     {
         var o = options.Value;
@@ -138,16 +160,38 @@ internal sealed partial class SignalingEndpoint(
                         session.SendError(null, SignalingErrorCodes.BadRequest, "binary frames are not supported: send JSON text frames");
                         break;
                     default:
-                        dispatcher.Dispatch(session, reader.Message.Span);
+                        if (!TryDispatch(session, reader.Message.Span)) return WebSocketCloseStatus.InternalServerError;
                         break;
                 }
             }
             return null;
         }
+        catch (WebSocketException e) when (e.WebSocketErrorCode == WebSocketError.Faulted)
+        {
+            // RFC 6455 §8.1, §7.1.7: the WebSocket layer failed the connection for a protocol violation (invalid
+            // UTF-8 in a text frame is closed with 1007): not a dropped network, so the session ends now.
+            Log.SocketDropped(logger, session.SessionId, e.Message);
+            return WebSocketCloseStatus.InvalidPayloadData;
+        }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
         {
             Log.SocketDropped(logger, session.SessionId, e.Message);
             return null;
+        }
+    }
+
+    /// <summary>The dispatcher never throws on client input; if it throws anyway, the session must end (false).</summary>
+    private bool TryDispatch(WebSession session, ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            dispatcher.Dispatch(session, message);
+            return true;
+        }
+        catch (Exception e)
+        {
+            Log.SessionFaulted(logger, session.SessionId, e);
+            return false;
         }
     }
 
@@ -176,5 +220,8 @@ internal sealed partial class SignalingEndpoint(
 
         [LoggerMessage(EventId = 3034, Level = LogLevel.Debug, Message = "Session {SessionId}: socket dropped: {Reason}")]
         public static partial void SocketDropped(ILogger logger, string sessionId, string reason);
+
+        [LoggerMessage(EventId = 3035, Level = LogLevel.Error, Message = "Session {SessionId}: handling failed; the session is ended")]
+        public static partial void SessionFaulted(ILogger logger, string sessionId, Exception exception);
     }
 }

@@ -38,7 +38,7 @@ internal static class SignalingGrammar
         return true;
     }
 
-    /// <summary>A call target: a dial string, a sip:/sips: URI (RFC 3261 §19.1) or a web user name.</summary>
+    /// <summary>A call target: a dial string, a sip:/sips: URI (RFC 3261 §19.1), a tel: URI (RFC 3966) or a web user name.</summary>
     public static bool IsCallTarget(string s, out string error)
     {
         error = "";
@@ -46,6 +46,13 @@ internal static class SignalingGrammar
         {
             if (s.Length <= MaxUriLength && SipUri.TryParse(s, out var uri) && uri!.IsSip) return true;
             error = $"'to' is not a valid sip:/sips: URI (at most {MaxUriLength} characters)";
+            return false;
+        }
+        if (s.StartsWith("tel:", StringComparison.OrdinalIgnoreCase))
+        {
+            // RFC 3966 §3: a telephone number; the dialplan reads it as the digits it holds.
+            if (s.Length <= MaxUriLength && s.Length > 4 && s.AsSpan(4).IndexOfAny("<>\"\r\n ") < 0) return true;
+            error = $"'to' is not a valid tel: URI (at most {MaxUriLength} characters)";
             return false;
         }
         if (IsDialString(s) || IsUserName(s)) return true;

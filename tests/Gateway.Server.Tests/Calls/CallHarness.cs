@@ -49,7 +49,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public SipEndPoint EndPoint => new(SipTransportProtocol.Udp, Stack.Transports[0].LocalEndPoint);
 
     /// <summary>Trunks: name -> (peer port, extra YAML lines). Routes: 600 echo, 601 playback, 7xx reject 403, names -> users, the rest -> trunks in order.</summary>
-    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true)
+    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true, string guards = "")
     {
         var folder = Path.Combine(Path.GetTempPath(), "gw-calls-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "prompts"));
@@ -61,6 +61,7 @@ internal sealed class CallHarness : IAsyncDisposable
             if (extra.Length > 0) yaml += string.Join("", extra.Split('\n').Select(l => "    " + l + "\n"));
             if (inboundSources is not null) yaml += $"    inbound_sources: [{inboundSources}]\n";
         }
+        if (guards.Length > 0) yaml += "guards:\n" + guards;
         yaml += "routes:\n" +
                 "  - name: echo\n    match: { exact: '600' }\n    app: echo\n" +
                 "  - name: playback\n    match: { exact: '601' }\n    app: playback prompts/welcome.wav\n" +
@@ -102,7 +103,7 @@ internal sealed class CallHarness : IAsyncDisposable
         return new CallHarness(folder, stack, services, controller, users, media, cdr, metrics, dialplan);
     }
 
-    public void Place(IWebSession session, string id, string to) => Controller.OnMessage(session, new PlaceCall(id, to, BrowserOffer));
+    public void Place(IWebSession session, string id, string to, string? offer = null) => Controller.OnMessage(session, new PlaceCall(id, to, offer ?? BrowserOffer));
 
     /// <summary>Registers two sessions ("w1" then "w2") for <paramref name="user"/>, so an inbound call to the user forks to both.</summary>
     public (FakeWebSession Phone, FakeWebSession Laptop) RegisterTwoSessions(string user)

@@ -101,6 +101,19 @@ public sealed class DispatcherRobustnessTests
         Assert.Equal(1, _session.QueuedCount + (_calls.TryNextMessage(out _) ? 1 : 0));
     }
 
+    [Theory]
+    [InlineData("""{"type":"ping","type":"ping"}""")]
+    [InlineData("""{"type":"register","user":"alice","user":"bob"}""")]
+    [InlineData("""{"type":"hangup","id":"c1","id":"c1"}""")]
+    [InlineData("""{"type":"signal","room":"r","to":"p","data":{"x":{"y":1,"y":2}}}""")]
+    public void DuplicateKeys_AreOneError_AndReachNoController(string json)
+    {
+        _dispatcher.Dispatch(_session, Encoding.UTF8.GetBytes(json));
+        Assert.Equal(1, _session.QueuedCount);
+        Assert.False(_calls.TryNextMessage(out _));
+        Assert.Null(_session.RegisteredUser);
+    }
+
     [Fact]
     public void DeeplyNested_IsMalformed_NotAStackOverflow()
     {

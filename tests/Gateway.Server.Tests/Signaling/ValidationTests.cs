@@ -24,7 +24,7 @@ public sealed class ValidationTests
         { """{"type":"call","id":"c1","to":"Bob","sdp":"v=0"}""", "'to' must be a dial string" },
         { """{"type":"call","id":"c1","to":"sip:","sdp":"v=0"}""", "not a valid sip:/sips: URI" },
         { """{"type":"call","id":"c1","to":"sip:a b@c","sdp":"v=0"}""", "not a valid sip:/sips: URI" },
-        { """{"type":"call","id":"c1","to":"tel:+1555","sdp":"v=0"}""", "'to' must be a dial string" },
+        { """{"type":"call","id":"c1","to":"mailto:+1555","sdp":"v=0"}""", "'to' must be a dial string" },
         { """{"type":"call","id":"c1","to":"+1"}""", "call: missing field 'sdp'" },
         { """{"type":"call","id":"c1","to":"+1","sdp":""}""", "field 'sdp' is empty" },
         { """{"type":"call","id":"c1","to":"+1","sdp":{"x":1}}""", "field 'sdp' must be a string" },
