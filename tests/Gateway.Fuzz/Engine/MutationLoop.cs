@@ -71,11 +71,13 @@ public sealed class MutationLoop(FuzzTarget target, MutationLoop.Settings settin
         }
         catch (Exception e)
         {
-            var signature = e.GetType().FullName + " at " + FirstFrame(e);
+            // One reproducer per distinct exception type and place (a message, for invariants): a bug hit by
+            // thousands of mutants is saved once.
+            var signature = e.GetType().FullName + " at " + FirstFrame(e) + (e is Targets.FuzzInvariantException ? ": " + e.Message[..Math.Min(e.Message.Length, 40)] : "");
+            if (!_crashSignatures.Add(signature)) return true;
             var path = Path.Combine(settings.CrashDirectory, $"crash-{Hash(input)}");
             File.WriteAllBytes(path, input);
-            if (_crashSignatures.Add(signature))
-                Console.WriteLine($"CRASH {target.Name}: {signature}\n  {e.Message}\n  saved {path}\n{e.StackTrace}");
+            Console.WriteLine($"CRASH {target.Name}: {signature}\n  {e.Message}\n  saved {path}\n{e.StackTrace}");
             return true;
         }
     }

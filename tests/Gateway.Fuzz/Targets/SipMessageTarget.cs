@@ -21,8 +21,12 @@ public static class SipMessageTarget
         message.WriteTo(writer);
         FuzzInvariant.Check(SipMessage.TryParse(writer.WrittenSpan, out var again, out var error) && again is not null,
             $"a parsed message did not parse again after WriteTo: {error}");
-        FuzzInvariant.Check(again!.Headers.Count == message.Headers.Count, "WriteTo changed the header count");
+        FuzzInvariant.Check(CountWithoutContentLength(again!) == CountWithoutContentLength(message), "WriteTo changed the header count");
     }
+
+    /// <summary>WriteTo states Content-Length once, from the body (§20.14), whatever was received: leave it out.</summary>
+    private static int CountWithoutContentLength(SipMessage message) =>
+        message.Headers.Count(h => h.Name != SipHeaderNames.ContentLength);
 
     internal static void Touch(SipMessage message)
     {
