@@ -12,7 +12,8 @@ namespace Gateway.Server.Signaling;
 internal sealed partial class MessageDispatcher
 {
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+    // RFC 8259 §4: names SHOULD be unique; a duplicate is refused while parsing (JsonObject would throw ArgumentException later).
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     private readonly SignalingOptions _options;
     private readonly WebUserDirectory _directory;
