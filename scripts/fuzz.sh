@@ -6,7 +6,8 @@
 # entries go to artifacts/fuzz/corpus/TARGET/, crashes and hangs to artifacts/fuzz/crashes/TARGET/.
 # Prints inputs run and crashes found per target; exits 1 when any target crashed or hung.
 # FUZZ_ENGINE=afl runs AFL++ (Debian package afl++) with SharpFuzz's forkserver instead of the in-process loop.
-# FUZZ_SEED fixes the mutation seed; FUZZ_MAX_INPUTS stops each target after that many inputs.
+# FUZZ_SEED fixes the mutation seed; FUZZ_MAX_INPUTS stops each target after that many inputs; FUZZ_HANG_SECONDS
+# (default 60) is how long one input may run before it is saved as a hang.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -40,12 +40,16 @@ public static class Program
         var settings = new MutationLoop.Settings(
             [Path.Combine(root, "tests", "fuzz", target.Name), Path.Combine(work, "corpus", target.Name)],
             Path.Combine(work, "corpus", target.Name), Path.Combine(work, "crashes", target.Name),
-            TimeSpan.FromSeconds(seconds), maxInputs, seed, TimeSpan.FromSeconds(10));
+            TimeSpan.FromSeconds(seconds), maxInputs, seed, TimeSpan.FromSeconds(HangSeconds()));
         Console.WriteLine($"{target.Name}: {seconds} s, seed {seed}, work {work}");
         var report = new MutationLoop(target, settings).Run();
         Console.WriteLine(report);
         return report.Crashes == 0 ? 0 : 1;
     }
+
+    /// <summary>FUZZ_HANG_SECONDS, default 60: generous, as the first inputs also pay for JIT on a shared, niced machine.</summary>
+    private static int HangSeconds() =>
+        int.TryParse(Environment.GetEnvironmentVariable("FUZZ_HANG_SECONDS"), out var s) && s > 0 ? s : 60;
 
     private static int Replay(FuzzTarget target, string[] files)
     {
