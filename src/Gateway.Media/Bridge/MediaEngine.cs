@@ -158,13 +158,13 @@ public sealed partial class MediaEngine : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "media ports {Min}-{Max} exhausted ({Sessions} sessions)")]
+        [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "media ports {Min}-{Max} exhausted ({Sessions} sessions)")]
         public static partial void PortsExhausted(ILogger logger, int min, int max, int sessions);
 
-        [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "media housekeeping failed for a session")]
+        [LoggerMessage(EventId = 6102, Level = LogLevel.Error, Message = "media housekeeping failed for a session")]
         public static partial void HousekeepingFailed(ILogger logger, Exception error);
 
-        [LoggerMessage(EventId = 3103, Level = LogLevel.Information,
+        [LoggerMessage(EventId = 6103, Level = LogLevel.Information,
             Message = "media I/O: {Mode} (configured {Configured}), {Threads} media threads, tick {TickMs} ms")]
         public static partial void IoMode(ILogger logger, MediaIoMode mode, MediaIoMode configured, int threads, double tickMs);
     }

@@ -224,16 +224,16 @@ public sealed partial class MediaSession : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "media {Ufrag}: ICE and DTLS connected")]
+        [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "media {Ufrag}: ICE and DTLS connected")]
         public static partial void Connected(ILogger logger, string ufrag);
 
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "media {Ufrag}: DTLS failed: {Reason}")]
+        [LoggerMessage(EventId = 6002, Level = LogLevel.Warning, Message = "media {Ufrag}: DTLS failed: {Reason}")]
         public static partial void DtlsFailed(ILogger logger, string ufrag, string reason, Exception? error);
 
-        [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "media {Ufrag}: ended ({Reason})")]
+        [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "media {Ufrag}: ended ({Reason})")]
         public static partial void Ended(ILogger logger, string ufrag, MediaEndReason reason);
 
-        [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "media: a {Event} handler threw")]
+        [LoggerMessage(EventId = 6004, Level = LogLevel.Error, Message = "media: a {Event} handler threw")]
         public static partial void HandlerFailed(ILogger logger, string @event, Exception error);
     }
 }

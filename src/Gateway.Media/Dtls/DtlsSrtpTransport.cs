@@ -237,10 +237,10 @@ public sealed partial class DtlsSrtpTransport : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(3201, LogLevel.Debug, "DTLS handshake as {Role} completed: {Profile} in {Milliseconds:0} ms")]
+        [LoggerMessage(6201, LogLevel.Debug, "DTLS handshake as {Role} completed: {Profile} in {Milliseconds:0} ms")]
         public static partial void Completed(ILogger logger, string role, SrtpProfile profile, double milliseconds);
 
-        [LoggerMessage(3202, LogLevel.Information, "DTLS handshake as {Role} failed: {Reason}")]
+        [LoggerMessage(6202, LogLevel.Information, "DTLS handshake as {Role} failed: {Reason}")]
         public static partial void Failed(ILogger logger, string role, string reason);
     }
 }
