@@ -101,7 +101,10 @@ public sealed class DispatcherRobustnessTests
         Assert.Equal(1, _session.QueuedCount + (_calls.TryNextMessage(out _) ? 1 : 0));
     }
 
+    // RFC 8259 §4: names SHOULD be unique. The fuzzer's find (tests/fuzz/signaling/crash-signaling-*): JsonObject built
+    // its dictionary lazily and threw ArgumentException on the second "code" out of Dispatch.
     [Theory]
+    [InlineData("""{"type":"reject","id":"c1","code":4.8,"code":"x"}""")]
     [InlineData("""{"type":"ping","type":"ping"}""")]
     [InlineData("""{"type":"register","user":"alice","user":"bob"}""")]
     [InlineData("""{"type":"hangup","id":"c1","id":"c1"}""")]
