@@ -34,7 +34,10 @@ public sealed class MediaEngineOptions
 
     /// <summary>Batched mode: a busy media thread waits again at most once per tick (wake-ups per second are bounded by
     /// 1/tick whatever the packet rate; a packet arriving meanwhile waits up to one tick). Zero: wake per readiness.</summary>
-    public TimeSpan IoTick { get; set; } = TimeSpan.FromMilliseconds(1);
+    public TimeSpan IoTick { get; set; } = DefaultIoTick;
+
+    /// <summary>The <see cref="IoTick"/> used unless configured.</summary>
+    public static readonly TimeSpan DefaultIoTick = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Largest accepted <see cref="IoThreads"/> and <see cref="IoTick"/>.</summary>
     public const int MaxIoThreads = 64;
@@ -48,6 +51,9 @@ public sealed class MediaEngineOptions
             return "Media:IoMode batched needs 64-bit Linux (x64 or arm64); use auto or portable";
         if (IoThreads < 0 || IoThreads > MaxIoThreads) return $"Media:IoThreads {IoThreads} is outside 0-{MaxIoThreads}";
         if (IoTick < TimeSpan.Zero || IoTick > MaxIoTick) return $"Media:IoTick {IoTick} is outside 0-{MaxIoTick}";
+        // A setting that would do nothing is refused rather than silently ignored.
+        if (IoMode == MediaIoMode.Portable && (IoThreads != 0 || IoTick != DefaultIoTick))
+            return "Media:IoThreads and Media:IoTick apply to the batched I/O mode only: remove them or set Media:IoMode to auto or batched";
         return null;
     }
 

@@ -49,6 +49,12 @@ public sealed class MediaIoModeTests
         Assert.Throws<ArgumentException>(() => new MediaEngine(options, null, null, TestCertificate));
     }
 
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(0, 2)]
+    public void BatchedOnlySettings_WithThePortableMode_AreRefused(int threads, int tickMs) =>
+        Assert.NotNull(new MediaEngineOptions { IoMode = MediaIoMode.Portable, IoThreads = threads, IoTick = TimeSpan.FromMilliseconds(tickMs) }.Validate());
+
     [Fact]
     public void UnknownIoMode_IsRefused() => Assert.NotNull(new MediaEngineOptions { IoMode = (MediaIoMode)7 }.Validate());
 }

@@ -122,8 +122,10 @@ public sealed class RoutingAndHostingTests
         static IConfigurationSection Media(params (string Key, string Value)[] pairs) => new ConfigurationBuilder()
             .AddInMemoryCollection(pairs.ToDictionary(p => "Media:" + p.Key, p => (string?)p.Value)).Build().GetSection("Media");
 
-        var media = CallsSetup.ReadMediaOptions(Media(("IoMode", "Portable"), ("IoThreads", "3"), ("IoTick", "00:00:00.002")));
-        Assert.Equal(Gateway.Media.Net.MediaIoMode.Portable, media.IoMode);
+        var media = CallsSetup.ReadMediaOptions(Media(("IoMode", "Auto"), ("IoThreads", "3"), ("IoTick", "00:00:00.002")));
+        Assert.Equal(Gateway.Media.Net.MediaIoMode.Auto, media.IoMode);
+        Assert.Equal(Gateway.Media.Net.MediaIoMode.Portable, CallsSetup.ReadMediaOptions(Media(("IoMode", "portable"))).IoMode);
+        Assert.Throws<InvalidOperationException>(() => CallsSetup.ReadMediaOptions(Media(("IoMode", "Portable"), ("IoThreads", "3"))));
         Assert.Equal(3, media.IoThreads);
         Assert.Equal(TimeSpan.FromMilliseconds(2), media.IoTick);
         Assert.Throws<InvalidOperationException>(() => CallsSetup.ReadMediaOptions(Media(("IoMode", "fast"))));
