@@ -8,6 +8,19 @@ public sealed record TrunkDefinition(string Name, string Uri, string Transport, 
 {
     /// <summary>How fast a dead trunk is noticed: the INVITE timeout and the OPTIONS keep-alive (dialplan/README.md "Failover").</summary>
     public TrunkLiveness Liveness { get; init; } = TrunkLiveness.Default;
+
+    /// <summary><see cref="InboundSources"/> parsed once, when the dialplan is loaded (the loader refuses an invalid CIDR).</summary>
+    public IReadOnlyList<System.Net.IPNetwork> InboundNetworks { get; } =
+        [.. InboundSources.Select(s => System.Net.IPNetwork.TryParse(s, out var n) ? n : (System.Net.IPNetwork?)null).OfType<System.Net.IPNetwork>()];
+
+    /// <summary>Whether <paramref name="address"/> lies in one of this trunk's inbound sources (IPv4-mapped IPv6 as IPv4).</summary>
+    public bool IsInboundSource(System.Net.IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        foreach (var network in InboundNetworks)
+            if (network.Contains(address)) return true;
+        return false;
+    }
 }
 
 /// <summary>A rewrite of dialed strings toward E.164, applied in order; the first match wins.</summary>

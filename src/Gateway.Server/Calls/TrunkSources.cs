@@ -8,10 +8,8 @@ internal static class TrunkSources
 {
     public static TrunkDefinition? Find(CompiledDialplan plan, IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
         foreach (var trunk in plan.Trunks.Values)
-            foreach (var source in trunk.InboundSources)
-                if (IPNetwork.TryParse(source, out var network) && network.Contains(address)) return trunk;
+            if (trunk.IsInboundSource(address)) return trunk;
         return null;
     }
 }
