@@ -57,6 +57,25 @@ public sealed class GatewayProcess : IAsyncDisposable
         IReadOnlyDictionary<string, string>? placeholders = null, IReadOnlyDictionary<string, string>? settings = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
+        // A free port picked here can be taken by a parallel test before the gateway binds it: the gateway then exits
+        // with its one-line "address already in use", and a start on fresh ports follows (at most three tries).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(output, dialplanTemplate, placeholders, settings, environment);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                output.WriteLine($"gateway start {attempt}: a port was taken meanwhile; retrying on fresh ports");
+            }
+        }
+    }
+
+    private static async Task<GatewayProcess> StartOnceAsync(ITestOutputHelper output, string dialplanTemplate,
+        IReadOnlyDictionary<string, string>? placeholders, IReadOnlyDictionary<string, string>? settings,
+        IReadOnlyDictionary<string, string>? environment)
+    {
         var dll = GatewayDll.Value;
         var work = Directory.CreateTempSubdirectory("gateway-e2e-").FullName;
         var dialplan = File.ReadAllText(TestPaths.Scenario(dialplanTemplate));
