@@ -1,5 +1,6 @@
 using Gateway.Media.Bridge;
 using Gateway.Server.Signaling;
+using Gateway.Server.Tests.Signaling;
 using Gateway.Sip.Messages;
 
 namespace Gateway.Server.Tests.Calls;
@@ -87,12 +88,15 @@ public sealed class OutboundCallTests
     {
         await using var peer = SipTestPeer.Start();
         peer.Behavior = PeerBehavior.Ring;
-        await using var gw = CallHarness.Start([("pstn", peer.Port, "")], noAnswer: TimeSpan.FromMilliseconds(300));
+        var time = new ManualTimeProvider();
+        await using var gw = CallHarness.Start([("pstn", peer.Port, "")], noAnswer: TimeSpan.FromSeconds(30), callTime: time);
         var web = new FakeWebSession("w1", "alice");
 
         gw.Place(web, "c1", "+14155550100");
 
         await web.WaitForAsync("ringing", "c1");
+        Assert.Equal(0, web.Count("hangup"));
+        time.Advance(TimeSpan.FromSeconds(30)); // the no-answer timer runs on the call's clock, not the test machine's speed
         var hangup = await web.WaitForAsync("hangup", "c1");
         Assert.Equal(480, (int)hangup["code"]!);
         await peer.WaitForAsync(SipMethods.Cancel);
