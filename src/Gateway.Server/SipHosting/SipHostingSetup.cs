@@ -54,6 +54,7 @@ internal static class SipHostingSetup
             MaxConnectionsPerSource = o.MaxConnectionsPerSource,
             IdleTimeout = o.ConnectionIdleTimeout,
             FirstMessageTimeout = o.FirstMessageTimeout,
+            UdpReceiveBufferBytes = o.UdpReceiveBufferBytes,
         };
     }
 }

@@ -29,6 +29,11 @@ public sealed class SipProtectionOptions
     public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(3);
     /// <summary>An accepted TCP/TLS connection that has not sent a complete message within this long is closed.</summary>
     public TimeSpan FirstMessageTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Kernel receive buffer of each SIP UDP socket, so a burst (a flood beside real traffic) queues instead of dropping the
+    /// trunk's responses. Above net.core.rmem_max it is forced when the process may (root); the size obtained is logged.
+    /// </summary>
+    public int UdpReceiveBufferBytes { get; set; } = 4 * 1024 * 1024;
     /// <summary>Dropped and malformed input is logged as one summary line per this interval.</summary>
     public TimeSpan DropLogInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

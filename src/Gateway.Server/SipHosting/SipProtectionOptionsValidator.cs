@@ -22,6 +22,7 @@ internal sealed class SipProtectionOptionsValidator : IValidateOptions<SipProtec
         Range(errors, nameof(o.FirstMessageTimeout), o.FirstMessageTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         if (o.FirstMessageTimeout > o.ConnectionIdleTimeout)
             errors.Add("Sip:FirstMessageTimeout must not exceed Sip:ConnectionIdleTimeout");
+        Range(errors, nameof(o.UdpReceiveBufferBytes), o.UdpReceiveBufferBytes, 64 * 1024, 256 * 1024 * 1024);
         Range(errors, nameof(o.DropLogInterval), o.DropLogInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -12,6 +12,9 @@ internal static partial class SipTransportLog
     [LoggerMessage(1103, LogLevel.Warning, "SIP send to {Remote} failed: {Error}")]
     public static partial void SendFailed(ILogger logger, string remote, string error);
 
+    [LoggerMessage(1107, LogLevel.Information, "SIP UDP {EndPoint} receive buffer {Bytes} bytes (asked {Asked})")]
+    public static partial void ReceiveBuffer(ILogger logger, IPEndPoint endPoint, int bytes, int asked);
+
     [LoggerMessage(1105, LogLevel.Debug, "SIP {Protocol} connection {Remote} closed: {Reason}")]
     public static partial void ConnectionClosed(ILogger logger, SipTransportProtocol protocol, EndPoint? remote, string reason);
 }

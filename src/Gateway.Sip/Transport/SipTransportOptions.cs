@@ -15,6 +15,8 @@ public sealed record SipTransportOptions
     public TimeSpan FirstMessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>How long an outbound TCP/TLS connect (and an inbound TLS handshake) may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>Kernel receive buffer asked for each UDP socket (<see cref="UdpReceiveBuffer"/>); 0 keeps the system default.</summary>
+    public int UdpReceiveBufferBytes { get; init; }
     /// <summary>First delay before a failed receive or accept loop restarts; it doubles up to 10 s while the loop keeps failing.</summary>
     public TimeSpan RestartDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 }

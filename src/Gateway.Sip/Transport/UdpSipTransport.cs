@@ -32,6 +32,8 @@ public sealed class UdpSipTransport : ISipTransport
         _socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         _socket.Bind(bind);
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        if (_options.UdpReceiveBufferBytes > 0)
+            SipTransportLog.ReceiveBuffer(_logger, LocalEndPoint, UdpReceiveBuffer.Apply(_socket, _options.UdpReceiveBufferBytes), _options.UdpReceiveBufferBytes);
     }
 
     public SipTransportProtocol Protocol => SipTransportProtocol.Udp;
