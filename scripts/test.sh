@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs the real peers the interop tests drive (sipp, chromium, firefox-esr, openssl),
+# Runs every test: installs the real peers the interop tests drive (sipp, chromium, firefox-esr, openssl, kamailio,
+# baresip, linphone-cli, redis, sox, espeak-ng, tshark, libopus),
 # the browser driver (playwright-core from npm, using Debian's /usr/bin/chromium), then dotnet test.
 # Firefox needs no driver: its test page runs by itself and posts its result to the test.
 set -euo pipefail
@@ -19,7 +20,14 @@ command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
-command -v tshark >/dev/null 2>&1 || true
+command -v kamailio >/dev/null 2>&1 || need+=(kamailio kamailio-tls-modules kamailio-websocket-modules)
+command -v baresip >/dev/null 2>&1 || need+=(baresip)
+command -v linphonec >/dev/null 2>&1 || need+=(linphone-cli)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v sox >/dev/null 2>&1 || need+=(sox)
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+command -v tshark >/dev/null 2>&1 || need+=(tshark)
+[ -e /usr/lib/x86_64-linux-gnu/libopus.so ] || [ -e /usr/lib/aarch64-linux-gnu/libopus.so ] || need+=(libopus0 libopus-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
