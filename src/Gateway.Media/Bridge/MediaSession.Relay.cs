@@ -61,12 +61,14 @@ public sealed partial class MediaSession
         if (!_forwardToSip || !Sip.IsConfigured) return;
         var path = _webToSip;
         if (path is null || !path.Rewrite(packet)) { Web.Counters.Dropped++; return; }
+        _recording?.Capture(Recording.RecordingChannel.Web, packet);
         if (Sip.Send(packet)) _engine.CountRelayed(length);
     }
 
     /// <summary>A plain RTP packet from the trunk in <paramref name="buffer"/>[..<paramref name="length"/>]; the buffer has room for the SRTP tag.</summary>
     internal void OnSipRtp(Span<byte> buffer, int length)
     {
+        _recording?.Capture(Recording.RecordingChannel.Sip, buffer[..length]);
         if (!_forwardToWeb) return;
         var path = _sipToWeb;
         if (path is null || !path.Rewrite(buffer[..length])) { Sip.Counters.Dropped++; return; }

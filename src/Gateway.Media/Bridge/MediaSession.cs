@@ -210,6 +210,7 @@ public sealed partial class MediaSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        StopRecording();
         _dtmfToSip.Stop();
         if (_playback is { } playback) await playback.DisposeAsync().ConfigureAwait(false);
         Web.StopDtls();

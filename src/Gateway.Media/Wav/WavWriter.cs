@@ -2,26 +2,26 @@ using System.Buffers.Binary;
 
 namespace Gateway.Media.Wav;
 
-/// <summary>Writes mono 16-bit PCM RIFF/WAVE (44-byte canonical header) at 8 or 16 kHz (any rate is accepted).</summary>
+/// <summary>Writes 16-bit PCM RIFF/WAVE (44-byte canonical header), mono or interleaved stereo, at any rate.</summary>
 public static class WavWriter
 {
     public const int HeaderLength = 44;
 
-    /// <summary>Writes the canonical header for <paramref name="sampleCount"/> mono 16-bit samples.</summary>
-    public static void WriteHeader(Span<byte> destination, int sampleRate, int sampleCount)
+    /// <summary>Writes the canonical header for <paramref name="sampleCount"/> 16-bit samples per channel.</summary>
+    public static void WriteHeader(Span<byte> destination, int sampleRate, int sampleCount, int channels = 1)
     {
         if (destination.Length < HeaderLength) throw new ArgumentException("destination too small", nameof(destination));
-        int dataBytes = sampleCount * 2;
+        int dataBytes = sampleCount * 2 * channels;
         "RIFF"u8.CopyTo(destination);
         BinaryPrimitives.WriteInt32LittleEndian(destination.Slice(4), 36 + dataBytes);
         "WAVE"u8.CopyTo(destination.Slice(8));
         "fmt "u8.CopyTo(destination.Slice(12));
         BinaryPrimitives.WriteInt32LittleEndian(destination.Slice(16), 16);
         BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(20), (ushort)WavEncoding.Pcm16);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(22), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(22), (ushort)channels);
         BinaryPrimitives.WriteInt32LittleEndian(destination.Slice(24), sampleRate);
-        BinaryPrimitives.WriteInt32LittleEndian(destination.Slice(28), sampleRate * 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(32), 2);
+        BinaryPrimitives.WriteInt32LittleEndian(destination.Slice(28), sampleRate * 2 * channels);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(32), (ushort)(2 * channels));
         BinaryPrimitives.WriteUInt16LittleEndian(destination.Slice(34), 16);
         "data"u8.CopyTo(destination.Slice(36));
         BinaryPrimitives.WriteInt32LittleEndian(destination.Slice(40), dataBytes);
