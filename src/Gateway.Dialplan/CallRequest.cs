@@ -29,4 +29,7 @@ public sealed record RouteDecision(
     string? Reason)
 {
     public bool IsDenied => RejectCode is not null;
+
+    /// <summary>The route's <c>record:</c> (null when the route does not say; the trunk's setting then applies).</summary>
+    public bool? Record { get; init; }
 }

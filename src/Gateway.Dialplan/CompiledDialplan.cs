@@ -55,6 +55,10 @@ public sealed class CompiledDialplan
         return compact;
     }
 
+    /// <summary>Whether a call is recorded: its route's <c>record:</c>, else the trunk's (the one it went out on or came in from), else not.</summary>
+    public bool Records(RouteDecision decision, string? trunk) =>
+        decision.Record ?? (trunk is not null && Trunks.TryGetValue(trunk, out var t) ? t.Record : null) ?? false;
+
     /// <summary>
     /// Routes a call. A regex that runs past its timeout (a pathological pattern, or a starved CPU) refuses this call
     /// with 500 and says so, rather than throwing into the call layer.
@@ -95,7 +99,7 @@ public sealed class CompiledDialplan
                 if (action.Kind == RouteActionKind.Uri && !route.AllowAnyHost && !SameHost(destination, action.TemplateHost))
                     return Deny(number, route.Name, 403, $"route '{route.Name}' may only send to {action.TemplateHost}; set allow_any_host: true to dial other hosts");
             }
-            return new RouteDecision(number, route.Name, action.Kind, action.Trunks, destination, route.CallerId, null, null);
+            return new RouteDecision(number, route.Name, action.Kind, action.Trunks, destination, route.CallerId, null, null) { Record = route.Record };
         }
         return Deny(number, null, 404, "no route matches this number");
     }

@@ -9,6 +9,9 @@ public sealed record TrunkDefinition(string Name, string Uri, string Transport, 
     /// <summary>How fast a dead trunk is noticed: the INVITE timeout and the OPTIONS keep-alive (dialplan/README.md "Failover").</summary>
     public TrunkLiveness Liveness { get; init; } = TrunkLiveness.Default;
 
+    /// <summary><c>record:</c> whether calls through this trunk are recorded when their route does not say (null: not set).</summary>
+    public bool? Record { get; init; }
+
     /// <summary><see cref="InboundSources"/> parsed once, when the dialplan is loaded (the loader refuses an invalid CIDR).</summary>
     public IReadOnlyList<System.Net.IPNetwork> InboundNetworks { get; } =
         [.. InboundSources.Select(s => System.Net.IPNetwork.TryParse(s, out var n) ? n : (System.Net.IPNetwork?)null).OfType<System.Net.IPNetwork>()];
@@ -75,6 +78,9 @@ public sealed record RouteAction(RouteActionKind Kind, IReadOnlyList<string> Tru
 public sealed record RouteRule(string Name, string? Prefix, Regex? Pattern, SourceFilter Source, TimeWindow? Window,
     RouteAction Action, string? CallerId, IReadOnlySet<string> Allow, int Line, bool AllowAnyHost = false)
 {
+    /// <summary><c>record:</c> whether this route's calls are recorded; it overrides the trunk's (null: not set).</summary>
+    public bool? Record { get; init; }
+
     /// <summary>Matches the normalized number; returns the regex match (for $1 substitution) or null.</summary>
     public bool TryMatch(string number, out Match? match)
     {
