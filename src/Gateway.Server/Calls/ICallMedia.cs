@@ -25,6 +25,8 @@ internal interface ICallMedia : IAsyncDisposable
     void StartEcho(int webPayloadType, int clockRate);
     void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType);
     void SendDtmfToSip(string digits, int durationMs);
+    /// <summary>Records both legs into <paramref name="fileName"/> under the recording folder; the full path, or null when not recorded (limit, I/O error: logged).</summary>
+    string? StartRecording(string fileName, int sampleRate);
     MediaSessionStats Stats { get; }
 }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.Media.Bridge;
 using Gateway.Media.Ice;
+using Gateway.Media.Recording;
 using Gateway.Sdp.Translation;
 
 namespace Gateway.Server.Calls;
@@ -9,10 +10,12 @@ namespace Gateway.Server.Calls;
 internal sealed class MediaSessionCallMedia : ICallMedia
 {
     private readonly MediaSession _session;
+    private readonly MediaRecorder? _recorder;
 
-    public MediaSessionCallMedia(MediaSession session)
+    public MediaSessionCallMedia(MediaSession session, MediaRecorder? recorder = null)
     {
         _session = session;
+        _recorder = recorder;
         WebEndpoint = new WebRtcEndpoint(Host(session.WebEndPoint.Address), session.WebEndPoint.Port,
             session.LocalIce.Ufrag, session.LocalIce.Password, session.FingerprintAlgorithm, session.Fingerprint);
         SipEndpoint = new RtpEndpoint(Host(session.SipEndPoint.Address), session.SipEndPoint.Port);
@@ -42,6 +45,13 @@ internal sealed class MediaSessionCallMedia : ICallMedia
     public void SendDtmfToSip(string digits, int durationMs) => _session.SendDtmfToSip(digits, durationMs);
     public ValueTask DisposeAsync() => _session.DisposeAsync();
 
+    public string? StartRecording(string fileName, int sampleRate)
+    {
+        if (_recorder?.Start(fileName, sampleRate) is not { } recording) return null;
+        _session.StartRecording(recording);
+        return recording.Path;
+    }
+
     private static string Host(IPAddress address) => (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 }
 
@@ -50,5 +60,5 @@ internal sealed class MediaEngineCallMediaFactory(IServiceProvider services) : I
 {
     public MediaEngine Engine => services.GetRequiredService<MediaEngine>();
 
-    public ICallMedia Create() => new MediaSessionCallMedia(Engine.CreateSession());
+    public ICallMedia Create() => new MediaSessionCallMedia(Engine.CreateSession(), services.GetService<MediaRecorder>());
 }

@@ -17,4 +17,5 @@ public sealed record CallDetailRecord(
     long PacketsToWeb,
     long PacketsToSip,
     long PacketsLost,
-    double JitterMs);
+    double JitterMs,
+    string? Recording = null); // the WAV file of a recorded call (dialplan record: true), else null

@@ -87,6 +87,11 @@ internal sealed class FakeCallMedia(int index) : ICallMedia
     public void StartEcho(int webPayloadType, int clockRate) => Calls.Enqueue($"echo {webPayloadType} {clockRate}");
     public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType) => Calls.Enqueue($"playback {samples8k.Length} {webPayloadType}");
     public void SendDtmfToSip(string digits, int durationMs) => Calls.Enqueue($"dtmf {digits} {durationMs}");
+    public string? StartRecording(string fileName, int sampleRate)
+    {
+        Calls.Enqueue($"record {fileName} {sampleRate}");
+        return "/recordings/" + fileName;
+    }
     public MediaSessionStats Stats => new(10, 1000, 11, 1100, 12, 1200, 13, 1300, 1, 2, 0.5, 1.5);
     public void End(MediaEndReason reason) => Ended?.Invoke(reason);
     public void RaiseDtmf(char digit) => DtmfFromWeb?.Invoke(digit, 100);
