@@ -225,7 +225,7 @@ record() {
   printf '| %s | %s | %s | %s/%s | %s | %s | %s | %s / %s (%s) | %s / %s | %s | %s / %s | %s / %s | %s / %s | %s | %s | %s | `%s` |\n' \
     "$(date -u +%Y-%m-%d)" "$COMMIT" "${r[label]} (load $(cut -d' ' -f1 /proc/loadavg)${GATEWAY_ENV:+, $GATEWAY_ENV})" "${r[peak_up]}" "${r[calls]}" "${r[to]:-in}" "${r[failed_setups]}" "${r[dropped]}" \
     "${r[rtt_p50_ms]}" "${r[rtt_p99_ms]}" "${r[rtt_plateau_p99_ms]:--}" "${r[loss_pct]}" "$gw_loss" "${r[jitter_ms]}" "${r[udp_drops_tool]:--}" "${r[sipp_udp_drops]:--}" "${r[setup_p50_ms]}" "${r[setup_p99_ms]}" \
-    "${r[dtls_p50_ms]}" "${r[dtls_p99_ms]}" "${r[gw_cpu_s_per_call_min]}" "${r[gw_rss_kib_per_call]}" "$meets" "$command" >"$WORK/row.md"
+    "${r[dtls_p50_ms]}" "${r[dtls_p99_ms]}" "${r[gw_cpu_s_per_call_min]} (plateau ${r[gw_plateau_ms_per_call_s]:--} ms/call-s)" "${r[gw_rss_kib_per_call]}" "$meets" "$command" >"$WORK/row.md"
   # Rows go just above the marker line of the capacity table (other sections may follow it), else at the end.
   python3 - docs/benchmarks.md "$WORK/row.md" <<'PY'
 import sys

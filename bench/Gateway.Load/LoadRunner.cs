@@ -38,7 +38,7 @@ public static class LoadRunner
         var udpDropsBefore = UdpCounters.ReceiveBufferErrors();
         var clock = Stopwatch.StartNew();
         pump.Start();
-        var progress = new RunReport.Progress(metrics, gateway, pump).RunAsync(clock, progressStop.Token);
+        var progress = new RunReport.Progress(metrics, gateway, pump, Math.Min(options.Concurrency, options.Calls)).RunAsync(clock, progressStop.Token);
         InboundRunner? inbound = options.Inbound && options.MediaOnly is null ? new InboundRunner(ctx) : null;
         var work = options.MediaOnly is { } mode ? MediaOnlyRunner.RunAsync(ctx, mode, deadline.Token)
             : inbound is not null ? inbound.RunAsync(deadline.Token)

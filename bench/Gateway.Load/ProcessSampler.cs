@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 
@@ -64,11 +65,22 @@ public static partial class ProcessSampler
     }
 }
 
-/// <summary>Gateway CPU and RSS before, at the peak of, and after a run.</summary>
+/// <summary>
+/// Gateway CPU and RSS before, at the peak of, and after a run; and CPU over the plateau alone (every call up, from
+/// <see cref="PlateauSettle"/> after the last call came up), which leaves out setup, DTLS and the JIT's warm-up.
+/// </summary>
 public sealed class GatewayUsage(int? pid)
 {
+    /// <summary>Seconds of the plateau left out at its start: tiered JIT promotes the hot media path then.</summary>
+    public const int PlateauSettle = 3;
+
     private double? _cpuBefore, _cpuAfter;
     private long? _rssBefore, _rssPeak;
+    private int _plateauSeconds;
+    private double? _plateauCpuStart, _plateauCpuEnd;
+    private long _plateauStartTicks, _plateauEndTicks;
+    private double _plateauCallSeconds;
+    private int _plateauCallsLast;
 
     public void Begin()
     {
@@ -77,12 +89,34 @@ public sealed class GatewayUsage(int? pid)
         _rssBefore = _rssPeak = ProcessSampler.RssKiB(p);
     }
 
-    /// <summary>Called every second: keeps the highest RSS seen.</summary>
-    public void Sample()
+    /// <summary>Called every second: keeps the highest RSS seen, and the plateau's CPU while <paramref name="callsUp"/> holds at <paramref name="plateauLevel"/>.</summary>
+    public void Sample(int callsUp = 0, int plateauLevel = int.MaxValue)
     {
-        if (pid is not { } p || ProcessSampler.RssKiB(p) is not { } rss) return;
-        if (_rssPeak is null || rss > _rssPeak) _rssPeak = rss;
+        if (pid is not { } p) return;
+        if (ProcessSampler.RssKiB(p) is { } rss && (_rssPeak is null || rss > _rssPeak)) _rssPeak = rss;
+        if (callsUp < plateauLevel || _plateauSeconds < 0)
+        {
+            if (_plateauCpuStart is not null) _plateauSeconds = -1; // the plateau ended: keep what it measured
+            return;
+        }
+        if (++_plateauSeconds < PlateauSettle) return;
+        var now = Stopwatch.GetTimestamp();
+        var cpu = ProcessSampler.CpuSeconds(p);
+        if (_plateauCpuStart is null)
+        {
+            (_plateauCpuStart, _plateauStartTicks, _plateauCallsLast) = (cpu, now, callsUp);
+            return;
+        }
+        _plateauCallSeconds += (callsUp + _plateauCallsLast) / 2.0 * Stopwatch.GetElapsedTime(_plateauEndTicks == 0 ? _plateauStartTicks : _plateauEndTicks, now).TotalSeconds;
+        (_plateauCpuEnd, _plateauEndTicks, _plateauCallsLast) = (cpu, now, callsUp);
     }
+
+    /// <summary>Gateway CPU milliseconds per call-second over the settled plateau (null when it was too short to measure).</summary>
+    public double? PlateauMsPerCallSecond =>
+        _plateauCpuStart is { } s && _plateauCpuEnd is { } e && _plateauCallSeconds > 0 ? (e - s) * 1000 / _plateauCallSeconds : null;
+
+    /// <summary>Seconds the plateau figure covers.</summary>
+    public double PlateauSeconds => _plateauEndTicks == 0 ? 0 : Stopwatch.GetElapsedTime(_plateauStartTicks, _plateauEndTicks).TotalSeconds;
 
     public void End()
     {

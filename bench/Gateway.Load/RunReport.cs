@@ -46,6 +46,8 @@ public static class RunReport
         Add("udp_drops_tool", drops.ToolSocket);
         Add("gw_cpu_s", gateway.CpuSeconds);
         Add("gw_cpu_s_per_call_min", gateway.CpuSeconds is { } cpu && callMinutes > 0 ? cpu / callMinutes : null);
+        Add("gw_plateau_ms_per_call_s", gateway.PlateauMsPerCallSecond);
+        Add("gw_plateau_s", gateway.PlateauSeconds);
         Add("gw_rss_peak_mib", gateway.RssPeakKiB is { } peakRss ? peakRss / 1024.0 : null);
         Add("gw_rss_kib_per_call", gateway.RssDeltaKiB is { } rss && m.PeakCallsUp > 0 ? (double)rss / m.PeakCallsUp : null);
         Add("tool_cpu_s", Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
@@ -67,7 +69,7 @@ public static class RunReport
     };
 
     /// <summary>Once a second: calls up, failures, loss over the last second (sent vs echoed, so in-flight packets blur it slightly).</summary>
-    public sealed class Progress(LoadMetrics metrics, GatewayUsage gateway, MediaPump pump)
+    public sealed class Progress(LoadMetrics metrics, GatewayUsage gateway, MediaPump pump, int plateauLevel)
     {
         private readonly bool _terminal = !Console.IsOutputRedirected;
         private long _lastSent, _lastEchoed;
@@ -87,7 +89,7 @@ public static class RunReport
 
         private void Print(TimeSpan elapsed)
         {
-            gateway.Sample();
+            gateway.Sample(Volatile.Read(ref metrics.CallsUp), plateauLevel);
             var sent = Interlocked.Read(ref metrics.PacketsSent);
             var echoed = Interlocked.Read(ref metrics.PacketsEchoed);
             var ds = sent - _lastSent;
