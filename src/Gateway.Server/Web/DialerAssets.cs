@@ -16,6 +16,7 @@ internal sealed class DialerAssets
         [".html"] = "text/html; charset=utf-8",
         [".css"] = "text/css; charset=utf-8",
         [".js"] = "text/javascript; charset=utf-8",
+        [".mjs"] = "text/javascript; charset=utf-8",
     };
 
     private readonly FrozenDictionary<string, Asset> _assets;

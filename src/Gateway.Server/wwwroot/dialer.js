@@ -1,7 +1,8 @@
-// Web dialer for the gateway. Speaks only the signaling protocol (docs/protocol.md, version 1) over /ws.
-// window.gateway exposes the state for people and for the end-to-end tests.
-'use strict';
-(() => {
+// Web dialer for the gateway. Speaks only the signaling protocol (docs/protocol.md, version 1) over /ws, through the
+// signaling client of clients/js (served as /gateway-client.mjs). window.gateway exposes the state for people and tests.
+import { GatewayClient } from './gateway-client.mjs';
+
+{
   const ui = DialerView.elements();
   const view = DialerView.create(ui);
   const { setStatus, setConn, callerName, addLog, startTimer, stopTimer } = view;
@@ -10,7 +11,7 @@
 
   // state: idle|registering|calling|ringing|early|active|held|incoming|ended
   const gw = window.gateway = {
-    state: 'idle', callId: null, pc: null, ws: null, events: [],
+    state: 'idle', callId: null, pc: null, events: [],
     session: null, user: null, aor: null, direction: null, connected: false, muted: false,
   };
 
@@ -21,52 +22,36 @@
   let queuedCandidates = [];
   let answerApplied = false;    // progress and answer carry the same SDP: apply once
   let localHold = false, remoteHold = false;
-  let pingHandle = 0, reconnectDelay = 500, failedConnects = 0;
   let autoUser = params.get('user');
 
-  // ---- transport -------------------------------------------------------------------------------
+  // ---- transport: the signaling client (clients/js/gateway-client.mjs) connects, resumes with ?session= and pings ----
   function wsUrl() {
     const url = new URL(params.get('ws') || '/ws', location.href);
     if (url.protocol === 'http:') url.protocol = 'ws:';
     if (url.protocol === 'https:') url.protocol = 'wss:';
-    const token = params.get('token');
-    if (token && !url.searchParams.has('token')) url.searchParams.set('token', token);
-    if (gw.session) url.searchParams.set('session', gw.session); // resume within the grace period
     return url.toString();
   }
 
+  const client = new GatewayClient(wsUrl(), { token: params.get('token') || undefined });
+  client.addEventListener('message', ({ detail: msg }) => {
+    gw.events.push(msg);
+    addLog('in', msg);
+    try { handle(msg); } catch (e) { console.error(e); setStatus('Error: ' + e.message); }
+  });
+  client.addEventListener('disconnected', () => {
+    gw.connected = false;
+    setConn('closed', 'reconnecting…');
+    setStatus('Disconnected, reconnecting…');
+    render();
+  });
+
   function connect() {
     setConn('connecting', 'connecting');
-    let ws;
-    try { ws = new WebSocket(wsUrl()); } catch (e) { setStatus('Bad WebSocket URL: ' + e.message); return; }
-    gw.ws = ws;
-    let opened = false;
-    ws.onopen = () => { opened = true; reconnectDelay = 500; failedConnects = 0; };
-    ws.onmessage = (ev) => {
-      let msg;
-      try { msg = JSON.parse(ev.data); } catch { msg = null; }
-      if (!msg || typeof msg !== 'object') { gw.events.push(ev.data); addLog('in', String(ev.data)); return; }
-      gw.events.push(msg);
-      addLog('in', msg);
-      try { handle(msg); } catch (e) { console.error(e); setStatus('Error: ' + e.message); }
-    };
-    ws.onclose = () => {
-      if (gw.ws !== ws) return;
-      gw.connected = false;
-      // A session the server refuses to resume (e.g. 403) must not be retried forever: start afresh.
-      if (!opened && ++failedConnects >= 3) gw.session = null;
-      clearInterval(pingHandle);
-      setConn('closed', 'reconnecting…');
-      setStatus('Disconnected, reconnecting…');
-      setTimeout(connect, reconnectDelay);
-      reconnectDelay = Math.min(reconnectDelay * 2, 10000);
-      render();
-    };
+    client.connect().catch((e) => { setConn('closed', 'disconnected'); setStatus('Cannot connect: ' + e.message); });
   }
 
   function send(msg) {
-    if (!gw.ws || gw.ws.readyState !== WebSocket.OPEN) { setStatus('Not connected'); return false; }
-    gw.ws.send(JSON.stringify(msg));
+    if (!client.send(msg)) { setStatus('Not connected'); return false; }
     addLog('out', msg);
     return true;
   }
@@ -76,7 +61,7 @@
     const mine = msg.id !== undefined && msg.id === gw.callId;
     switch (msg.type) {
       case 'welcome': {
-        const resumed = gw.session !== null && gw.session === msg.session;
+        const resumed = gw.session !== null && gw.session === msg.session && msg.resumed === true;
         if (!resumed && gw.session !== null) {
           // A new session: the old one expired with its calls and registration.
           if (pendingOffer) pendingOffer = null;
@@ -87,8 +72,6 @@
         gw.connected = true;
         setConn('open', 'connected');
         ui.session.textContent = 'session ' + msg.session;
-        clearInterval(pingHandle);
-        pingHandle = setInterval(() => send({ type: 'ping' }), 25000);
         if (autoUser) { ui.user.value = autoUser; autoUser = null; register(); }
         else if (gw.user && !resumed) register(); // the old session's registration is gone
         else if (gw.state === 'idle') setStatus(gw.user ? 'Ready' : 'Connected. Register or dial.');
@@ -360,4 +343,4 @@
   if (params.get('number')) ui.number.value = params.get('number');
   render();
   connect();
-})();
+}

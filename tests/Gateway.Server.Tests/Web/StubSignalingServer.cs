@@ -34,7 +34,8 @@ internal sealed class StubSignalingServer
             Connections.Enqueue(context.Request.QueryString.Value ?? "");
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             _socket = socket;
-            await SendAsync(new JsonObject { ["type"] = "welcome", ["session"] = "stub-session-1", ["iceServers"] = new JsonArray() });
+            var resumed = context.Request.Query["session"] == "stub-session-1";
+            await SendAsync(new JsonObject { ["type"] = "welcome", ["session"] = "stub-session-1", ["resumed"] = resumed, ["iceServers"] = new JsonArray() });
             try { await ReceiveLoopAsync(socket); }
             catch (WebSocketException) { } // dropped
             catch (OperationCanceledException) { }
