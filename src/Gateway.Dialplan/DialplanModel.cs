@@ -9,6 +9,9 @@ public sealed record TrunkDefinition(string Name, string Uri, string Transport, 
     /// <summary>How fast a dead trunk is noticed: the INVITE timeout and the OPTIONS keep-alive (dialplan/README.md "Failover").</summary>
     public TrunkLiveness Liveness { get; init; } = TrunkLiveness.Default;
 
+    /// <summary>The registrar and expiry of <c>register: true</c> (dialplan/README.md "Registration").</summary>
+    public TrunkRegistration Registration { get; init; } = TrunkRegistration.Default;
+
     /// <summary><see cref="InboundSources"/> parsed once, when the dialplan is loaded (the loader refuses an invalid CIDR).</summary>
     public IReadOnlyList<System.Net.IPNetwork> InboundNetworks { get; } =
         [.. InboundSources.Select(s => System.Net.IPNetwork.TryParse(s, out var n) ? n : (System.Net.IPNetwork?)null).OfType<System.Net.IPNetwork>()];
