@@ -19,6 +19,7 @@ command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 command -v tshark >/dev/null 2>&1 || true
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
