@@ -252,7 +252,13 @@ public sealed class RegistrationClient : IDisposable
             {
                 if (!_work.TryDequeue(out next!)) { _working = false; return; }
             }
-            next();
+            try { next(); }
+            catch
+            {
+                // A throwing StateChanged handler: the next Post runs what is queued.
+                lock (_gate) _working = false;
+                throw;
+            }
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class Kamailio : IAsyncDisposable
     }
 
     /// <summary>Starts kamailio with a config under Sip/kamailio on 127.0.0.1:<paramref name="port"/>; returns once it listens.</summary>
-    public static async Task<Kamailio> StartAsync(ITestOutputHelper output, string config, int port)
+    public static async Task<Kamailio> StartAsync(ITestOutputHelper output, string config, int port, params string[] defines)
     {
         var work = Directory.CreateTempSubdirectory("kamailio-").FullName;
         var info = new ProcessStartInfo(Path)
@@ -48,6 +48,7 @@ public sealed class Kamailio : IAsyncDisposable
         foreach (var arg in new[] { "-f", System.IO.Path.Combine(AppContext.BaseDirectory, "Sip", "kamailio", config), "-l", $"udp:127.0.0.1:{port}",
                      "-DD", "-E", "-Y", work, "-w", work, "-P", System.IO.Path.Combine(work, "kamailio.pid") })
             info.ArgumentList.Add(arg);
+        foreach (var define in defines) { info.ArgumentList.Add("-A"); info.ArgumentList.Add(define); } // #!ifdef in the config
         var kamailio = new Kamailio(Process.Start(info) ?? throw new InvalidOperationException("kamailio did not start"), output, port);
         kamailio._process.OutputDataReceived += (_, e) => kamailio.Append(e.Data);
         kamailio._process.ErrorDataReceived += (_, e) => kamailio.Append(e.Data);

@@ -29,7 +29,8 @@ public sealed class KamailioRegistrationTests(ITestOutputHelper output)
             // Registered after a challenge, then refreshed (granted 3 s: a refresh every 1.5 s).
             var first = await kamailio.WaitForAsync(Accepted, 0, TimeSpan.FromSeconds(15));
             Assert.NotEmpty(kamailio.Lines(l => l.Contains("REGISTER challenged user=gw1234", StringComparison.Ordinal)));
-            Assert.Contains($"expires=60", first); // register_expires asked for; Kamailio grants its max_expires
+            Assert.Contains("expires=60", first); // register_expires asked for; Kamailio grants its max_expires
+            Assert.Contains("alg=MD5", first);
             var after = kamailio.LineCount;
             await kamailio.WaitForAsync(Accepted, after, TimeSpan.FromSeconds(5));
             Assert.Contains("gateway_trunk_registered{trunk=\"carrier\"} 1", await gateway.GetMetricsAsync());
@@ -56,5 +57,18 @@ public sealed class KamailioRegistrationTests(ITestOutputHelper output)
         {
             await kamailio.DisposeAsync();
         }
+    }
+
+    /// <summary>RFC 8760: Kamailio challenging with algorithm=SHA-256 (auth module parameter "algorithm").</summary>
+    [SkippableFact]
+    public async Task Gateway_answers_a_SHA256_challenge()
+    {
+        if (!Kamailio.IsAvailable(output)) return;
+        var port = Sipp.FreePort();
+        await using var kamailio = await Kamailio.StartAsync(output, "registrar.cfg", port, "WITH_SHA256");
+        await using var gateway = await GatewayProcess.StartAsync(output, "registration-test.yaml",
+            new Dictionary<string, string> { ["KAMAILIO_PORT"] = $"{port}" });
+        Assert.Contains("alg=SHA-256", await kamailio.WaitForAsync(Accepted, 0, TimeSpan.FromSeconds(15)));
+        Assert.Contains("gateway_trunk_registered{trunk=\"carrier\"} 1", await gateway.GetMetricsAsync());
     }
 }
