@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: installs the real peers the interop tests drive (sipp, chromium, firefox-esr, openssl),
+# Runs every test: installs the real peers the interop tests drive (sipp, chromium, firefox-esr, openssl, kamailio),
 # the browser driver (playwright-core from npm, using Debian's /usr/bin/chromium), then dotnet test.
 # Firefox needs no driver: its test page runs by itself and posts its result to the test.
 set -euo pipefail
