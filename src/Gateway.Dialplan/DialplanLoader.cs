@@ -15,7 +15,7 @@ public static class DialplanLoader
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
     private static readonly string[] TopKeys = ["default_country", "trunks", "normalize", "guards", "routes"];
     private static readonly string[] TrunkKeys = ["uri", "transport", "username", "password", "register", "codecs", "dtmf", "max_channels", "inbound_sources",
-        "invite_timeout", "probe", "probe_interval", "probe_failures",
+        "invite_timeout", "probe", "probe_interval", "probe_failures", "registrar", "register_expires",
         "record"];
     private static readonly string[] RouteKeys = ["name", "match", "from", "time", "trunk", "uri", "user", "app", "reject", "caller_id", "allow", "allow_any_host",
         "record"];
@@ -103,8 +103,12 @@ public static class DialplanLoader
                 var sources = List(t, "inbound_sources");
                 foreach (var cidr in sources.Where(c => !System.Net.IPNetwork.TryParse(c, out _)))
                     Error(Child(t, "inbound_sources")!, $"trunk '{name}' inbound source '{cidr}' is not an address range such as 192.0.2.0/24");
-                trunks[name] = new TrunkDefinition(name, uri ?? "", transport, Expand(t, "username"), Expand(t, "password"), register,
-                    List(t, "codecs"), dtmf, maxChannels, sources) { Liveness = ReadLiveness(t, uri ?? ""), Record = Bool(t, "record") };
+                var (username, password) = (Expand(t, "username"), Expand(t, "password"));
+                trunks[name] = new TrunkDefinition(name, uri ?? "", transport, username, password, register,
+                    List(t, "codecs"), dtmf, maxChannels, sources)
+                {
+                    Liveness = ReadLiveness(t, uri ?? ""), Registration = ReadRegistration(t, name, register, username, password), Record = Bool(t, "record"),
+                };
             }
             return trunks;
         }
@@ -118,6 +122,24 @@ public static class DialplanLoader
             var failures = Int(t, "probe_failures", 1, 100) ?? TrunkLiveness.DefaultProbeFailures;
             return new TrunkLiveness(inviteTimeout, probe, interval, failures);
         }
+
+        /// <summary>registrar, register_expires (dialplan/README.md "Registration"); register needs username and password.</summary>
+        private TrunkRegistration ReadRegistration(YamlMappingNode t, string name, bool register, string? username, string? password)
+        {
+            var registrar = Scalar(t, "registrar");
+            if (registrar is not null && !IsSipUri(registrar))
+                Error(Child(t, "registrar")!, $"trunk '{name}' registrar must be a sip: or sips: URI such as sip:registrar.carrier.example");
+            var expires = Int(t, "register_expires", TrunkRegistration.MinExpires, TrunkRegistration.MaxExpires) ?? TrunkRegistration.DefaultExpires;
+            if (register && (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password)))
+                Error(Child(t, "register")!, $"trunk '{name}' has register: true but no username and password: the registrar's challenge cannot be answered");
+            if (!register && (registrar is not null || Child(t, "register_expires") is not null))
+                Warn(Child(t, "registrar") ?? Child(t, "register_expires")!, $"trunk '{name}' sets registrar or register_expires without register: true: they do nothing");
+            return new TrunkRegistration(registrar, expires);
+        }
+
+        private static bool IsSipUri(string uri) =>
+            (uri.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) && uri.Length > 4) ||
+            (uri.StartsWith("sips:", StringComparison.OrdinalIgnoreCase) && uri.Length > 5);
 
         private List<NormalizeRule> ReadNormalize(YamlNode? node)
         {

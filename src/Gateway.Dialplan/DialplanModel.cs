@@ -11,6 +11,8 @@ public sealed record TrunkDefinition(string Name, string Uri, string Transport, 
 
     /// <summary><c>record:</c> whether calls through this trunk are recorded when their route does not say (null: not set).</summary>
     public bool? Record { get; init; }
+    /// <summary>The registrar and expiry of <c>register: true</c> (dialplan/README.md "Registration").</summary>
+    public TrunkRegistration Registration { get; init; } = TrunkRegistration.Default;
 
     /// <summary><see cref="InboundSources"/> parsed once, when the dialplan is loaded (the loader refuses an invalid CIDR).</summary>
     public IReadOnlyList<System.Net.IPNetwork> InboundNetworks { get; } =

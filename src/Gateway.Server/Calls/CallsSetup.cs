@@ -5,6 +5,7 @@ using Gateway.Media.Net;
 using Gateway.Server.Observability;
 using Gateway.Server.Signaling;
 using Gateway.Server.SipHosting;
+using Gateway.Server.Trunks;
 using Gateway.Sip.Protection;
 using Gateway.Sip.Stack;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -68,6 +69,7 @@ internal static class CallsSetup
         services.AddSingleton(sp => new TrunkKeepAlive(() => sp.GetRequiredService<DialplanWatcher>().Current, sp.GetRequiredService<TrunkFailover>(),
             sp.GetRequiredService<ITrunkProber>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TrunkKeepAlive>>()));
         services.AddHostedService(sp => sp.GetRequiredService<TrunkKeepAlive>());
+        services.AddTrunkRegistrations(); // Trunks/: REGISTER of register: true trunks
         return services;
     }
 

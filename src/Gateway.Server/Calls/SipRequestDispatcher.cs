@@ -13,7 +13,8 @@ namespace Gateway.Server.Calls;
 /// trunk:&lt;name&gt;), in-dialog requests, ACKs, CANCELs and stray 2xx go to their call by Call-ID, OPTIONS
 /// is answered 200, anything for an unknown dialog 481. Runs on the transport's receive loop: never blocks, never throws.
 /// </summary>
-internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger)
+internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger,
+    Gateway.Server.Trunks.TrunkRegistrarSources? registrars = null)
 {
     private const string SupportedTags = "timer";
 
@@ -104,7 +105,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             return;
         }
         var plan = services.Dialplan();
-        var trunk = TrunkSources.Find(plan, incoming.Source.Address.Address);
+        var trunk = TrunkSources.Find(plan, incoming.Source.Address.Address) ?? registrars?.Find(plan, incoming.Source.Address.Address);
         if (trunk is null && !services.Options.AllowUnknownSources)
         {
             Respond(incoming, 403, "Forbidden (unknown source)");

@@ -11,7 +11,8 @@ internal static class PrometheusTextWriter
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Render(GatewayMetrics metrics, MediaTotals media, IReadOnlyList<Gateway.Dialplan.TrunkHealth>? trunks = null)
+    public static string Render(GatewayMetrics metrics, MediaTotals media, IReadOnlyList<Gateway.Dialplan.TrunkHealth>? trunks = null,
+        IReadOnlyList<Gateway.Server.Trunks.TrunkRegistrationStatus>? registrations = null)
     {
         var text = new StringBuilder(4096);
 
@@ -45,7 +46,15 @@ internal static class PrometheusTextWriter
         Single(text, "gateway_packet_loss_ratio", "gauge", "Packets lost / expected over all ended calls.", metrics.PacketLossRatio);
 
         if (trunks is not null) Trunks(text, trunks);
+        if (registrations is { Count: > 0 }) Registrations(text, registrations);
         return text.ToString();
+    }
+
+    /// <summary>Per register: true trunk: whether its registrar holds our binding (dialplan/README.md "Registration").</summary>
+    private static void Registrations(StringBuilder text, IReadOnlyList<Gateway.Server.Trunks.TrunkRegistrationStatus> registrations)
+    {
+        Family(text, "gateway_trunk_registered", "gauge", "1 while the trunk's registrar holds the gateway's binding (register: true), else 0.");
+        foreach (var r in registrations) Sample(text, "gateway_trunk_registered", TrunkLabel(r.Trunk), r.Registered ? 1 : 0);
     }
 
     /// <summary>Per trunk: the keep-alive verdict, the breaker, the failures counted (dialplan/README.md "Failover").</summary>
