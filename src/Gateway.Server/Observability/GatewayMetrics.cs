@@ -4,7 +4,7 @@ namespace Gateway.Server.Observability;
 /// Counters rendered at GET /metrics (Prometheus text format). Thread-safe and allocation-free on update:
 /// every update is one or two Interlocked operations on preallocated slots.
 /// </summary>
-public sealed class GatewayMetrics
+public sealed class GatewayMetrics(TimeProvider? time = null)
 {
     /// <summary>The outcome labels of gateway_calls_total; anything else is counted as "other".</summary>
     public static readonly IReadOnlyList<string> Outcomes = ["answered", "busy", "no_answer", "failed", "cancelled", "rejected", "other"];
@@ -22,11 +22,15 @@ public sealed class GatewayMetrics
     /// <summary>Gateway-added delay: small by design, so finer buckets.</summary>
     internal LatencyHistogram PostDialDelay { get; } = new(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5);
 
+    /// <summary>Calls started per minute over the last hour (the ops page's chart, GET /api/v1/stats/calls-per-minute).</summary>
+    public CallRateHistory CallRate { get; } = new(time ?? TimeProvider.System);
+
     /// <summary>A call was created (either direction); active_calls goes up.</summary>
     public void CallStarted()
     {
         Interlocked.Increment(ref _activeCalls);
         Interlocked.Increment(ref _callsStarted);
+        CallRate.Record();
     }
 
     /// <summary>A call ended with an outcome label ("answered", "busy", "no_answer", "failed", "cancelled", "rejected"); active_calls goes down.</summary>
