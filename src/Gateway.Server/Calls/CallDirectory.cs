@@ -17,6 +17,7 @@ internal sealed class CallDirectory(CallRegistry registry) : ICallDirectory
 
     public CallSnapshot? Find(string id) => Lookup(id) is { } call ? call.Describe(id) : null;
 
+
     public bool HangUp(string id)
     {
         if (Lookup(id) is not { } call) return false;
@@ -25,13 +26,11 @@ internal sealed class CallDirectory(CallRegistry registry) : ICallDirectory
         return true;
     }
 
+    /// <summary>Only calls already listed have an id: an id nobody was shown cannot be asked for.</summary>
     private GatewayCall? Lookup(string id)
     {
         foreach (var call in registry.Snapshot())
             if (call.State != CallState.Ended && _ids.TryGetValue(call, out var known) && known == id) return call;
-        // Not seen yet (listed by nobody): name the unseen calls now, then look again.
-        foreach (var call in registry.Snapshot())
-            if (call.State != CallState.Ended && IdOf(call) == id) return call;
         return null;
     }
 
