@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Gateway.Server.Observability;
 
 namespace Gateway.Server.Tests.Observability;
@@ -52,5 +53,40 @@ public sealed class GatewayMeterTests
         var before = GC.GetAllocatedBytesForCurrentThread();
         Burst();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
+
+/// <summary>Media totals and trunk health as observable instruments on the Meter "Gateway" of a running host.</summary>
+public sealed class GatewayMeterObserverTests
+{
+    private sealed class NoProbe : Gateway.Dialplan.ITrunkProber
+    {
+        public Task<bool> ProbeAsync(Gateway.Dialplan.TrunkDefinition trunk, CancellationToken cancellationToken) => Task.FromResult(true);
+    }
+
+    [Fact]
+    public async Task Trunks_and_media_totals_are_observed_when_a_listener_collects()
+    {
+        var failover = new Gateway.Dialplan.TrunkFailover(new Gateway.Dialplan.TrunkFailoverOptions(), new NoProbe(), TimeProvider.System);
+        failover.Track("pstn");
+        await using var host = await Gateway.Server.Tests.Hosting.TestGatewayHost.StartAsync(configureServices: b => b.Services.AddSingleton(failover));
+        var seen = new List<(string Name, long Value, string Tags)>();
+        var factory = host.App.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == GatewayMetrics.MeterName && instrument.Meter.Scope == factory) l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            seen.Add((instrument.Name, value, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        listener.Start();
+
+        listener.RecordObservableInstruments();
+
+        Assert.Contains(("gateway.trunk.up", 1L, "trunk=pstn"), seen);
+        Assert.Contains(("gateway.trunk.breaker_open", 0L, "trunk=pstn"), seen);
+        Assert.Contains(("gateway.trunk.failures", 0L, "trunk=pstn"), seen);
+        Assert.Contains(("gateway.media.packets_relayed", 0L, ""), seen); // no media engine in this host: zeros
+        Assert.Contains(seen, s => s.Name == "gateway.media.sessions");
     }
 }
