@@ -48,19 +48,25 @@ public sealed partial class DialplanWatcher : IDisposable
         return new DialplanWatcher(path, result.Plan!, logger ?? NullLogger.Instance, watch);
     }
 
+    /// <summary>The dialplan file (full path).</summary>
+    public string FilePath => _path;
+
     /// <summary>Validates the file and swaps it in; returns false (old plan kept) when it has errors.</summary>
-    public bool Reload()
+    public bool Reload() => ReloadWithDiagnostics().Succeeded;
+
+    /// <summary><see cref="Reload"/>, returning the check's result (its diagnostics with file:line) for the operators' API.</summary>
+    public DialplanLoader.Result ReloadWithDiagnostics()
     {
         var result = DialplanLoader.LoadFile(_path);
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors) LogRefused(_logger, error.ToString());
-            return false;
+            return result;
         }
         Volatile.Write(ref _current, result.Plan!);
         LogReloaded(_logger, _path, result.Plan!.RouteCount);
         Reloaded?.Invoke(result.Plan!);
-        return true;
+        return result;
     }
 
     [LoggerMessage(2001, LogLevel.Information, "Dialplan {Path} reloaded: {Routes} routes active")]

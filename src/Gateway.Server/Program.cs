@@ -1,6 +1,7 @@
 using Gateway.Dialplan;
 using Gateway.Media.Net;
 using Gateway.Server.Admin;
+using Gateway.Server.Api;
 using Gateway.Server.Calls;
 using Gateway.Server.Hosting;
 using Gateway.Server.Observability;
@@ -24,12 +25,14 @@ try
     builder.Services.AddGatewaySignaling(builder.Configuration);     // Signaling/: WebSocket protocol, sessions, rooms, ICE servers
     builder.Services.AddGatewayCalls(builder.Configuration);         // Calls/: SIP stack, media engine, dialplan, B2BUA
     builder.Services.AddGatewayRecording(builder.Configuration);     // Recording/: record: true calls as WAV files
+    builder.Services.AddGatewayApi();                                // Api/: operator REST API, OpenAPI, ops page
 
     var app = builder.Build();
     app.MapGatewayObservability();   // /healthz, /metrics
     app.MapGatewayWeb();             // GET /: the web dialer
     app.MapGatewaySignaling();       // /ws, /api/ice-servers
     app.MapGatewayAdmin();           // POST /admin/drain (loopback, Admin:AllowedNetworks or an Admin:Tokens bearer)
+    app.MapGatewayApi();             // /api/v1/*, /api/v1/openapi.json (admin filter), GET /admin: the ops page
     app.Run();
     return 0;
 }

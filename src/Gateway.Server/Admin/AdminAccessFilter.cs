@@ -16,13 +16,20 @@ internal sealed partial class AdminAccessFilter(AdminAccessPolicy policy, ILogge
                 return next(context);
             case AdminAccessDecision.Forbidden:
                 Log.Refused(logger, http.Request.Path, remote?.ToString(), "wrong token");
-                return ValueTask.FromResult<object?>(Results.Text("forbidden\n", statusCode: StatusCodes.Status403Forbidden));
+                return ValueTask.FromResult<object?>(IsApi(http)
+                    ? Results.Problem("The bearer token is not one of Admin:Tokens.", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden")
+                    : Results.Text("forbidden\n", statusCode: StatusCodes.Status403Forbidden));
             default:
                 Log.Refused(logger, http.Request.Path, remote?.ToString(), "no token, address not allowed");
                 http.Response.Headers.WWWAuthenticate = "Bearer realm=\"gateway-admin\"";
-                return ValueTask.FromResult<object?>(Results.Text("unauthorized: send Authorization: Bearer <Admin:Tokens>\n", statusCode: StatusCodes.Status401Unauthorized));
+                return ValueTask.FromResult<object?>(IsApi(http)
+                    ? Results.Problem("Send Authorization: Bearer <one of Admin:Tokens>.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized")
+                    : Results.Text("unauthorized: send Authorization: Bearer <Admin:Tokens>\n", statusCode: StatusCodes.Status401Unauthorized));
         }
     }
+
+    /// <summary>The REST API answers RFC 9457 problem details; /metrics and /admin keep their plain text.</summary>
+    private static bool IsApi(HttpContext http) => http.Request.Path.StartsWithSegments("/api");
 
     private static partial class Log
     {

@@ -35,6 +35,7 @@ internal static class CallsSetup
         services.AddSingleton<SipAddressing>();
         services.AddSingleton(sp => DialplanWatcher.Start(ResolveDialplan(configuration), sp.GetRequiredService<ILogger<DialplanWatcher>>()));
         services.AddSingleton<CallRegistry>();
+        services.AddSingleton<ICallDirectory, CallDirectory>(); // Api/: read-only call snapshots and operator hangup
         services.AddSingleton<CallLimits>();
         services.AddSingleton<ITrunkProber>(sp => new SipTrunkProber(sp.GetRequiredService<SipAddressing>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TrunkFailover(new TrunkFailoverOptions(), sp.GetRequiredService<ITrunkProber>(), sp.GetRequiredService<TimeProvider>()));

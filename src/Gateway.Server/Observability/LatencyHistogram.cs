@@ -20,9 +20,11 @@ internal sealed class LatencyHistogram
 
     public IReadOnlyList<double> UpperBounds => _bounds;
 
-    public void Observe(TimeSpan value)
+    public void Observe(TimeSpan value) => Observe(value.TotalSeconds);
+
+    public void Observe(double seconds)
     {
-        var seconds = Math.Max(0, value.TotalSeconds);
+        seconds = Math.Max(0, seconds);
         var i = 0;
         while (i < _bounds.Length && seconds > _bounds[i])
             i++;

@@ -12,6 +12,8 @@ internal static class ObservabilitySetup
     {
         services.Configure<CdrOptions>(configuration.GetSection(CdrOptions.Section));
         services.AddSingleton<GatewayMetrics>();
+        services.AddGatewayOtlp(configuration); // Otlp:Endpoint set: the Meter "Gateway" pushed over OTLP
+        services.AddHostedService<GatewayMeterObservers>(); // media totals and trunk health as observable instruments
         services.AddSingleton<ICdrWriter>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<CdrOptions>>().Value;

@@ -1,7 +1,7 @@
 // Long-lived Chromium driver for the gateway end-to-end tests (tests/Gateway.Interop.Tests/Gateway).
 // Protocol: one JSON command per stdin line, one JSON reply per stdout line:
 //   {"id":1,"op":"open","url":"http://127.0.0.1:p/?user=alice"}  -> {"id":1,"ok":true,"result":{"page":0}}
-//   ops: open, fill, click, press, waitState, waitEvent, events, state, stats, eval, closePage, quit
+//   ops: open, fill, click, press, waitState, waitEvent, events, state, stats, eval, screenshot, closePage, quit
 // Every op has a hard timeout; the whole process exits by itself after --lifetime seconds or when stdin closes.
 // Uses Debian's /usr/bin/chromium through playwright-core: never downloads a browser.
 import { chromium } from 'playwright-core';
@@ -113,6 +113,29 @@ const ops = {
   async stats(c) { return { stats: await statsSummary(page(c.page)) }; },
   async eval(c) { return { value: await page(c.page).evaluate(c.expr) }; },
   async sleep(c) { await sleep(c.ms); return {}; },
+  // Saves a PNG of the page to c.path and counts its distinct colours (decoded in a scratch page's canvas): a blank
+  // page has one or two.
+  async screenshot(c) {
+    const png = await page(c.page).screenshot({ path: c.path, fullPage: true, timeout: c.timeoutMs ?? 10000 });
+    const scratch = await context.newPage();
+    try {
+      const colours = await scratch.evaluate(async dataUrl => {
+        const img = new Image();
+        img.src = dataUrl;
+        await img.decode();
+        const canvas = new OffscreenCanvas(img.width, img.height);
+        const g = canvas.getContext('2d');
+        g.drawImage(img, 0, 0);
+        const data = g.getImageData(0, 0, img.width, img.height).data;
+        const seen = new Set();
+        for (let i = 0; i < data.length && seen.size < 10000; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        return { width: img.width, height: img.height, colours: seen.size };
+      }, 'data:image/png;base64,' + png.toString('base64'));
+      return colours;
+    } finally {
+      await scratch.close();
+    }
+  },
   async closePage(c) { await page(c.page).close({ runBeforeUnload: false }); return {}; },
   async quit() { setTimeout(async () => { await browser.close().catch(() => {}); process.exit(0); }, 10); return {}; },
 };
