@@ -9,6 +9,11 @@ public sealed record TrunkDefinition(string Name, string Uri, string Transport, 
     /// <summary>How fast a dead trunk is noticed: the INVITE timeout and the OPTIONS keep-alive (dialplan/README.md "Failover").</summary>
     public TrunkLiveness Liveness { get; init; } = TrunkLiveness.Default;
 
+    /// <summary>SRTP with SDES keys on the trunk's media (<c>srtp:</c>, RFC 4568).</summary>
+    public TrunkSrtpMode Srtp { get; init; }
+    /// <summary>Full path of the PEM CA file the trunk's TLS certificate must chain to (<c>tls_ca:</c>); null: the system trust store.</summary>
+    public string? TlsCaFile { get; init; }
+
     /// <summary><see cref="InboundSources"/> parsed once, when the dialplan is loaded (the loader refuses an invalid CIDR).</summary>
     public IReadOnlyList<System.Net.IPNetwork> InboundNetworks { get; } =
         [.. InboundSources.Select(s => System.Net.IPNetwork.TryParse(s, out var n) ? n : (System.Net.IPNetwork?)null).OfType<System.Net.IPNetwork>()];
