@@ -45,10 +45,11 @@ internal static class SipTlsClient
         if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable)) return "the server sent no certificate";
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
             return $"the certificate ({certificate.Subject}) does not name {peer.TargetHost}";
-        if (peer.TrustedRoots is not { Count: > 0 } roots)
+        if (peer.TrustedRoots is not { } roots)
             return errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors)
                 ? "the certificate does not chain to the system trust store: " + Describe(systemChain)
                 : null;
+        if (roots.Count == 0) return "the trunk's tls_ca holds no certificate (unreadable?)";
         // tls_ca: only these roots are trusted (the system store is not consulted).
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
