@@ -19,6 +19,8 @@ command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v baresip >/dev/null 2>&1 || need+=(baresip)
+command -v tshark >/dev/null 2>&1 || need+=(tshark)
 command -v tshark >/dev/null 2>&1 || true
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
