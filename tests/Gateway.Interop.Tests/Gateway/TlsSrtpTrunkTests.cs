@@ -143,6 +143,7 @@ public sealed class TlsSrtpTrunkTests(ITestOutputHelper output)
         var log = gateway.Tail(20000);
         Assert.Contains("TLS to trunk secure refused: host 127.0.0.1", log);
         Assert.Contains("does not chain to the trunk's tls_ca", log);
-        Assert.DoesNotContain("INVITE sip:", baresip.Log); // nothing reached baresip
+        Assert.DoesNotContain("UA not found", baresip.Log); // no INVITE reached baresip
+        Assert.DoesNotContain("incoming call", baresip.Log);
     }
 }

@@ -7,7 +7,7 @@ namespace Gateway.Interop.Tests.Sip;
 
 /// <summary>
 /// A baresip user agent (Debian's baresip 1.x) as an auto-answering SIP peer on loopback: its own config folder, SIP over
-/// UDP/TCP on a port and over TLS on the port above it (its test certificate), a 440 Hz tone as its microphone, the
+/// UDP/TCP on a port and over TLS on the port above it, as user 1000 (the number the tests dial) (its test certificate), a 440 Hz tone as its microphone, the
 /// media encryption of its account (<c>srtp-mand</c>: SDES SRTP only) and RTP ports in a known range.
 /// </summary>
 internal sealed class Baresip : IAsyncDisposable
@@ -50,7 +50,7 @@ internal sealed class Baresip : IAsyncDisposable
             sip_listen 127.0.0.1:{sipPort}
             sip_certificate {certificatePem}
             audio_player aufile,{System.IO.Path.Combine(folder, "received.wav")}
-            audio_source ausine,440
+            audio_source aufile,{Tone(folder)}
             audio_alert aufile,/dev/null
             rtp_ports {rtpMin}-{rtpMin + 9}
             rtp_stats yes
@@ -62,7 +62,7 @@ internal sealed class Baresip : IAsyncDisposable
             module_app account.so
             """);
         File.WriteAllText(System.IO.Path.Combine(folder, "accounts"),
-            $"<sip:trunk@127.0.0.1>;regint=0;mediaenc={mediaEncryption};answermode=auto;audio_codecs=PCMU\n");
+            $"<sip:1000@127.0.0.1>;regint=0;mediaenc={mediaEncryption};answermode=auto;audio_codecs=PCMU\n");
         var info = new ProcessStartInfo(Path)
         {
             RedirectStandardInput = true,
@@ -70,7 +70,7 @@ internal sealed class Baresip : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-f", folder, "-t", "60" }) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "-f", folder, "-t", "60", "-s" }) info.ArgumentList.Add(arg);
         var baresip = new Baresip(Process.Start(info)!, folder, sipPort, rtpMin);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!baresip.Log.Contains("baresip is ready", StringComparison.Ordinal))
@@ -80,6 +80,28 @@ internal sealed class Baresip : IAsyncDisposable
             await Task.Delay(50);
         }
         return baresip;
+    }
+
+    /// <summary>30 s of 440 Hz, 8 kHz 16-bit mono PCM WAV (RIFF header, then samples).</summary>
+    private static string Tone(string folder)
+    {
+        const int rate = 8000, seconds = 30;
+        var path = System.IO.Path.Combine(folder, "tone.wav");
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write("RIFF"u8);
+        writer.Write(36 + rate * seconds * 2);
+        writer.Write("WAVEfmt "u8);
+        writer.Write(16);
+        writer.Write((short)1);
+        writer.Write((short)1);
+        writer.Write(rate);
+        writer.Write(rate * 2);
+        writer.Write((short)2);
+        writer.Write((short)16);
+        writer.Write("data"u8);
+        writer.Write(rate * seconds * 2);
+        for (var i = 0; i < rate * seconds; i++) writer.Write((short)(8000 * Math.Sin(2 * Math.PI * 440 * i / rate)));
+        return path;
     }
 
     public async ValueTask DisposeAsync()
