@@ -15,7 +15,7 @@ public static class DialplanLoader
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
     private static readonly string[] TopKeys = ["default_country", "trunks", "normalize", "guards", "routes"];
     private static readonly string[] TrunkKeys = ["uri", "transport", "username", "password", "register", "codecs", "dtmf", "max_channels", "inbound_sources",
-        "invite_timeout", "probe", "probe_interval", "probe_failures", "registrar", "register_expires",
+        "invite_timeout", "probe", "probe_interval", "probe_failures", "registrar", "register_expires", "srtp", "tls_ca",
         "record"];
     private static readonly string[] RouteKeys = ["name", "match", "from", "time", "trunk", "uri", "user", "app", "reject", "caller_id", "allow", "allow_any_host",
         "record"];
@@ -109,8 +109,28 @@ public static class DialplanLoader
                 {
                     Liveness = ReadLiveness(t, uri ?? ""), Registration = ReadRegistration(t, name, register, username, password), Record = Bool(t, "record"),
                 };
+                trunks[name] = ReadSecurity(t, name, trunks[name]);
             }
             return trunks;
+        }
+
+        /// <summary>srtp and tls_ca (dialplan/README.md "TLS and SRTP").</summary>
+        private TrunkDefinition ReadSecurity(YamlMappingNode t, string name, TrunkDefinition trunk)
+        {
+            var srtpText = Scalar(t, "srtp");
+            var srtp = TrunkSecurity.ParseSrtp(srtpText);
+            if (srtp is null) Error(Child(t, "srtp")!, $"trunk '{name}' srtp must be off, optional or required");
+            var tls = trunk.Transport == "tls" || trunk.Uri.StartsWith("sips:", StringComparison.OrdinalIgnoreCase);
+            if (srtp is TrunkSrtpMode.Optional or TrunkSrtpMode.Required && !tls)
+                Warn(Child(t, "srtp")!, $"trunk '{name}' sends its SRTP keys in the SDP over {trunk.Transport}: anyone on the path can read them; use transport: tls");
+            string? caFile = null;
+            if (Scalar(t, "tls_ca") is { } ca)
+            {
+                if (!tls) Error(Child(t, "tls_ca")!, $"trunk '{name}' tls_ca needs transport: tls (or a sips: uri)");
+                else if (TrunkSecurity.ResolveCaFile(ca, file, out _, out var caError) is { } resolved) caFile = resolved;
+                else Error(Child(t, "tls_ca")!, $"trunk '{name}' {caError}");
+            }
+            return trunk with { Srtp = srtp ?? TrunkSrtpMode.Off, TlsCaFile = caFile };
         }
 
         /// <summary>invite_timeout, probe, probe_interval, probe_failures (dialplan/README.md "Failover").</summary>

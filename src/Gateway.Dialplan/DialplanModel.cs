@@ -13,6 +13,10 @@ public sealed record TrunkDefinition(string Name, string Uri, string Transport, 
     public bool? Record { get; init; }
     /// <summary>The registrar and expiry of <c>register: true</c> (dialplan/README.md "Registration").</summary>
     public TrunkRegistration Registration { get; init; } = TrunkRegistration.Default;
+    /// <summary>SRTP with SDES keys on the trunk's media (<c>srtp:</c>, RFC 4568).</summary>
+    public TrunkSrtpMode Srtp { get; init; }
+    /// <summary>Full path of the PEM CA file the trunk's TLS certificate must chain to (<c>tls_ca:</c>); null: the system trust store.</summary>
+    public string? TlsCaFile { get; init; }
 
     /// <summary><see cref="InboundSources"/> parsed once, when the dialplan is loaded (the loader refuses an invalid CIDR).</summary>
     public IReadOnlyList<System.Net.IPNetwork> InboundNetworks { get; } =

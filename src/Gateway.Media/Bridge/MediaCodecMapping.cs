@@ -9,4 +9,8 @@ public sealed record MediaCodecMapping(
     int SipPayloadType,
     int ClockRate,
     int? WebTelephoneEventPayloadType,
-    int? SipTelephoneEventPayloadType);
+    int? SipTelephoneEventPayloadType)
+{
+    /// <summary>SDES keys for SRTP on the SIP leg (RFC 4568), null for plain RTP.</summary>
+    public Srtp.SdesSrtpKeys? SipSrtp { get; init; }
+}

@@ -4,8 +4,8 @@ using Gateway.Media.Rtp;
 namespace Gateway.Media.Bridge;
 
 /// <summary>
-/// The hot path: web SRTP in (already unprotected by <see cref="WebRtcLeg"/>) -> rewrite -> plain RTP to the trunk, and
-/// trunk RTP in -> rewrite -> protect -> the browser. In place on the receive loop's buffer: no allocation, no lock.
+/// The hot path: web SRTP in (already unprotected by <see cref="WebRtcLeg"/>) -> rewrite -> RTP (or SDES-keyed SRTP) to the
+/// trunk, and trunk RTP in (unprotected by <see cref="RtpLeg"/> when SRTP) -> rewrite -> protect -> the browser. In place on the receive loop's buffer: no allocation, no lock.
 /// </summary>
 public sealed partial class MediaSession
 {
@@ -62,7 +62,7 @@ public sealed partial class MediaSession
         var path = _webToSip;
         if (path is null || !path.Rewrite(packet)) { Web.Counters.Dropped++; return; }
         _recording?.Capture(Recording.RecordingChannel.Web, packet);
-        if (Sip.Send(packet)) _engine.CountRelayed(length);
+        if (Sip.Send(buffer, length)) _engine.CountRelayed(length);
     }
 
     /// <summary>A plain RTP packet from the trunk in <paramref name="buffer"/>[..<paramref name="length"/>]; the buffer has room for the SRTP tag.</summary>

@@ -93,7 +93,7 @@ public sealed partial class MediaSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(codecs);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ConfigureRelay(codecs);
-        Sip.Configure(remote);
+        Sip.Configure(remote, codecs.SipSrtp);
         Interlocked.CompareExchange(ref _rtpClockStart, NonZeroNow(), 0);
     }
 
@@ -221,6 +221,7 @@ public sealed partial class MediaSession : IAsyncDisposable
         await Task.WhenAll(_ownsWebSocket ? Web.Socket.Completion : Task.CompletedTask, Sip.RtpSocket.Completion, Sip.RtcpSocket.Completion)
             .ConfigureAwait(false);
         Web.DisposeContexts();
+        Sip.DisposeSrtp();
     }
 
     private static partial class Log

@@ -2,11 +2,14 @@ using System.Buffers.Binary;
 using System.Net;
 using Gateway.Media.Net;
 using Gateway.Media.Rtcp;
+using Gateway.Media.Srtp;
 
 namespace Gateway.Media.Bridge;
 
 /// <summary>
-/// The trunk side of a session: plain RTP on an even port and RTCP on the odd port above it (RFC 3550 §11).
+/// The trunk side of a session: RTP on an even port and RTCP on the odd port above it (RFC 3550 §11), plain or, with SDES
+/// keys (RFC 4568), SRTP and SRTCP (<see cref="SipLegSrtp"/>: a packet that does not authenticate is dropped before it
+/// can latch).
 /// Symmetric RTP (RFC 4961) with latching: we send to the SDP address until the first RTP packet arrives, then to
 /// the source of that packet (a NAT'd trunk), and from then on only that source is accepted, until the next
 /// <see cref="Configure"/> (re-INVITE). RTCP goes to the RTP address's port + 1, or to wherever the peer's RTCP
@@ -16,8 +19,11 @@ internal sealed class RtpLeg
 {
     private readonly MediaSession _session;
     private readonly TimeProvider _time;
-    private readonly byte[] _rtcpBuffer = new byte[256];
+    private const int RtcpReportSize = 256;
+    private readonly byte[] _rtcpBuffer = new byte[RtcpReportSize + 32];
+    private readonly byte[] _otherBuffer = new byte[1500];
     private SocketAddress? _remoteRtp, _remoteRtcp;
+    private volatile SipLegSrtp? _srtp;
     private bool _latched, _rtcpLatched;
 
     public RtpLeg(MediaSession session, UdpMediaSocket rtp, UdpMediaSocket rtcp, TimeProvider time)
@@ -37,9 +43,15 @@ internal sealed class RtpLeg
     public bool IsConfigured => Volatile.Read(ref _remoteRtp) is not null;
     internal SocketAddress? RemoteRtp => Volatile.Read(ref _remoteRtp);
 
-    /// <summary>The SDP address (c=/m=) to send to; latching starts over.</summary>
-    public void Configure(IPEndPoint remote)
+    /// <summary>The SRTP of this leg, null for plain RTP.</summary>
+    internal SipLegSrtp? Srtp => _srtp;
+
+    /// <summary>The SDP address (c=/m=) to send to, and the SDES keys (null: plain RTP); latching starts over.
+    /// The same keys again (a re-INVITE that keeps them) keep the SRTP state (RFC 4568 §7.1.4: new keys mean a new context).</summary>
+    public void Configure(IPEndPoint remote, SdesSrtpKeys? keys = null)
     {
+        if (keys is null) _srtp = null;
+        else if (_srtp is not { } current || !SameKeys(current.Keys, keys)) _srtp = new SipLegSrtp(keys);
         Volatile.Write(ref _remoteRtcp, new IPEndPoint(remote.Address, remote.Port + 1).Serialize());
         _rtcpLatched = false;
         _latched = false;
@@ -52,6 +64,11 @@ internal sealed class RtpLeg
         if (RtcpMuxClassifier.IsRtcp(packet)) { OnRtcpDatagram(buffer, length, from); return; }
         var remote = Volatile.Read(ref _remoteRtp);
         if (remote is null || !RtcpMuxClassifier.IsRtp(packet)) { Counters.Dropped++; return; }
+        if (_srtp is { } srtp)
+        {
+            if (srtp.UnprotectRtp(packet, out length) != SrtpError.None) { Counters.Dropped++; return; }
+            packet = buffer[..length];
+        }
         if (!remote.Equals(from))
         {
             if (_latched) { Counters.Dropped++; return; } // not the latched source
@@ -66,7 +83,9 @@ internal sealed class RtpLeg
 
     public void OnRtcpDatagram(Span<byte> buffer, int length, SocketAddress from)
     {
-        if (!IsConfigured || !Rtcp.OnRtcp(buffer[..length])) { Counters.Dropped++; return; }
+        if (!IsConfigured) { Counters.Dropped++; return; }
+        if (_srtp is { } srtp && srtp.UnprotectRtcp(buffer[..length], out length) != SrtpError.None) { Counters.Dropped++; return; }
+        if (!Rtcp.OnRtcp(buffer[..length])) { Counters.Dropped++; return; }
         Counters.RtcpIn++;
         var rtcp = Volatile.Read(ref _remoteRtcp);
         if (!_rtcpLatched || rtcp is null || !rtcp.Equals(from))
@@ -83,17 +102,25 @@ internal sealed class RtpLeg
         return new IPEndPoint(ep.Address, ep.Port == 65535 ? ep.Port : ep.Port + 1).Serialize();
     }
 
-    /// <summary>Sends relayed RTP (one sending thread: the web loop) and our RTCP report when due.</summary>
-    public bool Send(ReadOnlySpan<byte> rtp)
+    /// <summary>
+    /// Sends relayed RTP in buffer[..length] (one sending thread: the web loop) and our RTCP report when due. With SRTP the
+    /// packet is protected in place: the buffer must have room for the tag after it.
+    /// </summary>
+    public bool Send(Span<byte> buffer, int length)
     {
         var to = Volatile.Read(ref _remoteRtp);
-        if (to is null || !RtpSocket.SendTo(rtp, to)) return false;
-        Counters.LastRtpTimestampOut = BinaryPrimitives.ReadUInt32BigEndian(rtp[4..]);
-        Counters.OnOut(rtp.Length);
+        if (to is null) return false;
+        var timestamp = BinaryPrimitives.ReadUInt32BigEndian(buffer[4..]);
+        var rtpLength = length;
+        if (_srtp is { } srtp && srtp.ProtectRtp(buffer, length, out length) != SrtpError.None) return false;
+        if (!RtpSocket.SendTo(buffer[..length], to)) return false;
+        Counters.LastRtpTimestampOut = timestamp;
+        Counters.OnOut(rtpLength);
         if (Rtcp.TakeDue(_time.GetTimestamp()))
         {
-            int n = Rtcp.Write(_rtcpBuffer, LocalSsrc, Counters);
+            int n = Rtcp.Write(_rtcpBuffer.AsSpan(0, RtcpReportSize), LocalSsrc, Counters);
             var rtcpTo = Volatile.Read(ref _remoteRtcp);
+            if (n > 0 && _srtp is { } rtcpSrtp && rtcpSrtp.ProtectRtcp(_rtcpBuffer, n, out n) != SrtpError.None) n = 0;
             if (n > 0 && rtcpTo is not null) RtcpSocket.SendTo(_rtcpBuffer.AsSpan(0, n), rtcpTo);
         }
         return true;
@@ -103,8 +130,23 @@ internal sealed class RtpLeg
     public bool SendOther(ReadOnlySpan<byte> rtp)
     {
         var to = Volatile.Read(ref _remoteRtp);
-        if (to is null || !RtpSocket.SendTo(rtp, to)) return false;
+        if (to is null) return false;
+        if (_srtp is { } srtp)
+        {
+            lock (_otherBuffer)
+            {
+                if (rtp.Length + srtp.Overhead > _otherBuffer.Length) return false;
+                rtp.CopyTo(_otherBuffer);
+                if (srtp.ProtectRtp(_otherBuffer, rtp.Length, out var n) != SrtpError.None || !RtpSocket.SendTo(_otherBuffer.AsSpan(0, n), to)) return false;
+            }
+        }
+        else if (!RtpSocket.SendTo(rtp, to)) return false;
         Counters.OnOut(rtp.Length);
         return true;
     }
+
+    private static bool SameKeys(SdesSrtpKeys a, SdesSrtpKeys b) =>
+        a.Profile == b.Profile && a.SendKeySalt.AsSpan().SequenceEqual(b.SendKeySalt) && a.ReceiveKeySalt.AsSpan().SequenceEqual(b.ReceiveKeySalt);
+
+    internal void DisposeSrtp() => _srtp?.Dispose();
 }

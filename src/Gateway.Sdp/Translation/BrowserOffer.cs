@@ -16,6 +16,10 @@ public sealed record BrowserOffer(
 {
     public SdpMediaDescription Audio => Offer.Media[AudioIndex];
 
+    /// <summary>The a=crypto attributes (with our keys) offered toward SIP, and the trunk's SRTP mode, to read the answer by.</summary>
+    public IReadOnlyList<Crypto.SdpCrypto> SipCryptos { get; init; } = [];
+    public SrtpMode SipSrtp { get; init; }
+
     /// <summary>The browser's telephone-event payload type at a clock rate (RFC 4733 §2.1: the event clock follows the codec's).</summary>
     public int? TelephoneEventAt(int clockRate) =>
         Codecs.FirstOrDefault(c => c.Encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase) && c.ClockRate == clockRate)?.PayloadType;

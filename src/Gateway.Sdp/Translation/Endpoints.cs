@@ -20,4 +20,8 @@ public sealed record SdpNegotiationFailure(int StatusCode, string Reason)
 }
 
 /// <summary>One leg's negotiated audio: the codec and telephone-event payload types on that leg.</summary>
-public sealed record NegotiatedAudio(SdpRtpMap Codec, int? TelephoneEventPayloadType);
+public sealed record NegotiatedAudio(SdpRtpMap Codec, int? TelephoneEventPayloadType)
+{
+    /// <summary>The SIP leg's SDES keys (RFC 4568), null for plain RTP; always null on the browser leg (DTLS-SRTP keys it).</summary>
+    public SdesKeys? Srtp { get; init; }
+}

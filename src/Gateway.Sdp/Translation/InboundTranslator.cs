@@ -17,6 +17,8 @@ public static class InboundTranslator
         failure = null;
         List<SdpRtpMap> codecs;
         var direction = SdpDirection.SendRecv;
+        Crypto.SdpCrypto? remoteCrypto = null;
+        var profile = SdesNegotiation.OfferProfile(policy.Srtp);
         if (sipOffer is null)
         {
             codecs = [.. policy.SipCodecs];
@@ -24,12 +26,16 @@ public static class InboundTranslator
         }
         else
         {
-            var audio = sipOffer.Media.FirstOrDefault(m => m.Media == "audio" && !m.IsRejected && m.Protocol.StartsWith("RTP/AVP", StringComparison.Ordinal));
+            var audio = sipOffer.Media.FirstOrDefault(m => m.Media == "audio" && !m.IsRejected
+                && (m.Protocol.StartsWith(SdesNegotiation.PlainProfile, StringComparison.Ordinal) || m.Protocol.StartsWith(SdesNegotiation.SecureProfile, StringComparison.Ordinal)));
             if (audio is null)
             {
-                failure = new SdpNegotiationFailure(488, "the SIP offer has no RTP/AVP audio stream");
+                failure = new SdpNegotiationFailure(488, "the SIP offer has no RTP/AVP or RTP/SAVP audio stream");
                 return false;
             }
+            // RFC 4568 §7.1.2: a=crypto accepted when the trunk allows SRTP; the answer keeps the offer's profile (RFC 3264 §6).
+            if (!SdesNegotiation.TryChooseFromOffer(audio, policy.Srtp, out remoteCrypto, out failure)) return false;
+            profile = audio.Protocol.StartsWith(SdesNegotiation.SecureProfile, StringComparison.Ordinal) ? SdesNegotiation.SecureProfile : SdesNegotiation.PlainProfile;
             codecs = audio.RtpMaps.Where(m => policy.SipCodecs.Any(c => c.SameCodec(m))
                 || (policy.AllowOpus && m.Encoding.Equals("opus", StringComparison.OrdinalIgnoreCase))
                 || (SdpBuilder.IsTelephoneEvent(m) && m.ClockRate == 8000)).ToList();
@@ -59,7 +65,7 @@ public static class InboundTranslator
         sdp.Media.Add(media);
 
         browserOffer = sdp;
-        state = new SipOffer(sipOffer, codecs, direction);
+        state = new SipOffer(sipOffer, codecs, direction) { RemoteCrypto = remoteCrypto, Profile = profile, Srtp = policy.Srtp };
         return true;
     }
 
@@ -88,19 +94,26 @@ public static class InboundTranslator
         var sdp = SdpBuilder.NewSession(sipSide.Address, withConnection: true);
         var formats = new List<string> { codec.PayloadType.ToString() };
         if (te is not null) formats.Add(te.PayloadType.ToString());
-        var media = new SdpMediaDescription("audio", sipSide.Port, "RTP/AVP", formats);
+        var media = new SdpMediaDescription("audio", sipSide.Port, state.Profile, formats);
         SdpBuilder.AddRtpMap(media, codec);
         if (te is not null) SdpBuilder.AddRtpMap(media, te);
         media.AddAttribute("ptime", policy.Ptime.ToString());
         media.AddAttribute(direction.ToAttribute());
+        // Answer to a=crypto (RFC 4568 §7.1.2), or, for a late offer, our own offer of both suites.
+        SdesKeys? keys = state.RemoteCrypto is { } remote ? SdesNegotiation.Answer(media, remote) : null;
+        var lateOffered = state.IsLateOffer ? SdesNegotiation.AddOffer(media, state.Srtp) : [];
         sdp.Media.Add(media);
 
         SdpMediaDescription? sipAudio = state.Offer?.Media.FirstOrDefault(m => m.Media == "audio" && !m.IsRejected);
         var setup = browserAnswer.AttributeFor(audio, "setup");
-        answer = new SipAnswer(sdp, new NegotiatedAudio(codec, te?.PayloadType),
+        answer = new SipAnswer(sdp, new NegotiatedAudio(codec, te?.PayloadType) { Srtp = keys },
             sipAudio is null ? null : state.Offer!.ConnectionFor(sipAudio)?.Address, sipAudio?.Port, direction,
             browserAnswer.AttributeFor(audio, "ice-ufrag"), browserAnswer.AttributeFor(audio, "ice-pwd"),
-            browserAnswer.AttributeFor(audio, "fingerprint"), GatewayIsDtlsServer: setup != "passive");
+            browserAnswer.AttributeFor(audio, "fingerprint"), GatewayIsDtlsServer: setup != "passive")
+        {
+            OfferedCryptos = lateOffered,
+            Srtp = state.Srtp,
+        };
         return true;
     }
 
@@ -124,9 +137,10 @@ public static class InboundTranslator
             return false;
         }
         var te = offerIn200.Leg.TelephoneEventPayloadType is { } pt && audio.RtpMaps.Any(m => m.PayloadType == pt) ? pt : (int?)null;
+        if (!SdesNegotiation.TryAcceptAnswer(offerIn200.OfferedCryptos, offerIn200.Srtp, audio, out var keys, out failure)) return false;
         completed = offerIn200 with
         {
-            Leg = offerIn200.Leg with { TelephoneEventPayloadType = te },
+            Leg = offerIn200.Leg with { TelephoneEventPayloadType = te, Srtp = keys },
             RemoteRtpAddress = connection.Address,
             RemoteRtpPort = audio.Port,
         };

@@ -2,7 +2,7 @@ namespace Gateway.Sdp.Translation;
 
 /// <summary>
 /// Turns a browser's JSEP offer into the SIP offer the gateway sends to a trunk (RFC 3264 §5): one audio
-/// stream, RTP/AVP, the policy's codecs that the browser also offers (no transcoding), telephone-event/8000,
+/// stream, RTP/AVP (RTP/SAVP with a=crypto when the trunk requires SRTP, RFC 4568), the policy's codecs that the browser also offers (no transcoding), telephone-event/8000,
 /// no ICE or DTLS attributes. Video and data channel m-lines are not offered toward SIP; they are rejected
 /// in the browser's answer later (<see cref="SipToJsepTranslator"/>).
 /// </summary>
@@ -48,7 +48,7 @@ public static class JsepToSipTranslator
         }
 
         var sip = SdpBuilder.NewSession(sipSide.Address, withConnection: true);
-        var media = new SdpMediaDescription("audio", sipSide.Port, "RTP/AVP", codecs.Select(c => c.PayloadType.ToString()));
+        var media = new SdpMediaDescription("audio", sipSide.Port, SdesNegotiation.OfferProfile(policy.Srtp), codecs.Select(c => c.PayloadType.ToString()));
         foreach (var codec in codecs) SdpBuilder.AddRtpMap(media, codec);
         if (policy.TelephoneEventPayloadType is { } te && offered.Any(o => SdpBuilder.IsTelephoneEvent(o) && o.ClockRate == 8000))
         {
@@ -57,12 +57,17 @@ public static class JsepToSipTranslator
         }
         media.AddAttribute("ptime", policy.Ptime.ToString());
         media.AddAttribute(direction.ToAttribute());
+        var cryptos = SdesNegotiation.AddOffer(media, policy.Srtp);
         sip.Media.Add(media);
 
         sipOffer = sip;
         browser = new BrowserOffer(browserOffer, audioIndex, offered,
             browserOffer.AttributeFor(audio, "ice-ufrag"), browserOffer.AttributeFor(audio, "ice-pwd"),
-            browserOffer.AttributeFor(audio, "fingerprint"), browserOffer.AttributeFor(audio, "setup"), direction);
+            browserOffer.AttributeFor(audio, "fingerprint"), browserOffer.AttributeFor(audio, "setup"), direction)
+        {
+            SipCryptos = cryptos,
+            SipSrtp = policy.Srtp,
+        };
         return true;
     }
 }

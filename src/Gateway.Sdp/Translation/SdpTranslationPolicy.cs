@@ -23,5 +23,8 @@ public sealed record SdpTranslationPolicy
 
     public int Ptime { get; init; } = 20;
 
+    /// <summary>SRTP with SDES keys on the SIP leg (RFC 4568): off, best effort (optional) or required.</summary>
+    public SrtpMode Srtp { get; init; }
+
     public static SdpTranslationPolicy Default { get; } = new();
 }

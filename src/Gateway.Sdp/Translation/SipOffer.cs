@@ -7,6 +7,12 @@ namespace Gateway.Sdp.Translation;
 public sealed record SipOffer(SessionDescription? Offer, IReadOnlyList<SdpRtpMap> Codecs, SdpDirection Direction)
 {
     public bool IsLateOffer => Offer is null;
+
+    /// <summary>The offer's a=crypto the gateway answers (RFC 4568 §7.1.2), null for plain RTP.</summary>
+    public Crypto.SdpCrypto? RemoteCrypto { get; init; }
+    /// <summary>The transport profile of the answer: the offer's (RTP/AVP or RTP/SAVP), or ours for a late offer.</summary>
+    public string Profile { get; init; } = "RTP/AVP";
+    public SrtpMode Srtp { get; init; }
 }
 
 /// <summary>The SIP answer (or, for a late offer, the gateway's SIP offer in the 200) and what the media plane needs.</summary>
@@ -19,4 +25,9 @@ public sealed record SipAnswer(
     string? RemoteIceUfrag,
     string? RemoteIcePwd,
     string? RemoteFingerprint,
-    bool GatewayIsDtlsServer);
+    bool GatewayIsDtlsServer)
+{
+    /// <summary>For a late offer: the a=crypto attributes (our keys) offered in the 200, read against the answer in the ACK.</summary>
+    public IReadOnlyList<Crypto.SdpCrypto> OfferedCryptos { get; init; } = [];
+    public SrtpMode Srtp { get; init; }
+}

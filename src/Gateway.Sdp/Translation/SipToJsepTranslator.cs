@@ -39,6 +39,7 @@ public static class SipToJsepTranslator
                 string.Join(", ", sipMaps.Select(m => m.Encoding + "/" + m.ClockRate)));
             return false;
         }
+        if (!SdesNegotiation.TryAcceptAnswer(browser.SipCryptos, browser.SipSrtp, sipAudio, out var srtp, out failure)) return false;
         var sipTe = sipMaps.FirstOrDefault(m => SdpBuilder.IsTelephoneEvent(m) && m.ClockRate == sipCodec.ClockRate)?.PayloadType;
         var browserTe = sipTe is null ? null : browser.TelephoneEventAt(browserCodec.ClockRate);
 
@@ -55,7 +56,7 @@ public static class SipToJsepTranslator
         var gatewayIsServer = browser.Setup is not "passive";
         answer = new BrowserAnswer(sdp,
             new NegotiatedAudio(browserCodec, browserTe),
-            new NegotiatedAudio(sipCodec, sipTe),
+            new NegotiatedAudio(sipCodec, sipTe) { Srtp = srtp },
             connection.Address, sipAudio.Port, direction,
             browser.IceUfrag, browser.IcePwd, browser.Fingerprint, gatewayIsServer);
         return true;

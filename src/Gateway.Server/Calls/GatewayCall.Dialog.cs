@@ -211,7 +211,10 @@ internal abstract partial class GatewayCall
 
     /// <summary>The media mapping for the SIP leg, from the negotiated payload types on each side.</summary>
     protected static MediaCodecMapping Mapping(NegotiatedAudio web, NegotiatedAudio sip) =>
-        new(web.Codec.PayloadType, sip.Codec.PayloadType, sip.Codec.ClockRate, web.TelephoneEventPayloadType, sip.TelephoneEventPayloadType);
+        new(web.Codec.PayloadType, sip.Codec.PayloadType, sip.Codec.ClockRate, web.TelephoneEventPayloadType, sip.TelephoneEventPayloadType)
+        {
+            SipSrtp = SipHosting.TrunkSrtp.MediaKeys(sip.Srtp),
+        };
 
     protected static JsonObject Typed(string type, string id) => new() { ["type"] = type, ["id"] = id };
 }

@@ -21,7 +21,7 @@ internal sealed partial class OutboundCall
     /// <summary>The trunk's codecs (dialplan names) as the SDP policy; opus allows Opus; DTMF by INFO offers no telephone-event.</summary>
     internal static SdpTranslationPolicy PolicyFor(TrunkDefinition trunk)
     {
-        var policy = SdpTranslationPolicy.Default;
+        var policy = SdpTranslationPolicy.Default with { Srtp = SipHosting.TrunkSrtp.ModeOf(trunk) };
         if (trunk.Codecs.Count > 0)
         {
             var codecs = trunk.Codecs.Select(c => KnownCodecs.GetValueOrDefault(c)).OfType<SdpRtpMap>().ToList();

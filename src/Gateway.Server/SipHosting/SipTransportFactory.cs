@@ -21,6 +21,8 @@ internal static class SipTransportFactory
         if (!IPAddress.TryParse(options.ListenAddress, out var address))
             throw new InvalidOperationException($"Sip:ListenAddress '{options.ListenAddress}' is not an IP address");
         var logger = loggers.CreateLogger("Gateway.Sip.Transport");
+        // TLS toward trunks: each connection verifies the trunk its destination belongs to (host, SNI, tls_ca).
+        SipTlsPeerResolver? peers = services is null ? null : TrunkTlsPeers.From(services).ResolveAsync;
         var created = new List<ISipTransport>();
         try
         {
@@ -29,8 +31,12 @@ internal static class SipTransportFactory
             if (options.TlsCertificatePath is { Length: > 0 } certificatePath)
             {
                 var tls = new SslServerAuthenticationOptions { ServerCertificate = LoadCertificate(certificatePath, options.TlsKeyPath) };
-                // Outbound TLS connections validate the trunk's certificate the system's way (the transport's default client options).
-                created.Add(new TcpSipTransport(new IPEndPoint(address, options.TlsPort), bounds, logger, tlsServer: tls, guard: guard));
+                created.Add(new TcpSipTransport(new IPEndPoint(address, options.TlsPort), bounds, logger, tlsServer: tls, guard: guard, tlsPeers: peers));
+            }
+            else
+            {
+                // No certificate: TLS toward trunks still works (client only, on an ephemeral port that refuses inbound connections).
+                created.Add(TcpSipTransport.TlsClientOnly(new IPEndPoint(address, 0), bounds, logger, peers, guard));
             }
             return created;
         }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Gateway.Sip.Transport;
 
-/// <summary>Source-generated log messages of the transports (event ids 1100-1199; 1102, 1104 and 1106 are retired: drops and loop failures are logged by Protection).</summary>
+/// <summary>Source-generated log messages of the transports (event ids 1100-1199, 1150-1159 the TLS client; 1102, 1104 and 1106 are retired: drops and loop failures are logged by Protection).</summary>
 internal static partial class SipTransportLog
 {
     [LoggerMessage(1101, LogLevel.Information, "SIP {Protocol} listening on {EndPoint}")]
@@ -17,4 +17,7 @@ internal static partial class SipTransportLog
 
     [LoggerMessage(1105, LogLevel.Debug, "SIP {Protocol} connection {Remote} closed: {Reason}")]
     public static partial void ConnectionClosed(ILogger logger, SipTransportProtocol protocol, EndPoint? remote, string reason);
+
+    [LoggerMessage(1150, LogLevel.Warning, "TLS to trunk {Trunk} refused: host {Host} at {Remote}: {Reason}")]
+    public static partial void TlsCertificateRefused(ILogger logger, string trunk, string host, IPEndPoint remote, string reason);
 }

@@ -12,7 +12,10 @@ namespace Gateway.Sip.Transport;
 /// <summary>
 /// SIP over TCP, or over TLS when server options are given (RFC 3261 §18, §26.2): accepts connections up to a global and a
 /// per-source limit (counted from accept, so TLS handshakes in progress count too), opens outbound ones on demand, and
-/// reuses a connection to the same peer for requests and responses (§18.2.2). Each framed message passes the per-source
+/// reuses a connection to the same peer for requests and responses (§18.2.2): one connection per destination, opened once
+/// however many requests race for it, and opened again on the next request after it dropped. Outbound TLS verifies the
+/// peer's certificate (<see cref="SipTlsClient"/>) for the host and CA its <see cref="SipTlsPeerResolver"/> names; a
+/// transport made by <see cref="TlsClientOnly"/> has no server certificate and refuses inbound connections. Each framed message passes the per-source
 /// packet limit; a blocked source's connection is closed. A failing accept loop restarts (<see cref="ReceiveLoopRunner"/>).
 /// </summary>
 public sealed class TcpSipTransport : ISipTransport
@@ -21,6 +24,9 @@ public sealed class TcpSipTransport : ISipTransport
     private readonly SipTransportOptions _options;
     private readonly SslServerAuthenticationOptions? _tlsServer;
     private readonly SslClientAuthenticationOptions? _tlsClient;
+    private readonly SipTlsPeerResolver? _tlsPeers;
+    private readonly bool _tls;
+    private readonly ConcurrentDictionary<IPEndPoint, Lazy<Task<StreamSipConnection?>>> _connecting = new();
     private readonly ILogger _logger;
     private readonly SipInboundGuard _guard;
     private readonly bool _ownsGuard;
@@ -32,20 +38,37 @@ public sealed class TcpSipTransport : ISipTransport
     private Task? _acceptLoop;
 
     public TcpSipTransport(IPEndPoint bind, SipTransportOptions? options = null, ILogger? logger = null,
-        SslServerAuthenticationOptions? tlsServer = null, SslClientAuthenticationOptions? tlsClient = null, SipInboundGuard? guard = null)
+        SslServerAuthenticationOptions? tlsServer = null, SslClientAuthenticationOptions? tlsClient = null, SipInboundGuard? guard = null,
+        SipTlsPeerResolver? tlsPeers = null)
+        : this(bind, options, logger, tlsServer, tlsClient, guard, tlsPeers, tls: tlsServer is not null)
     {
+    }
+
+    /// <summary>
+    /// SIP over TLS toward trunks only (no server certificate configured): connects out and verifies each peer as
+    /// <paramref name="tlsPeers"/> says; accepted connections are closed at once (there is no certificate to present).
+    /// </summary>
+    public static TcpSipTransport TlsClientOnly(IPEndPoint bind, SipTransportOptions? options = null, ILogger? logger = null,
+        SipTlsPeerResolver? tlsPeers = null, SipInboundGuard? guard = null) =>
+        new(bind, options, logger, null, null, guard, tlsPeers, tls: true);
+
+    private TcpSipTransport(IPEndPoint bind, SipTransportOptions? options, ILogger? logger, SslServerAuthenticationOptions? tlsServer,
+        SslClientAuthenticationOptions? tlsClient, SipInboundGuard? guard, SipTlsPeerResolver? tlsPeers, bool tls)
+    {
+        _tls = tls;
+        _tlsPeers = tlsPeers;
         _options = options ?? new SipTransportOptions();
         _logger = logger ?? NullLogger.Instance;
         _ownsGuard = guard is null;
         _guard = guard ?? SipInboundGuard.Unlimited(_logger);
         _tlsServer = tlsServer;
-        _tlsClient = tlsClient ?? (tlsServer is null ? null : new SslClientAuthenticationOptions());
+        _tlsClient = tlsClient;
         _listener = new TcpListener(bind);
         _listener.Start();
         LocalEndPoint = (IPEndPoint)_listener.LocalEndpoint;
     }
 
-    public SipTransportProtocol Protocol => _tlsServer is null ? SipTransportProtocol.Tcp : SipTransportProtocol.Tls;
+    public SipTransportProtocol Protocol => _tls ? SipTransportProtocol.Tls : SipTransportProtocol.Tcp;
     public bool IsReliable => true;
     public IPEndPoint LocalEndPoint { get; }
     /// <summary>Open connections, inbound (including TLS handshakes in progress) and outbound.</summary>
@@ -75,7 +98,7 @@ public sealed class TcpSipTransport : ISipTransport
 
     private void Admit(Socket socket)
     {
-        if (socket.RemoteEndPoint is not IPEndPoint remote)
+        if (socket.RemoteEndPoint is not IPEndPoint remote || (_tls && _tlsServer is null))
         {
             socket.Dispose();
             return;
@@ -154,14 +177,47 @@ public sealed class TcpSipTransport : ISipTransport
 
     public async ValueTask<bool> SendAsync(SipMessage message, IPEndPoint remote, CancellationToken cancellationToken = default)
     {
-        var connection = _connections.TryGetValue(remote, out var existing) ? existing : await ConnectAsync(remote, cancellationToken);
+        if (_connections.TryGetValue(remote, out var existing))
+        {
+            if (await existing.SendAsync(message, cancellationToken)) return true;
+            // The connection died unnoticed (a reset without a FIN): drop it and send once on a new one.
+            if (existing.Accepted || !_connections.TryRemove(new KeyValuePair<IPEndPoint, StreamSipConnection>(remote, existing))) return false;
+            await existing.DisposeAsync();
+        }
+        var connection = await ConnectOnceAsync(remote, cancellationToken);
         if (connection is null) return false;
         if (await connection.SendAsync(message, cancellationToken)) return true;
         SipTransportLog.SendFailed(_logger, remote.ToString(), "connection write failed");
         return false;
     }
 
-    private async Task<StreamSipConnection?> ConnectAsync(IPEndPoint remote, CancellationToken cancellationToken)
+    /// <summary>One connect per destination however many senders race for it; each sender waits for it within its own token.</summary>
+    private async Task<StreamSipConnection?> ConnectOnceAsync(IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        var pending = _connecting.GetOrAdd(remote, r => new Lazy<Task<StreamSipConnection?>>(() => ConnectAsync(r)));
+        try
+        {
+            return await pending.Value.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<StreamSipConnection?> ConnectAsync(IPEndPoint remote)
+    {
+        try
+        {
+            return _connections.TryGetValue(remote, out var open) ? open : await OpenAsync(remote);
+        }
+        finally
+        {
+            _connecting.TryRemove(remote, out _); // the next send after a failure or a drop connects again
+        }
+    }
+
+    private async Task<StreamSipConnection?> OpenAsync(IPEndPoint remote)
     {
         if (Interlocked.Increment(ref _open) > _options.MaxConnections)
         {
@@ -172,15 +228,21 @@ public sealed class TcpSipTransport : ISipTransport
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            // The connect timeout bounds the TCP connect, the peer lookup and the TLS handshake together.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             timeout.CancelAfter(_options.ConnectTimeout);
             await socket.ConnectAsync(remote, timeout.Token);
             Stream stream = new NetworkStream(socket, ownsSocket: true);
-            if (_tlsClient is not null)
+            if (_tls && _tlsClient is not null)
             {
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false);
                 await tls.AuthenticateAsClientAsync(_tlsClient, timeout.Token);
                 stream = tls;
+            }
+            else if (_tls)
+            {
+                var peer = (_tlsPeers is null ? null : await _tlsPeers(remote, timeout.Token)) ?? SipTlsPeer.ForAddress(remote);
+                stream = await SipTlsClient.AuthenticateAsync(stream, peer, remote, _logger, timeout.Token);
             }
             var connection = new StreamSipConnection(stream, remote, _options, accepted: false);
             _connections[remote] = connection;
@@ -191,7 +253,8 @@ public sealed class TcpSipTransport : ISipTransport
             });
             return connection;
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException
+            or ArgumentException or InvalidOperationException)
         {
             Interlocked.Decrement(ref _open);
             SipTransportLog.SendFailed(_logger, remote.ToString(), e.Message);

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Text;
+using Gateway.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace Gateway.Interop.Tests.Sip;
+
+/// <summary>
+/// A baresip user agent (Debian's baresip 1.x) as an auto-answering SIP peer on loopback: its own config folder, SIP over
+/// UDP/TCP on a port and over TLS on the port above it, as user 1000 (the number the tests dial) (its test certificate), a 440 Hz tone as its microphone, the
+/// media encryption of its account (<c>srtp-mand</c>: SDES SRTP only) and RTP ports in a known range.
+/// </summary>
+internal sealed class Baresip : IAsyncDisposable
+{
+    public const string Path = "/usr/bin/baresip";
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private Baresip(Process process, string folder, int sipPort, int rtpMin)
+    {
+        _process = process;
+        Folder = folder;
+        SipPort = sipPort;
+        RtpMin = rtpMin;
+        process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Folder { get; }
+    public int SipPort { get; }
+    /// <summary>baresip listens for SIP over TLS on the port above its UDP/TCP one.</summary>
+    public int TlsPort => SipPort + 1;
+    /// <summary>Its RTP ports: RtpMin..RtpMin+9.</summary>
+    public int RtpMin { get; }
+    public string Log { get { lock (_log) return _log.ToString(); } }
+
+    public static bool IsAvailable(ITestOutputHelper output)
+    {
+        if (File.Exists(Path) && File.Exists("/usr/lib/baresip/modules/srtp.so")) return true;
+        throw MissingPeer.Skip(output, "baresip with its srtp module (apt-get install baresip)");
+    }
+
+    /// <summary>Starts baresip with <paramref name="certificatePem"/> (certificate and key) for its TLS listener.</summary>
+    public static async Task<Baresip> StartAsync(string folder, int sipPort, int rtpMin, string certificatePem, string mediaEncryption = "srtp-mand")
+    {
+        File.WriteAllText(System.IO.Path.Combine(folder, "config"), $"""
+            poll_method epoll
+            sip_listen 127.0.0.1:{sipPort}
+            sip_certificate {certificatePem}
+            audio_player aufile,{System.IO.Path.Combine(folder, "received.wav")}
+            audio_source aufile,{Tone(folder)}
+            audio_alert aufile,/dev/null
+            rtp_ports {rtpMin}-{rtpMin + 9}
+            rtp_stats yes
+            module_path /usr/lib/baresip/modules
+            module g711.so
+            module ausine.so
+            module aufile.so
+            module srtp.so
+            module_app account.so
+            """);
+        File.WriteAllText(System.IO.Path.Combine(folder, "accounts"),
+            $"<sip:1000@127.0.0.1>;regint=0;mediaenc={mediaEncryption};answermode=auto;audio_codecs=PCMU\n");
+        var info = new ProcessStartInfo(Path)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-f", folder, "-t", "60", "-s" }) info.ArgumentList.Add(arg);
+        var baresip = new Baresip(Process.Start(info)!, folder, sipPort, rtpMin);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!baresip.Log.Contains("baresip is ready", StringComparison.Ordinal))
+        {
+            if (baresip._process.HasExited || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"baresip did not start (exit {(baresip._process.HasExited ? baresip._process.ExitCode : -1)}):\n{baresip.Log}");
+            await Task.Delay(50);
+        }
+        return baresip;
+    }
+
+    /// <summary>30 s of 440 Hz, 8 kHz 16-bit mono PCM WAV (RIFF header, then samples).</summary>
+    private static string Tone(string folder)
+    {
+        const int rate = 8000, seconds = 30;
+        var path = System.IO.Path.Combine(folder, "tone.wav");
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write("RIFF"u8);
+        writer.Write(36 + rate * seconds * 2);
+        writer.Write("WAVEfmt "u8);
+        writer.Write(16);
+        writer.Write((short)1);
+        writer.Write((short)1);
+        writer.Write(rate);
+        writer.Write(rate * 2);
+        writer.Write((short)2);
+        writer.Write((short)16);
+        writer.Write("data"u8);
+        writer.Write(rate * seconds * 2);
+        for (var i = 0; i < rate * seconds; i++) writer.Write((short)(8000 * Math.Sin(2 * Math.PI * 440 * i / rate)));
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
+        }
+        _process.Dispose();
+    }
+}
