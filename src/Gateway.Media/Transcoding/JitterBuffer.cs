@@ -56,7 +56,7 @@ internal sealed class JitterBuffer
         _filled[slot] = true;
         _count++;
         if ((short)(sequence - _highest) > 0) _highest = sequence;
-        else if (sequence != _next) Reordered++;
+        else if (sequence != _highest) Reordered++; // older than one already here: it was overtaken
         return JitterInsert.Stored;
     }
 
