@@ -16,6 +16,9 @@ public sealed record BrowserOffer(
 {
     public SdpMediaDescription Audio => Offer.Media[AudioIndex];
 
+    /// <summary>The browser's Opus when the SIP offer was made for transcoding (the SIP side gets G.711/G.722, the browser Opus).</summary>
+    public SdpRtpMap? TranscodeFrom { get; init; }
+
     /// <summary>The browser's telephone-event payload type at a clock rate (RFC 4733 §2.1: the event clock follows the codec's).</summary>
     public int? TelephoneEventAt(int clockRate) =>
         Codecs.FirstOrDefault(c => c.Encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase) && c.ClockRate == clockRate)?.PayloadType;
