@@ -29,4 +29,7 @@ public sealed record RouteDecision(
     string? Reason)
 {
     public bool IsDenied => RejectCode is not null;
+
+    /// <summary>The matched route's <c>web_codec</c>, when it sets one (it overrides the trunk's).</summary>
+    public WebCodecMode? WebCodec { get; init; }
 }

@@ -15,8 +15,8 @@ public static class DialplanLoader
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
     private static readonly string[] TopKeys = ["default_country", "trunks", "normalize", "guards", "routes"];
     private static readonly string[] TrunkKeys = ["uri", "transport", "username", "password", "register", "codecs", "dtmf", "max_channels", "inbound_sources",
-        "invite_timeout", "probe", "probe_interval", "probe_failures"];
-    private static readonly string[] RouteKeys = ["name", "match", "from", "time", "trunk", "uri", "user", "app", "reject", "caller_id", "allow", "allow_any_host"];
+        "invite_timeout", "probe", "probe_interval", "probe_failures", "web_codec"];
+    private static readonly string[] RouteKeys = ["name", "match", "from", "time", "trunk", "uri", "user", "app", "reject", "caller_id", "allow", "allow_any_host", "web_codec"];
     private static readonly string[] ActionKeys = ["trunk", "uri", "user", "app", "reject"];
 
     public sealed record Result(CompiledDialplan? Plan, IReadOnlyList<DialplanDiagnostic> Diagnostics)
@@ -102,9 +102,24 @@ public static class DialplanLoader
                 foreach (var cidr in sources.Where(c => !System.Net.IPNetwork.TryParse(c, out _)))
                     Error(Child(t, "inbound_sources")!, $"trunk '{name}' inbound source '{cidr}' is not an address range such as 192.0.2.0/24");
                 trunks[name] = new TrunkDefinition(name, uri ?? "", transport, Expand(t, "username"), Expand(t, "password"), register,
-                    List(t, "codecs"), dtmf, maxChannels, sources) { Liveness = ReadLiveness(t, uri ?? "") };
+                    List(t, "codecs"), dtmf, maxChannels, sources) { Liveness = ReadLiveness(t, uri ?? ""), WebCodec = ReadWebCodec(t) ?? WebCodecMode.Passthrough };
             }
             return trunks;
+        }
+
+        /// <summary><c>web_codec: opus | passthrough</c> on a trunk or a route (dialplan/README.md "Codecs").</summary>
+        private WebCodecMode? ReadWebCodec(YamlMappingNode node)
+        {
+            var value = Scalar(node, "web_codec");
+            switch (value)
+            {
+                case null: return null;
+                case "opus": return WebCodecMode.Opus;
+                case "passthrough": return WebCodecMode.Passthrough;
+                default:
+                    Error(Child(node, "web_codec")!, $"web_codec must be opus or passthrough, not '{value}'");
+                    return null;
+            }
         }
 
         /// <summary>invite_timeout, probe, probe_interval, probe_failures (dialplan/README.md "Failover").</summary>
@@ -199,7 +214,8 @@ public static class DialplanLoader
                 if (action is null) continue;
                 CheckHost(r, name, action, anyHost);
                 if (prefix == "" && source == SourceFilter.Any && window is null) catchAll ??= r;
-                routes.Add(new RouteRule(name, prefix, pattern, source, window, action, Scalar(r, "caller_id"), allow, (int)r.Start.Line, anyHost));
+                routes.Add(new RouteRule(name, prefix, pattern, source, window, action, Scalar(r, "caller_id"), allow, (int)r.Start.Line, anyHost)
+                    { WebCodec = ReadWebCodec(r) });
             }
             return routes;
         }

@@ -9,6 +9,9 @@ public sealed record TrunkDefinition(string Name, string Uri, string Transport, 
     /// <summary>How fast a dead trunk is noticed: the INVITE timeout and the OPTIONS keep-alive (dialplan/README.md "Failover").</summary>
     public TrunkLiveness Liveness { get; init; } = TrunkLiveness.Default;
 
+    /// <summary>dialplan <c>web_codec</c>: what the browser gets on calls through this trunk (a route may override it).</summary>
+    public WebCodecMode WebCodec { get; init; } = WebCodecMode.Passthrough;
+
     /// <summary><see cref="InboundSources"/> parsed once, when the dialplan is loaded (the loader refuses an invalid CIDR).</summary>
     public IReadOnlyList<System.Net.IPNetwork> InboundNetworks { get; } =
         [.. InboundSources.Select(s => System.Net.IPNetwork.TryParse(s, out var n) ? n : (System.Net.IPNetwork?)null).OfType<System.Net.IPNetwork>()];
@@ -75,6 +78,9 @@ public sealed record RouteAction(RouteActionKind Kind, IReadOnlyList<string> Tru
 public sealed record RouteRule(string Name, string? Prefix, Regex? Pattern, SourceFilter Source, TimeWindow? Window,
     RouteAction Action, string? CallerId, IReadOnlySet<string> Allow, int Line, bool AllowAnyHost = false)
 {
+    /// <summary>dialplan <c>web_codec</c> on the route: overrides the trunk's when set.</summary>
+    public WebCodecMode? WebCodec { get; init; }
+
     /// <summary>Matches the normalized number; returns the regex match (for $1 substitution) or null.</summary>
     public bool TryMatch(string number, out Match? match)
     {
@@ -84,3 +90,9 @@ public sealed record RouteRule(string Name, string? Prefix, Regex? Pattern, Sour
         return match.Success;
     }
 }
+
+/// <summary>
+/// dialplan <c>web_codec</c>: <c>passthrough</c> relays a codec both sides share (and transcodes the browser's Opus only
+/// when they share none); <c>opus</c> always gives the browser Opus, transcoded to the SIP side's G.711/G.722.
+/// </summary>
+public enum WebCodecMode { Passthrough, Opus }
