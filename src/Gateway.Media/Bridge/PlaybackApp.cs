@@ -39,7 +39,7 @@ internal sealed class PlaybackApp : IAsyncDisposable
         if (opus is not null && (uint)payloadType > 127) throw new ArgumentOutOfRangeException(nameof(payloadType));
         if (opus is not null)
         {
-            _opus = new OpusFrameEncoder(opus.CreateEncoder());
+            _opus = new OpusFrameEncoder(opus.CreateEncoder(AudioCodec.Pcmu)); // 8 kHz prompts: narrowband
             _upsampler = Resampler.Create(8000, OpusCodecProvider.SampleRate, FrameSamples);
         }
         if (samples8k.IsEmpty) throw new ArgumentException("no samples to play", nameof(samples8k));

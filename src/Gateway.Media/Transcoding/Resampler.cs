@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace Gateway.Media.Transcoding;
 
 /// <summary>
@@ -10,6 +13,8 @@ internal sealed class Resampler
 {
     private const int TapsPerPhase = 24;
     private readonly float[] _taps;
+    private readonly float[] _reversed; // decimation: the taps newest-last, for a forward dot product
+    private readonly float[][] _phases; // interpolation: each phase's taps, newest-last
     private readonly float[] _work; // history, then the input of one call
     private readonly int _history;
     private readonly int _factor;
@@ -23,6 +28,13 @@ internal sealed class Resampler
         _factor = _up ? to / from : from / to;
         if (_factor * Math.Min(from, to) != Math.Max(from, to)) throw new ArgumentException($"{from} -> {to} Hz is not an integer ratio");
         _taps = _factor == 1 ? [] : Design(_factor);
+        _reversed = [.. _taps.Reverse()];
+        _phases = new float[_up ? _factor : 0][];
+        for (int p = 0; p < _phases.Length; p++)
+        {
+            _phases[p] = new float[TapsPerPhase];
+            for (int k = 0; k < TapsPerPhase; k++) _phases[p][TapsPerPhase - 1 - k] = _taps[p + k * _factor];
+        }
         // Interpolation runs the filter at the input rate per phase; decimation on the input directly.
         _history = _factor == 1 ? 0 : _up ? TapsPerPhase - 1 : _taps.Length - 1;
         _work = new float[_history + maxInput];
@@ -56,14 +68,12 @@ internal sealed class Resampler
     private int Decimate(ReadOnlySpan<float> work, int n, Span<short> output)
     {
         int outputs = Math.Min(n / _factor, output.Length);
-        var taps = _taps;
+        var taps = _reversed.AsSpan();
         for (int k = 0; k < outputs; k++)
         {
             // y[k] = sum h[j] x[kM + M - 1 - j]: the newest input sample of the block is at _history + kM + M - 1.
-            int newest = _history + k * _factor + _factor - 1;
-            float sum = 0;
-            for (int j = 0; j < taps.Length; j++) sum += taps[j] * work[newest - j];
-            output[k] = Clip(sum);
+            int oldest = _history + k * _factor + _factor - taps.Length;
+            output[k] = Clip(Dot(taps, work.Slice(oldest, taps.Length)));
         }
         return outputs;
     }
@@ -71,21 +81,36 @@ internal sealed class Resampler
     private int Interpolate(ReadOnlySpan<float> work, int n, Span<short> output)
     {
         int outputs = Math.Min(n * _factor, output.Length);
-        var taps = _taps;
         for (int i = 0; i < n; i++)
         {
-            int newest = _history + i;
+            var window = work.Slice(_history + i - (TapsPerPhase - 1), TapsPerPhase);
             for (int p = 0; p < _factor; p++)
             {
                 int o = i * _factor + p;
                 if (o >= outputs) return outputs;
                 // Zero-stuffed input filtered at the high rate: only every L-th tap meets a real sample (gain L).
-                float sum = 0;
-                for (int k = 0; k < TapsPerPhase; k++) sum += taps[p + k * _factor] * work[newest - k];
-                output[o] = Clip(sum * _factor);
+                output[o] = Clip(Dot(_phases[p], window) * _factor);
             }
         }
         return outputs;
+    }
+
+    /// <summary>Dot product, SIMD-wide where the hardware has it.</summary>
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
+        {
+            var va = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var vb = MemoryMarshal.Cast<float, Vector<float>>(b);
+            var acc = Vector<float>.Zero;
+            for (int v = 0; v < va.Length; v++) acc += va[v] * vb[v];
+            sum = Vector.Sum(acc);
+            i = va.Length * Vector<float>.Count;
+        }
+        for (; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
     }
 
     private static short Clip(float v) => v >= short.MaxValue ? short.MaxValue : v <= short.MinValue ? short.MinValue : (short)MathF.Round(v);

@@ -9,7 +9,7 @@ internal static class TranscodingPaths
         var webToSip = new TranscodingPath(new OpusFrameDecoder(opus.CreateDecoder()), NarrowbandCodec(mode.SipCodec),
             new TranscodingPayloads((byte)codecs.WebPayloadType, (byte)codecs.SipPayloadType, EventPt(codecs.WebTelephoneEventPayloadType, codecs.SipTelephoneEventPayloadType),
                 (byte?)codecs.SipTelephoneEventPayloadType, mode.WebClockRate, codecs.ClockRate), sipSsrc);
-        var sipToWeb = new TranscodingPath((IAudioFrameDecoder)NarrowbandCodec(mode.SipCodec), new OpusFrameEncoder(opus.CreateEncoder()),
+        var sipToWeb = new TranscodingPath((IAudioFrameDecoder)NarrowbandCodec(mode.SipCodec), new OpusFrameEncoder(opus.CreateEncoder(mode.SipCodec)),
             new TranscodingPayloads((byte)codecs.SipPayloadType, (byte)codecs.WebPayloadType, EventPt(codecs.SipTelephoneEventPayloadType, codecs.WebTelephoneEventPayloadType),
                 (byte?)codecs.WebTelephoneEventPayloadType, codecs.ClockRate, mode.WebClockRate), webSsrc);
         return (webToSip, sipToWeb);
