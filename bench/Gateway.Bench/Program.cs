@@ -2,4 +2,6 @@ using BenchmarkDotNet.Running;
 
 // Run all: dotnet run -c Release --project bench/Gateway.Bench -- --filter '*'
 // One area: --filter '*Sip*'. Results go to docs/benchmarks.md with the command that produced them.
+// CPU time of a transcoded call (not BenchmarkDotNet): -- transcoding-cpu [seconds]
+if (args.Length > 0 && args[0] == "transcoding-cpu") { Gateway.Bench.Media.TranscodingCpu.Run(args); return; }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

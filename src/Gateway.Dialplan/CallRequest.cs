@@ -32,4 +32,6 @@ public sealed record RouteDecision(
 
     /// <summary>The route's <c>record:</c> (null when the route does not say; the trunk's setting then applies).</summary>
     public bool? Record { get; init; }
+    /// <summary>The matched route's <c>web_codec</c>, when it sets one (it overrides the trunk's).</summary>
+    public WebCodecMode? WebCodec { get; init; }
 }

@@ -99,7 +99,7 @@ public sealed class CompiledDialplan
                 if (action.Kind == RouteActionKind.Uri && !route.AllowAnyHost && !SameHost(destination, action.TemplateHost))
                     return Deny(number, route.Name, 403, $"route '{route.Name}' may only send to {action.TemplateHost}; set allow_any_host: true to dial other hosts");
             }
-            return new RouteDecision(number, route.Name, action.Kind, action.Trunks, destination, route.CallerId, null, null) { Record = route.Record };
+            return new RouteDecision(number, route.Name, action.Kind, action.Trunks, destination, route.CallerId, null, null) { Record = route.Record, WebCodec = route.WebCodec };
         }
         return Deny(number, null, 404, "no route matches this number");
     }

@@ -16,9 +16,9 @@ public static class DialplanLoader
     private static readonly string[] TopKeys = ["default_country", "trunks", "normalize", "guards", "routes"];
     private static readonly string[] TrunkKeys = ["uri", "transport", "username", "password", "register", "codecs", "dtmf", "max_channels", "inbound_sources",
         "invite_timeout", "probe", "probe_interval", "probe_failures", "registrar", "register_expires", "srtp", "tls_ca",
-        "record"];
+        "web_codec", "record"];
     private static readonly string[] RouteKeys = ["name", "match", "from", "time", "trunk", "uri", "user", "app", "reject", "caller_id", "allow", "allow_any_host",
-        "record"];
+        "web_codec", "record"];
     private static readonly string[] ActionKeys = ["trunk", "uri", "user", "app", "reject"];
 
     public sealed record Result(CompiledDialplan? Plan, IReadOnlyList<DialplanDiagnostic> Diagnostics)
@@ -108,6 +108,7 @@ public static class DialplanLoader
                     List(t, "codecs"), dtmf, maxChannels, sources)
                 {
                     Liveness = ReadLiveness(t, uri ?? ""), Registration = ReadRegistration(t, name, register, username, password), Record = Bool(t, "record"),
+                    WebCodec = ReadWebCodec(t) ?? WebCodecMode.Passthrough,
                 };
                 trunks[name] = ReadSecurity(t, name, trunks[name]);
             }
@@ -131,6 +132,21 @@ public static class DialplanLoader
                 else Error(Child(t, "tls_ca")!, $"trunk '{name}' {caError}");
             }
             return trunk with { Srtp = srtp ?? TrunkSrtpMode.Off, TlsCaFile = caFile };
+        }
+
+        /// <summary><c>web_codec: opus | passthrough</c> on a trunk or a route (dialplan/README.md "Codecs").</summary>
+        private WebCodecMode? ReadWebCodec(YamlMappingNode node)
+        {
+            var value = Scalar(node, "web_codec");
+            switch (value)
+            {
+                case null: return null;
+                case "opus": return WebCodecMode.Opus;
+                case "passthrough": return WebCodecMode.Passthrough;
+                default:
+                    Error(Child(node, "web_codec")!, $"web_codec must be opus or passthrough, not '{value}'");
+                    return null;
+            }
         }
 
         /// <summary>invite_timeout, probe, probe_interval, probe_failures (dialplan/README.md "Failover").</summary>
@@ -243,7 +259,8 @@ public static class DialplanLoader
                 if (action is null) continue;
                 CheckHost(r, name, action, anyHost);
                 if (prefix == "" && source == SourceFilter.Any && window is null) catchAll ??= r;
-                routes.Add(new RouteRule(name, prefix, pattern, source, window, action, Scalar(r, "caller_id"), allow, (int)r.Start.Line, anyHost) { Record = Bool(r, "record") });
+                routes.Add(new RouteRule(name, prefix, pattern, source, window, action, Scalar(r, "caller_id"), allow, (int)r.Start.Line, anyHost)
+                    { Record = Bool(r, "record"), WebCodec = ReadWebCodec(r) });
             }
             return routes;
         }

@@ -17,6 +17,8 @@ public sealed record TrunkDefinition(string Name, string Uri, string Transport, 
     public TrunkSrtpMode Srtp { get; init; }
     /// <summary>Full path of the PEM CA file the trunk's TLS certificate must chain to (<c>tls_ca:</c>); null: the system trust store.</summary>
     public string? TlsCaFile { get; init; }
+    /// <summary>dialplan <c>web_codec</c>: what the browser gets on calls through this trunk (a route may override it).</summary>
+    public WebCodecMode WebCodec { get; init; } = WebCodecMode.Passthrough;
 
     /// <summary><see cref="InboundSources"/> parsed once, when the dialplan is loaded (the loader refuses an invalid CIDR).</summary>
     public IReadOnlyList<System.Net.IPNetwork> InboundNetworks { get; } =
@@ -86,6 +88,8 @@ public sealed record RouteRule(string Name, string? Prefix, Regex? Pattern, Sour
 {
     /// <summary><c>record:</c> whether this route's calls are recorded; it overrides the trunk's (null: not set).</summary>
     public bool? Record { get; init; }
+    /// <summary>dialplan <c>web_codec</c> on the route: overrides the trunk's when set.</summary>
+    public WebCodecMode? WebCodec { get; init; }
 
     /// <summary>Matches the normalized number; returns the regex match (for $1 substitution) or null.</summary>
     public bool TryMatch(string number, out Match? match)
@@ -96,3 +100,9 @@ public sealed record RouteRule(string Name, string? Prefix, Regex? Pattern, Sour
         return match.Success;
     }
 }
+
+/// <summary>
+/// dialplan <c>web_codec</c>: <c>passthrough</c> relays a codec both sides share (and transcodes the browser's Opus only
+/// when they share none); <c>opus</c> always gives the browser Opus, transcoded to the SIP side's G.711/G.722.
+/// </summary>
+public enum WebCodecMode { Passthrough, Opus }

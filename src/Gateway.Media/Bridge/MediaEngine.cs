@@ -57,6 +57,8 @@ public sealed partial class MediaEngine : IAsyncDisposable
         int threads = IoMode == MediaIoMode.Batched ? (options.IoThreads > 0 ? options.IoThreads : Environment.ProcessorCount) : 0;
         if (threads > 0) _io = new MediaIoThreads(threads, options.IoTick);
         Log.IoMode(_logger, IoMode, options.IoMode, threads, options.IoTick.TotalMilliseconds);
+        Opus = new Transcoding.OpusCodecProvider(options.OpusLibrary, options.OpusComplexity);
+        Log.OpusBackend(_logger, Opus.Backend, Opus.Version, Opus.Complexity);
         if (options.SharedWebPort != 0)
         {
             var socket = UdpMediaSocket.TryBind(new IPEndPoint(options.BindAddress, options.SharedWebPort));
@@ -72,6 +74,9 @@ public sealed partial class MediaEngine : IAsyncDisposable
     }
 
     public DtlsCertificate Certificate { get; }
+
+    /// <summary>Opus codecs of transcoded calls (native libopus or managed, probed once at start).</summary>
+    public Transcoding.OpusCodecProvider Opus { get; }
 
     /// <summary>How the sockets are read: what <see cref="MediaEngineOptions.IoMode"/> resolved to.</summary>
     public MediaIoMode IoMode { get; }
@@ -167,6 +172,10 @@ public sealed partial class MediaEngine : IAsyncDisposable
         [LoggerMessage(EventId = 6103, Level = LogLevel.Information,
             Message = "media I/O: {Mode} (configured {Configured}), {Threads} media threads, tick {TickMs} ms")]
         public static partial void IoMode(ILogger logger, MediaIoMode mode, MediaIoMode configured, int threads, double tickMs);
+
+        [LoggerMessage(EventId = 6150, Level = LogLevel.Information,
+            Message = "media transcoding: Opus by {Backend} ({Version}), complexity {Complexity}")]
+        public static partial void OpusBackend(ILogger logger, Transcoding.OpusBackend backend, string version, int complexity);
     }
 }
 

@@ -39,6 +39,12 @@ public sealed class MediaEngineOptions
     /// <summary>The <see cref="IoTick"/> used unless configured.</summary>
     public static readonly TimeSpan DefaultIoTick = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>Opus encoder complexity of transcoded calls, 0 (cheapest) to 10 (best); 5 by default.</summary>
+    public int OpusComplexity { get; set; } = Transcoding.OpusCodecProvider.DefaultComplexity;
+
+    /// <summary>Opus implementation of transcoded calls: native libopus when it loads (auto) or always the managed one.</summary>
+    public Transcoding.OpusLibrary OpusLibrary { get; set; } = Transcoding.OpusLibrary.Auto;
+
     /// <summary>Largest accepted <see cref="IoThreads"/> and <see cref="IoTick"/>.</summary>
     public const int MaxIoThreads = 64;
     public static readonly TimeSpan MaxIoTick = TimeSpan.FromMilliseconds(10);
@@ -51,6 +57,8 @@ public sealed class MediaEngineOptions
             return "Media:IoMode batched needs 64-bit Linux (x64 or arm64); use auto or portable";
         if (IoThreads < 0 || IoThreads > MaxIoThreads) return $"Media:IoThreads {IoThreads} is outside 0-{MaxIoThreads}";
         if (IoTick < TimeSpan.Zero || IoTick > MaxIoTick) return $"Media:IoTick {IoTick} is outside 0-{MaxIoTick}";
+        if (OpusComplexity is < 0 or > 10) return $"Media:OpusComplexity {OpusComplexity} is outside 0-10";
+        if (!Enum.IsDefined(OpusLibrary)) return $"Media:OpusLibrary {OpusLibrary} is not auto or managed";
         // A setting that would do nothing is refused rather than silently ignored.
         if (IoMode == MediaIoMode.Portable && (IoThreads != 0 || IoTick != DefaultIoTick))
             return "Media:IoThreads and Media:IoTick apply to the batched I/O mode only: remove them or set Media:IoMode to auto or batched";

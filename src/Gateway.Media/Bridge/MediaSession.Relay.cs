@@ -1,17 +1,21 @@
 using Gateway.Media.Codecs;
 using Gateway.Media.Rtp;
+using Gateway.Media.Transcoding;
 
 namespace Gateway.Media.Bridge;
 
 /// <summary>
 /// The hot path: web SRTP in (already unprotected by <see cref="WebRtcLeg"/>) -> rewrite -> RTP (or SDES-keyed SRTP) to the
 /// trunk, and trunk RTP in (unprotected by <see cref="RtpLeg"/> when SRTP) -> rewrite -> protect -> the browser. In place on the receive loop's buffer: no allocation, no lock.
+/// A transcoded call (<see cref="MediaCodecMapping.Transcoding"/>) runs a <see cref="TranscodingPath"/> each way instead,
+/// writing its output into the same receive buffer (the input was copied into the path's jitter buffer).
 /// </summary>
 public sealed partial class MediaSession
 {
     private volatile bool _forwardToWeb = true, _forwardToSip = true;
     private volatile MediaCodecMapping? _codecs;
     private volatile RelayPath? _webToSip, _sipToWeb, _echo;
+    private volatile TranscodingPath? _transcodeWebToSip, _transcodeSipToWeb;
     private readonly DtmfReceiver _dtmfFromWeb = new();
 
     private void ConfigureRelay(MediaCodecMapping codecs)
@@ -29,12 +33,30 @@ public sealed partial class MediaSession
             webToSip.Map(webTe, sipTe);
             sipToWeb.Map(sipTe, webTe);
         }
-        Web.Counters.SetClockRate(clock);
+        Web.Counters.SetClockRate((uint)Math.Max(1, codecs.WebClockRate));
         Sip.Counters.SetClockRate(clock);
+        if (codecs.Transcoding is { } mode)
+        {
+            // Same codecs as before (a re-INVITE to a new address): keep the codec state and numbering.
+            if (_codecs is not { Transcoding: not null } previous || previous != codecs || _transcodeWebToSip is null)
+            {
+                var (up, down) = TranscodingPaths.Create(_engine.Opus, codecs, mode, Sip.LocalSsrc, Web.LocalSsrc);
+                _transcodeWebToSip = up;
+                _transcodeSipToWeb = down;
+            }
+        }
+        else
+        {
+            _transcodeWebToSip = null;
+            _transcodeSipToWeb = null;
+        }
         _webToSip = webToSip;
         _sipToWeb = sipToWeb;
         _codecs = codecs;
     }
+
+    internal TranscodingPath? TranscodingWebToSip => _transcodeWebToSip;
+    internal TranscodingPath? TranscodingSipToWeb => _transcodeSipToWeb;
 
     private void ConfigureEcho(int webPayloadType, int clockRate)
     {
@@ -50,7 +72,7 @@ public sealed partial class MediaSession
     {
         var packet = buffer[..length];
         var codecs = _codecs;
-        if (codecs?.WebTelephoneEventPayloadType is int te && (packet[1] & 0x7F) == te) DetectDtmf(packet, codecs.ClockRate);
+        if (codecs?.WebTelephoneEventPayloadType is int te && (packet[1] & 0x7F) == te) DetectDtmf(packet, codecs.WebClockRate);
 
         if (_echo is { } echo)
         {
@@ -59,6 +81,16 @@ public sealed partial class MediaSession
             return;
         }
         if (!_forwardToSip || !Sip.IsConfigured) return;
+        if (_transcodeWebToSip is { } transcode)
+        {
+            if (!transcode.Push(packet)) { Web.Counters.Dropped++; return; }
+            for (int n; (n = transcode.Produce(buffer)) > 0;)
+            {
+                _recording?.Capture(Recording.RecordingChannel.Web, buffer[..n]); // already in the SIP side's codec
+                if (Sip.Send(buffer, n)) _engine.CountRelayed(n);
+            }
+            return;
+        }
         var path = _webToSip;
         if (path is null || !path.Rewrite(packet)) { Web.Counters.Dropped++; return; }
         _recording?.Capture(Recording.RecordingChannel.Web, packet);
@@ -70,6 +102,13 @@ public sealed partial class MediaSession
     {
         _recording?.Capture(Recording.RecordingChannel.Sip, buffer[..length]);
         if (!_forwardToWeb) return;
+        if (_transcodeSipToWeb is { } transcode)
+        {
+            if (!transcode.Push(buffer[..length])) { Sip.Counters.Dropped++; return; }
+            for (int n; (n = transcode.Produce(buffer)) > 0;)
+                if (Web.SendRtp(buffer, n)) _engine.CountRelayed(n);
+            return;
+        }
         var path = _sipToWeb;
         if (path is null || !path.Rewrite(buffer[..length])) { Sip.Counters.Dropped++; return; }
         if (Web.SendRtp(buffer, length)) _engine.CountRelayed(length);

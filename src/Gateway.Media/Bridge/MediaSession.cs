@@ -111,11 +111,13 @@ public sealed partial class MediaSession : IAsyncDisposable
         ConfigureEcho(webPayloadType, clockRate);
     }
 
-    /// <summary>Built-in app: play 8 kHz 16-bit mono samples to the web leg as G.711 (PCMU 0 or PCMA 8), looping until disposed.</summary>
-    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType)
+    /// <summary>Built-in app: play 8 kHz 16-bit mono samples to the web leg as G.711 (PCMU 0 or PCMA 8), or as Opus when
+    /// <paramref name="clockRate"/> is 48000 (the browser negotiated Opus), looping until disposed.</summary>
+    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType, int clockRate = 8000)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var app = new PlaybackApp(Web, samples8k, webPayloadType, _time, _engine.CountRelayed);
+        var opus = clockRate == Transcoding.OpusCodecProvider.SampleRate ? _engine.Opus : null;
+        var app = new PlaybackApp(Web, samples8k, webPayloadType, _time, _engine.CountRelayed, opus);
         if (Interlocked.CompareExchange(ref _playback, app, null) is not null)
         {
             _ = app.DisposeAsync();

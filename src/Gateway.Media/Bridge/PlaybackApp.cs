@@ -1,10 +1,12 @@
 using Gateway.Media.Codecs;
 using Gateway.Media.Rtp;
+using Gateway.Media.Transcoding;
 
 namespace Gateway.Media.Bridge;
 
 /// <summary>
 /// Built-in playback (extension 601): every 20 ms one G.711 frame of 160 samples (RFC 3551 §4.5.14: PCMU 0, PCMA 8),
+/// or, when the browser negotiated Opus, the same 160 samples resampled to 48 kHz and Opus-encoded (RFC 7587 §4.2),
 /// looping over the samples, to the web leg under its own SSRC. Ticks before DTLS completes are skipped; a slow tick
 /// never overlaps the next one.
 /// </summary>
@@ -16,8 +18,11 @@ internal sealed class PlaybackApp : IAsyncDisposable
     private readonly WebRtcLeg _web;
     private readonly ReadOnlyMemory<short> _samples;
     private readonly byte _payloadType;
-    private readonly byte[] _buffer = new byte[RtpHeader.FixedLength + FrameSamples + 64];
+    private readonly byte[] _buffer = new byte[RtpHeader.FixedLength + OpusFrameEncoder.MaxPacket + 64];
     private readonly short[] _frame = new short[FrameSamples];
+    private readonly short[] _frame48k = new short[OpusCodecProvider.FrameSamples];
+    private readonly OpusFrameEncoder? _opus;
+    private readonly Resampler? _upsampler;
     private readonly ITimer _timer;
     private readonly Action<int> _onSent;
     private readonly TimeProvider _time;
@@ -27,9 +32,16 @@ internal sealed class PlaybackApp : IAsyncDisposable
     private ushort _sequence = (ushort)Random.Shared.Next(0, 65536);
     private uint _timestamp = (uint)Random.Shared.Next();
 
-    public PlaybackApp(WebRtcLeg web, ReadOnlyMemory<short> samples8k, int payloadType, TimeProvider time, Action<int> onSent)
+    public PlaybackApp(WebRtcLeg web, ReadOnlyMemory<short> samples8k, int payloadType, TimeProvider time, Action<int> onSent,
+        OpusCodecProvider? opus = null)
     {
-        if (payloadType is not (0 or 8)) throw new ArgumentOutOfRangeException(nameof(payloadType), "playback sends PCMU (0) or PCMA (8)");
+        if (opus is null && payloadType is not (0 or 8)) throw new ArgumentOutOfRangeException(nameof(payloadType), "playback sends PCMU (0) or PCMA (8), or Opus");
+        if (opus is not null && (uint)payloadType > 127) throw new ArgumentOutOfRangeException(nameof(payloadType));
+        if (opus is not null)
+        {
+            _opus = new OpusFrameEncoder(opus.CreateEncoder(AudioCodec.Pcmu)); // 8 kHz prompts: narrowband
+            _upsampler = Resampler.Create(8000, OpusCodecProvider.SampleRate, FrameSamples);
+        }
         if (samples8k.IsEmpty) throw new ArgumentException("no samples to play", nameof(samples8k));
         _web = web;
         _samples = samples8k;
@@ -71,13 +83,23 @@ internal sealed class PlaybackApp : IAsyncDisposable
             if (++_position == samples.Length) _position = 0;
         }
         int header = RtpHeaderWriter.Write(_buffer, _payloadType, _sequence, _timestamp, _web.LocalSsrc, marker: FramesSent == 0);
-        var payload = _buffer.AsSpan(header, FrameSamples);
-        if (_payloadType == 0) G711MuLaw.Encode(_frame, payload);
-        else G711ALaw.Encode(_frame, payload);
+        int length = FrameSamples;
+        if (_opus is not null)
+        {
+            _upsampler!.Process(_frame, _frame48k);
+            length = _opus.Encode(_frame48k, _buffer.AsSpan(header, OpusFrameEncoder.MaxPacket));
+            _timestamp += OpusCodecProvider.FrameSamples;
+        }
+        else
+        {
+            var payload = _buffer.AsSpan(header, FrameSamples);
+            if (_payloadType == 0) G711MuLaw.Encode(_frame, payload);
+            else G711ALaw.Encode(_frame, payload);
+            _timestamp += FrameSamples;
+        }
         _sequence++;
-        _timestamp += FrameSamples;
         FramesSent++; // counts frames played, sent or lost on the way
-        if (_web.SendRtp(_buffer, header + FrameSamples)) _onSent(header + FrameSamples);
+        if (length > 0 && _web.SendRtp(_buffer, header + length)) _onSent(header + length);
     }
 
     public ValueTask DisposeAsync() => _timer.DisposeAsync();

@@ -15,4 +15,8 @@ public sealed record BrowserAnswer(
     string? RemoteIceUfrag,
     string? RemoteIcePwd,
     string? RemoteFingerprint,
-    bool GatewayIsDtlsServer);
+    bool GatewayIsDtlsServer)
+{
+    /// <summary>The legs run different codecs (browser Opus, SIP G.711/G.722): the media plane transcodes.</summary>
+    public bool IsTranscoded => !BrowserLeg.Codec.SameCodec(SipLeg.Codec);
+}

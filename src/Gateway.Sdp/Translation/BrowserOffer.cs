@@ -19,6 +19,8 @@ public sealed record BrowserOffer(
     /// <summary>The a=crypto attributes (with our keys) offered toward SIP, and the trunk's SRTP mode, to read the answer by.</summary>
     public IReadOnlyList<Crypto.SdpCrypto> SipCryptos { get; init; } = [];
     public SrtpMode SipSrtp { get; init; }
+    /// <summary>The browser's Opus when the SIP offer was made for transcoding (the SIP side gets G.711/G.722, the browser Opus).</summary>
+    public SdpRtpMap? TranscodeFrom { get; init; }
 
     /// <summary>The browser's telephone-event payload type at a clock rate (RFC 4733 §2.1: the event clock follows the codec's).</summary>
     public int? TelephoneEventAt(int clockRate) =>

@@ -25,6 +25,15 @@ public sealed record SdpTranslationPolicy
 
     /// <summary>SRTP with SDES keys on the SIP leg (RFC 4568): off, best effort (optional) or required.</summary>
     public SrtpMode Srtp { get; init; }
+    /// <summary>
+    /// What the browser gets: <see cref="WebCodecPolicy.Passthrough"/> relays a codec both sides share, and transcodes
+    /// the browser's Opus only when they share none; <see cref="WebCodecPolicy.Opus"/> always gives the browser Opus,
+    /// transcoded to the SIP side's codec (dialplan <c>web_codec</c>).
+    /// </summary>
+    public WebCodecPolicy WebCodec { get; init; } = WebCodecPolicy.Passthrough;
 
     public static SdpTranslationPolicy Default { get; } = new();
 }
+
+/// <summary>The dialplan's <c>web_codec</c>: relay the negotiated codec, or Opus toward the browser with transcoding.</summary>
+public enum WebCodecPolicy { Passthrough, Opus }

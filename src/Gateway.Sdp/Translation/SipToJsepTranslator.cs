@@ -4,7 +4,8 @@ namespace Gateway.Sdp.Translation;
 /// Turns the trunk's SIP answer into the JSEP answer for the browser (RFC 3264 §6, RFC 8829 §5.3): every
 /// offered m-line answered in order, audio accepted with the codec the trunk chose (mapped to the browser's
 /// payload types), the others rejected with port 0; ICE-lite, the gateway's candidate, ice-ufrag/pwd,
-/// fingerprint, a=setup (RFC 5763 §5), rtcp-mux and a BUNDLE group holding only the audio mid.
+/// fingerprint, a=setup (RFC 5763 §5), rtcp-mux and a BUNDLE group holding only the audio mid. When the offer was made
+/// for transcoding, the browser leg is Opus and the SIP leg the trunk's codec (<see cref="BrowserAnswer.IsTranscoded"/>).
 /// </summary>
 public static class SipToJsepTranslator
 {
@@ -30,7 +31,9 @@ public static class SipToJsepTranslator
         SdpRtpMap? sipCodec = null, browserCodec = null;
         foreach (var candidate in sipMaps.Where(m => !SdpBuilder.IsTelephoneEvent(m)))
         {
-            browserCodec = browser.Codecs.FirstOrDefault(b => b.SameCodec(candidate));
+            // An offer made for transcoding gives the browser Opus unless the SIP side took Opus itself (then relayed).
+            browserCodec = browser.TranscodeFrom is { } opus && JsepToSipTranslator.IsTranscodable(candidate) ? opus
+                : browser.Codecs.FirstOrDefault(b => b.SameCodec(candidate));
             if (browserCodec is not null) { sipCodec = candidate; break; }
         }
         if (sipCodec is null || browserCodec is null)
@@ -40,6 +43,7 @@ public static class SipToJsepTranslator
             return false;
         }
         if (!SdesNegotiation.TryAcceptAnswer(browser.SipCryptos, browser.SipSrtp, sipAudio, out var srtp, out failure)) return false;
+        // RFC 4733 §2.1: each leg's events run at its audio clock (48000 beside Opus); the media plane rescales them.
         var sipTe = sipMaps.FirstOrDefault(m => SdpBuilder.IsTelephoneEvent(m) && m.ClockRate == sipCodec.ClockRate)?.PayloadType;
         var browserTe = sipTe is null ? null : browser.TelephoneEventAt(browserCodec.ClockRate);
 
@@ -77,6 +81,8 @@ public static class SipToJsepTranslator
         media.AddAttribute("rtcp-mux");
         media.AddAttribute(direction.ToAttribute());
         SdpBuilder.AddRtpMap(media, codec);
+        // RFC 7587 §6.1: ask the browser for in-band FEC, which the gateway's decoder uses on a loss.
+        if (JsepToSipTranslator.IsOpus(codec)) media.AddAttribute("fmtp", codec.PayloadType + " minptime=10;useinbandfec=1");
         if (te is { } tePt) SdpBuilder.AddRtpMap(media, new SdpRtpMap(tePt, "telephone-event", codec.ClockRate));
         media.AddAttribute("candidate", webrtc.HostCandidate);
         media.AddAttribute("end-of-candidates");

@@ -9,13 +9,15 @@ namespace Gateway.Server.Calls;
 /// <summary>
 /// A built-in application answering the browser itself: <c>echo</c> (its audio back) or <c>playback &lt;file&gt;</c>
 /// (a WAV file, looped). The browser's answer comes from the SDP layer: its offer is translated to a SIP offer
-/// restricted to G.711, a matching SIP answer is synthesized, and translated back to a JSEP answer.
+/// restricted to Opus and G.711, a matching SIP answer is synthesized (Opus first), and translated back to a JSEP answer.
 /// </summary>
 internal sealed class AppCall : GatewayCall
 {
-    private static readonly SdpTranslationPolicy G711Only = SdpTranslationPolicy.Default with
+    /// <summary>Opus when the browser offers it (echo loops its packets back, playback encodes the prompt), else G.711.</summary>
+    private static readonly SdpTranslationPolicy AppCodecs = SdpTranslationPolicy.Default with
     {
         SipCodecs = [new SdpRtpMap(0, "PCMU", 8000), new SdpRtpMap(8, "PCMA", 8000)],
+        AllowOpus = true,
         TelephoneEventPayloadType = null,
     };
 
@@ -60,7 +62,7 @@ internal sealed class AppCall : GatewayCall
             End(503, "Service Unavailable (no media port)", "failed", notifyWeb: true);
             return;
         }
-        if (!JsepToSipTranslator.TryCreateSipOffer(_browserOffer, media.SipEndpoint, G711Only, out var sipOffer, out var browser, out var failure)
+        if (!JsepToSipTranslator.TryCreateSipOffer(_browserOffer, media.SipEndpoint, AppCodecs, out var sipOffer, out var browser, out var failure)
             || !SessionDescription.TryParse(SynthesizeAnswer(sipOffer!, media.SipEndpoint), out var sipAnswer, out _)
             || !SipToJsepTranslator.TryCreateBrowserAnswer(browser!, sipAnswer!, media.WebEndpoint, out var answer, out failure))
         {
@@ -70,17 +72,18 @@ internal sealed class AppCall : GatewayCall
         media.ConfigureWeb(answer!.RemoteIceUfrag ?? "", answer.RemoteIcePwd ?? "", answer.RemoteFingerprint ?? "", answer.GatewayIsDtlsServer);
         var codec = answer.BrowserLeg.Codec;
         if (name[0] == "echo") media.StartEcho(codec.PayloadType, codec.ClockRate);
-        else media.StartPlayback(prompt, codec.PayloadType);
+        else media.StartPlayback(prompt, codec.PayloadType, codec.ClockRate);
         MoveTo(CallState.Active, CallState.Routing);
         SendTyped(Web!, "answer", Id, answer.Sdp.ToString());
         Services.Metrics.ObserveSetup(Since(ReceivedTimestamp));
     }
 
-    /// <summary>The answer a G.711 endpoint would give (RFC 3264 §6.1): the first offered codec, sendrecv.</summary>
+    /// <summary>The answer an Opus/G.711 endpoint would give (RFC 3264 §6.1): Opus if offered, else the first codec, sendrecv.</summary>
     private static string SynthesizeAnswer(SessionDescription sipOffer, RtpEndpoint local)
     {
         var audio = sipOffer.Media.First(m => m.Media == "audio");
-        var codec = audio.RtpMaps.First(m => !m.Encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase));
+        var codecs = audio.RtpMaps.Where(m => !m.Encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase)).ToList();
+        var codec = codecs.FirstOrDefault(JsepToSipTranslator.IsOpus) ?? codecs[0];
         var c = SdpConnection.ForAddress(local.Address);
         return new StringBuilder()
             .Append("v=0\r\no=app 1 1 IN ").Append(c.AddressType).Append(' ').Append(local.Address).Append("\r\ns=-\r\n")

@@ -108,6 +108,10 @@ internal static class CallsSetup
                 : throw new InvalidOperationException($"Media:IoMode '{mode}' is not auto, batched or portable");
         options.IoThreads = section.GetValue("IoThreads", options.IoThreads);
         options.IoTick = section.GetValue("IoTick", options.IoTick);
+        options.OpusComplexity = section.GetValue("OpusComplexity", options.OpusComplexity);
+        if (section["OpusLibrary"] is { Length: > 0 } opus)
+            options.OpusLibrary = Enum.TryParse<Gateway.Media.Transcoding.OpusLibrary>(opus, ignoreCase: true, out var o) && Enum.IsDefined(o) ? o
+                : throw new InvalidOperationException($"Media:OpusLibrary '{opus}' is not auto or managed");
         if (options.Validate() is { } invalid) throw new InvalidOperationException(invalid);
         return options;
     }

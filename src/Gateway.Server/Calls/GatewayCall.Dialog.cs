@@ -209,9 +209,10 @@ internal abstract partial class GatewayCall
         }
     }
 
-    /// <summary>The media mapping for the SIP leg, from the negotiated payload types on each side.</summary>
+    /// <summary>The media mapping for the SIP leg, from the negotiated codecs on each side (transcoding when they differ).</summary>
     protected static MediaCodecMapping Mapping(NegotiatedAudio web, NegotiatedAudio sip) =>
-        new(web.Codec.PayloadType, sip.Codec.PayloadType, sip.Codec.ClockRate, web.TelephoneEventPayloadType, sip.TelephoneEventPayloadType)
+        MediaCodecMapping.Between(web.Codec.Encoding, web.Codec.PayloadType, web.Codec.ClockRate, web.TelephoneEventPayloadType,
+            sip.Codec.Encoding, sip.Codec.PayloadType, sip.Codec.ClockRate, sip.TelephoneEventPayloadType) with
         {
             SipSrtp = SipHosting.TrunkSrtp.MediaKeys(sip.Srtp),
         };

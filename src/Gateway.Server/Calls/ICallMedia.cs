@@ -23,7 +23,7 @@ internal interface ICallMedia : IAsyncDisposable
     void ConfigureSip(IPEndPoint remote, MediaCodecMapping codecs);
     void SetForwarding(bool toWeb, bool toSip);
     void StartEcho(int webPayloadType, int clockRate);
-    void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType);
+    void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType, int clockRate);
     void SendDtmfToSip(string digits, int durationMs);
     /// <summary>Records both legs into <paramref name="fileName"/> under the recording folder; the full path, or null when not recorded (limit, I/O error: logged).</summary>
     string? StartRecording(string fileName, int sampleRate);

@@ -41,7 +41,7 @@ internal sealed class MediaSessionCallMedia : ICallMedia
     public void ConfigureSip(IPEndPoint remote, MediaCodecMapping codecs) => _session.ConfigureSip(remote, codecs);
     public void SetForwarding(bool toWeb, bool toSip) => _session.SetForwarding(toWeb, toSip);
     public void StartEcho(int webPayloadType, int clockRate) => _session.StartEcho(webPayloadType, clockRate);
-    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType) => _session.StartPlayback(samples8k, webPayloadType);
+    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType, int clockRate) => _session.StartPlayback(samples8k, webPayloadType, clockRate);
     public void SendDtmfToSip(string digits, int durationMs) => _session.SendDtmfToSip(digits, durationMs);
     public ValueTask DisposeAsync() => _session.DisposeAsync();
 

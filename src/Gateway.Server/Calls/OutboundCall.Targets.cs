@@ -19,9 +19,10 @@ internal sealed partial class OutboundCall
     };
 
     /// <summary>The trunk's codecs (dialplan names) as the SDP policy; opus allows Opus; DTMF by INFO offers no telephone-event.</summary>
-    internal static SdpTranslationPolicy PolicyFor(TrunkDefinition trunk)
+    internal static SdpTranslationPolicy PolicyFor(TrunkDefinition trunk, WebCodecMode? routeWebCodec = null)
     {
-        var policy = SdpTranslationPolicy.Default with { Srtp = SipHosting.TrunkSrtp.ModeOf(trunk) };
+        var webCodec = (routeWebCodec ?? trunk.WebCodec) == WebCodecMode.Opus ? WebCodecPolicy.Opus : WebCodecPolicy.Passthrough;
+        var policy = SdpTranslationPolicy.Default with { Srtp = SipHosting.TrunkSrtp.ModeOf(trunk), WebCodec = webCodec };
         if (trunk.Codecs.Count > 0)
         {
             var codecs = trunk.Codecs.Select(c => KnownCodecs.GetValueOrDefault(c)).OfType<SdpRtpMap>().ToList();

@@ -88,7 +88,7 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
         {
             if (!SipUri.TryParse(trunk.Uri, out var trunkUri) || await Services.Sip.ResolveAsync(trunkUri!, trunk.Transport, cancellationToken) is not { } destination)
                 return TrunkDialResult.TransportError($"cannot reach {trunk.Uri}");
-            if (!JsepToSipTranslator.TryCreateSipOffer(_browserOffer, Media!.SipEndpoint, PolicyFor(trunk), out var sipOffer, out var browser, out var failure))
+            if (!JsepToSipTranslator.TryCreateSipOffer(_browserOffer, Media!.SipEndpoint, PolicyFor(trunk, decision.WebCodec), out var sipOffer, out var browser, out var failure))
                 return new TrunkDialResult(failure!.StatusCode, failure.Reason);
             var requestUri = trunk.Name == "uri" ? trunkUri! : RequestUriFor(trunkUri!, decision.Normalized);
             var attempt = new TrunkAttempt(Services.Sip, trunk, destination, requestUri, _fromUser, sipOffer!, browser!,

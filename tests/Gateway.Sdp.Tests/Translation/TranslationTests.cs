@@ -41,16 +41,52 @@ public sealed class TranslationTests
     }
 
     [Fact]
-    public void OpusOnlyOfferIsRefusedWithAClearReason()
+    public void OfferWithNoCommonCodecAndNoOpusIsRefusedWithAClearReason()
     {
         var offer = ConformanceSdps.Parse("chrome-audio-offer.sdp");
-        offer.Media[0].Formats.RemoveAll(f => f != "111");
-        offer.Media[0].Lines.RemoveAll(l => l.IsAttribute("rtpmap") && !l.AttributeValue!.StartsWith("111 "));
+        offer.Media[0].Formats.RemoveAll(f => f != "103");
+        offer.Media[0].Lines.RemoveAll(l => l.IsAttribute("rtpmap") && !l.AttributeValue!.StartsWith("103 "));
         Assert.False(JsepToSipTranslator.TryCreateSipOffer(offer, SipSide, SdpTranslationPolicy.Default, out var sip, out _, out var failure));
         Assert.Null(sip);
         Assert.Equal(488, failure!.StatusCode);
         Assert.Contains("no common codec", failure.Reason);
-        Assert.Contains("opus/48000", failure.Reason);
+        Assert.Contains("ISAC/16000", failure.Reason);
+    }
+
+    [Fact]
+    public void OpusOnlyOfferIsTranscodedAutomatically()
+    {
+        var offer = ConformanceSdps.Parse("chrome-audio-offer.sdp");
+        offer.Media[0].Formats.RemoveAll(f => f is not ("111" or "110"));
+        offer.Media[0].Lines.RemoveAll(l => l.IsAttribute("rtpmap") && !l.AttributeValue!.StartsWith("111 ") && !l.AttributeValue!.StartsWith("110 "));
+        Assert.True(JsepToSipTranslator.TryCreateSipOffer(offer, SipSide, SdpTranslationPolicy.Default, out var sip, out var browser, out var failure), failure?.ToString());
+        SdpAssert.Codecs(SdpAssert.Reparsed(sip!).Media[0], ["0 PCMU/8000", "8 PCMA/8000", "9 G722/8000", "101 telephone-event/8000"]);
+        Assert.Equal("opus", browser!.TranscodeFrom?.Encoding);
+    }
+
+    [Fact]
+    public void WebCodecOpusGivesTheBrowserOpusAndTheTrunkPcmu()
+    {
+        var (sip, browser) = Offer("chrome-audio-offer.sdp", SdpTranslationPolicy.Default with { WebCodec = WebCodecPolicy.Opus });
+        SdpAssert.Codecs(sip.Media[0], ["0 PCMU/8000", "8 PCMA/8000", "9 G722/8000", "101 telephone-event/8000"]);
+        var sipAnswer = Sdp("v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 30000 RTP/AVP 0 101\na=rtpmap:0 PCMU/8000\na=rtpmap:101 telephone-event/8000\na=sendrecv\n");
+        Assert.True(SipToJsepTranslator.TryCreateBrowserAnswer(browser, sipAnswer, WebRtc, out var answer, out var failure), failure?.ToString());
+        Assert.True(answer!.IsTranscoded);
+        Assert.Equal("PCMU", answer.SipLeg.Codec.Encoding);
+        Assert.Equal(101, answer.SipLeg.TelephoneEventPayloadType);
+        var audio = SdpAssert.Reparsed(answer.Sdp).Media[0];
+        Assert.Equal("opus", audio.RtpMaps[0].Encoding);
+        Assert.Equal(48000, Assert.Single(audio.RtpMaps, m => m.Encoding == "telephone-event").ClockRate);
+        SdpAssert.Attribute(audio, "fmtp", "111 minptime=10;useinbandfec=1");
+    }
+
+    [Fact]
+    public void WebCodecOpusRelaysWhenTheTrunkTakesOpusItself()
+    {
+        var (_, browser) = Offer("chrome-audio-offer.sdp", SdpTranslationPolicy.Default with { WebCodec = WebCodecPolicy.Opus, AllowOpus = true });
+        var sipAnswer = Sdp("v=0\no=- 1 1 IN IP4 127.0.0.1\ns=-\nc=IN IP4 127.0.0.1\nt=0 0\nm=audio 30000 RTP/AVP 111\na=rtpmap:111 opus/48000/2\na=sendrecv\n");
+        Assert.True(SipToJsepTranslator.TryCreateBrowserAnswer(browser, sipAnswer, WebRtc, out var answer, out _));
+        Assert.False(answer!.IsTranscoded);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Gateway.Server.Tests.Calls;
 public sealed class AppAndLifecycleTests
 {
     [Fact]
-    public async Task Echo_app_answers_with_G711_and_starts_echo()
+    public async Task Echo_app_answers_in_Opus_when_the_browser_offers_it_and_starts_echo()
     {
         await using var peer = SipTestPeer.Start();
         await using var gw = CallHarness.Start([("pstn", peer.Port, "")]);
@@ -15,9 +15,10 @@ public sealed class AppAndLifecycleTests
         gw.Place(web, "c1", "600");
 
         var answer = (string)(await web.WaitForAsync("answer", "c1"))["sdp"]!;
-        Assert.Contains("a=rtpmap:0 PCMU/8000", answer);
+        Assert.Contains("a=rtpmap:111 opus/48000/2", answer);
+        Assert.DoesNotContain("PCMU", answer);
         Assert.Contains("a=setup:passive", answer);
-        Assert.Contains("echo 0 8000", gw.Media.Last.Calls);
+        Assert.Contains("echo 111 48000", gw.Media.Last.Calls);
         gw.Controller.OnMessage(web, new Hangup("c1"));
         Assert.Equal(200, (int)(await web.WaitForAsync("hangup", "c1"))["code"]!);
         await gw.WaitForNoCallsAsync();
@@ -34,7 +35,7 @@ public sealed class AppAndLifecycleTests
         gw.Place(web, "c1", "601");
 
         await web.WaitForAsync("answer", "c1");
-        Assert.Contains(gw.Media.Last.Calls, c => c.StartsWith("playback ") && c.EndsWith(" 0") && c != "playback 0 0");
+        Assert.Contains(gw.Media.Last.Calls, c => c.StartsWith("playback ") && c.EndsWith(" 111") && c != "playback 0 111"); // the prompt in Opus
         gw.Controller.OnSessionEnded(web);
         await gw.WaitForNoCallsAsync();
     }

@@ -85,7 +85,7 @@ internal sealed class FakeCallMedia(int index) : ICallMedia
     }
     public void SetForwarding(bool toWeb, bool toSip) => Calls.Enqueue($"forward {toWeb} {toSip}");
     public void StartEcho(int webPayloadType, int clockRate) => Calls.Enqueue($"echo {webPayloadType} {clockRate}");
-    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType) => Calls.Enqueue($"playback {samples8k.Length} {webPayloadType}");
+    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType, int clockRate) => Calls.Enqueue($"playback {samples8k.Length} {webPayloadType}");
     public void SendDtmfToSip(string digits, int durationMs) => Calls.Enqueue($"dtmf {digits} {durationMs}");
     public string? StartRecording(string fileName, int sampleRate)
     {

@@ -132,6 +132,20 @@ public sealed class RoutingAndHostingTests
         Assert.Throws<InvalidOperationException>(() => CallsSetup.ReadMediaOptions(Media(("IoTick", "00:00:01"))));
     }
 
+    [Fact]
+    public void Configuration_binds_the_opus_settings_and_refuses_bad_ones()
+    {
+        static IConfigurationSection Media(params (string Key, string Value)[] pairs) => new ConfigurationBuilder()
+            .AddInMemoryCollection(pairs.ToDictionary(p => "Media:" + p.Key, p => (string?)p.Value)).Build().GetSection("Media");
+
+        var media = CallsSetup.ReadMediaOptions(Media(("OpusComplexity", "2"), ("OpusLibrary", "managed")));
+        Assert.Equal(2, media.OpusComplexity);
+        Assert.Equal(Gateway.Media.Transcoding.OpusLibrary.Managed, media.OpusLibrary);
+        Assert.Equal(5, CallsSetup.ReadMediaOptions(Media()).OpusComplexity);
+        Assert.Throws<InvalidOperationException>(() => CallsSetup.ReadMediaOptions(Media(("OpusComplexity", "11"))));
+        Assert.Throws<InvalidOperationException>(() => CallsSetup.ReadMediaOptions(Media(("OpusLibrary", "fast"))));
+    }
+
     [Theory]
     [InlineData("alice", "alice")]
     [InlineData("+44 20", "+44%2020")]
