@@ -28,12 +28,16 @@ internal sealed class CallMailbox(Action<CallEvent> handle)
             return false;
         }
         _queue.Enqueue(e);
+        Queued?.Invoke(e);
         Drain();
         return true;
     }
 
     /// <summary>Events waiting (tests look at what is queued before releasing a held mailbox).</summary>
     public IReadOnlyList<CallEvent> Pending => [.. _queue];
+
+    /// <summary>Tests: told of each event as it is queued (to wait for a SIP response to reach a held call).</summary>
+    internal Action<CallEvent>? Queued { get; set; }
 
     /// <summary>Tests: queue events without running them until <see cref="Release"/>, to choose their order.</summary>
     internal void Hold() => Volatile.Write(ref _held, 1);

@@ -134,8 +134,12 @@ internal abstract partial class GatewayCall
     {
         switch (e)
         {
+            case BrowserMessage { Message: not Hangup } late when State == CallState.Ended:
+                // Queued before the call ended: what the controller says of a call that is over.
+                late.Session.SendError(late.Message.Id, "not_found", "no such call");
+                break;
             case BrowserMessage m:
-                HandleClientMessage(m.Session, m.Message);
+                if (State != CallState.Ended) HandleClientMessage(m.Session, m.Message);
                 break;
             case WebSessionGone gone:
                 if (State != CallState.Ended) HandleSessionEnded(gone.Session);
