@@ -105,8 +105,6 @@ internal sealed class AppCall : GatewayCall
             case Hangup:
                 End(new CallEnd(200, "Normal", "answered"));
                 break;
-            case TrickleCandidate:
-                break;
             case SendDtmf:
                 break; // the apps take no digits
             default:

@@ -25,6 +25,8 @@ internal abstract partial class GatewayCall
     private readonly DateTimeOffset _start;
     private DateTimeOffset? _answered;
     private volatile CallState _state = CallState.Routing;
+    private CandidatesState _candidates = CandidatesState.Trickling;
+    private long _refused;
 
     protected GatewayCall(CallServices services, string id, string direction, string from, string to, long receivedTimestamp)
     {
@@ -64,7 +66,9 @@ internal abstract partial class GatewayCall
     /// <summary>A validated message for this call from one of its sessions.</summary>
     public void OnClientMessage(IWebSession session, ClientCallMessage message)
     {
-        if (!Post(new BrowserMessage(session, message))) session.SendError(message.Id, SignalingErrorCodes.Unavailable, "too many messages for this call");
+        if (Post(new BrowserMessage(session, message))) return;
+        Refused("browser");
+        session.SendError(message.Id, SignalingErrorCodes.Unavailable, "too many messages for this call");
     }
 
     /// <summary>The session is gone for good: end what it holds of this call.</summary>
@@ -73,17 +77,25 @@ internal abstract partial class GatewayCall
     /// <summary>An in-dialog request (anything but ACK and CANCEL) whose Call-ID names this call.</summary>
     public void OnInDialogRequest(IncomingRequest incoming)
     {
-        if (!Post(new SipInDialogRequest(incoming))) Respond(incoming, SipResponse.CreateFor(incoming.Request, 503, "Service Unavailable (call busy)"));
+        if (Post(new SipInDialogRequest(incoming))) return;
+        Refused("SIP request");
+        Respond(incoming, SipResponse.CreateFor(incoming.Request, 503, "Service Unavailable (call busy)"));
     }
 
     /// <summary>The ACK for a 2xx (our answer to an INVITE or re-INVITE).</summary>
-    public void OnAck(IncomingRequest ack) => Post(new SipAckReceived(ack));
+    public void OnAck(IncomingRequest ack)
+    {
+        if (!Post(new SipAckReceived(ack))) Refused("ACK");
+    }
 
     /// <summary>A CANCEL for the call's INVITE (inbound only).</summary>
     public void OnCancel(IncomingRequest cancel) => Post(new SipCancelReceived(cancel));
 
     /// <summary>A 2xx retransmission no transaction matched.</summary>
-    public void OnStrayResponse(SipResponse response) => Post(new SipStrayResponse(response));
+    public void OnStrayResponse(SipResponse response)
+    {
+        if (!Post(new SipStrayResponse(response))) Refused("2xx retransmission");
+    }
 
     /// <summary>Holds a limit lease for the call's life.</summary>
     public void KeepLease(IDisposable lease) => Post(new LeaseAdopted(lease));
@@ -113,6 +125,13 @@ internal abstract partial class GatewayCall
 
     protected bool Post(CallEvent e) => _mailbox.Post(e);
 
+    /// <summary>An outside event the full queue refused: logged the first time and every 1024th (a flood logs little).</summary>
+    private void Refused(string source)
+    {
+        var n = Interlocked.Increment(ref _refused);
+        if (n == 1 || n % 1024 == 0) Log.MailboxFull(Logger, Id, source, n);
+    }
+
     // ---- the loop ----
 
     private void Run(CallEvent e)
@@ -137,6 +156,12 @@ internal abstract partial class GatewayCall
             case BrowserMessage { Message: not Hangup } late when State == CallState.Ended:
                 // Queued before the call ended: what the controller says of a call that is over.
                 late.Session.SendError(late.Message.Id, "not_found", "no such call");
+                break;
+            case BrowserMessage { Message: TrickleCandidate candidate } m:
+                // ICE-lite: the browser's checks find the gateway, candidates are not needed (RFC 8838 §4); but ""
+                // ends the generation and nothing may follow it (§8.2).
+                if (_candidates == CandidatesState.Complete) m.Session.SendError(candidate.Id, "bad_request", "candidate after end-of-candidates");
+                else if (candidate.Candidate.Length == 0) _candidates = CandidatesState.Complete;
                 break;
             case BrowserMessage m:
                 if (State != CallState.Ended) HandleClientMessage(m.Session, m.Message);

@@ -16,9 +16,8 @@ internal abstract partial class SipBridgedCall
     /// <summary>INFO digits waiting to go, one at a time, each after the previous one's response.</summary>
     private readonly Queue<(char Digit, int DurationMs)> _infoQueue = new();
     private SipRequest? _infoInFlight;
-    private CandidatesState _candidates = CandidatesState.Trickling;
 
-    /// <summary>dtmf, hold/unhold, transfer, candidates: true when the message was one of these.</summary>
+    /// <summary>dtmf, hold/unhold, transfer: true when the message was one of these.</summary>
     protected bool TryHandleMidCall(IWebSession session, ClientCallMessage message)
     {
         switch (message)
@@ -34,12 +33,6 @@ internal abstract partial class SipBridgedCall
             case BlindTransfer transfer:
                 if (!RequireDialog(session, message.Id)) return true;
                 Transfer(session, transfer.To);
-                return true;
-            case TrickleCandidate candidate:
-                // ICE-lite: the browser's checks find the gateway, candidates are not needed (RFC 8838 §4); but "" ends
-                // the generation and nothing may follow it (§8.2).
-                if (_candidates == CandidatesState.Complete) session.SendError(message.Id, "bad_request", "candidate after end-of-candidates");
-                else if (candidate.Candidate.Length == 0) _candidates = CandidatesState.Complete;
                 return true;
             default:
                 return false;
