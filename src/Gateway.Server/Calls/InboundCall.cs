@@ -178,41 +178,39 @@ internal sealed class InboundCall : SipBridgedCall
     /// <summary>Offering -> Connecting: the first answer wins; 200 with the SIP answer (or our offer, for a late offer).</summary>
     private void OnAnswer(IWebSession session, AnswerIncoming message)
     {
+        if (State != CallState.Offering || !_offered.ContainsKey(session.SessionId))
         {
-            if (State != CallState.Offering || !_offered.ContainsKey(session.SessionId))
-            {
-                session.SendError(message.Id, "conflict", "the call is no longer offered");
-                return;
-            }
-            if (!SessionDescription.TryParse(message.Sdp, out var browserAnswer, out var error))
-            {
-                session.SendError(message.Id, "bad_request", "the answer does not parse: " + error);
-                return;
-            }
-            if (!InboundTranslator.TryCreateSipAnswer(_sipOffer!, browserAnswer!, Media!.SipEndpoint, _policy, out var sipAnswer, out var failure))
-            {
-                session.SendError(message.Id, "bad_request", failure!.Reason);
-                return;
-            }
-            MoveTo(CallState.Connecting, CallState.Offering);
-            Web = session;
-            var media = Media!;
-            media.ConfigureWeb(sipAnswer!.RemoteIceUfrag ?? "", sipAnswer.RemoteIcePwd ?? "", sipAnswer.RemoteFingerprint ?? "", sipAnswer.GatewayIsDtlsServer);
-            SipMapping = Mapping(sipAnswer.Leg, sipAnswer.Leg);
-            if (sipAnswer.RemoteRtpAddress is { } address && sipAnswer.RemoteRtpPort is { } port && IPAddress.TryParse(address, out var ip))
-            {
-                SipRemote = new IPEndPoint(ip, port);
-                media.ConfigureSip(SipRemote, SipMapping);
-            }
-            else _lateOffer = sipAnswer;
-            Leg!.LocalSdp = sipAnswer.Sdp;
-            Respond(200, null, sipAnswer.Sdp);
-            foreach (var other in _offered.Values.Where(s => s.SessionId != session.SessionId).ToList())
-            {
-                SendHangup(other, Id, 487, "answered elsewhere");
-                Services.Registry.RemoveWeb(other.SessionId, Id, this);
-                _offered.Remove(other.SessionId);
-            }
+            session.SendError(message.Id, "conflict", "the call is no longer offered");
+            return;
+        }
+        if (!SessionDescription.TryParse(message.Sdp, out var browserAnswer, out var error))
+        {
+            session.SendError(message.Id, "bad_request", "the answer does not parse: " + error);
+            return;
+        }
+        if (!InboundTranslator.TryCreateSipAnswer(_sipOffer!, browserAnswer!, Media!.SipEndpoint, _policy, out var sipAnswer, out var failure))
+        {
+            session.SendError(message.Id, "bad_request", failure!.Reason);
+            return;
+        }
+        MoveTo(CallState.Connecting, CallState.Offering);
+        Web = session;
+        var media = Media!;
+        media.ConfigureWeb(sipAnswer!.RemoteIceUfrag ?? "", sipAnswer.RemoteIcePwd ?? "", sipAnswer.RemoteFingerprint ?? "", sipAnswer.GatewayIsDtlsServer);
+        SipMapping = Mapping(sipAnswer.Leg, sipAnswer.Leg);
+        if (sipAnswer.RemoteRtpAddress is { } address && sipAnswer.RemoteRtpPort is { } port && IPAddress.TryParse(address, out var ip))
+        {
+            SipRemote = new IPEndPoint(ip, port);
+            media.ConfigureSip(SipRemote, SipMapping);
+        }
+        else _lateOffer = sipAnswer;
+        Leg!.LocalSdp = sipAnswer.Sdp;
+        Respond(200, null, sipAnswer.Sdp);
+        foreach (var other in _offered.Values.Where(s => s.SessionId != session.SessionId).ToList())
+        {
+            SendHangup(other, Id, 487, "answered elsewhere");
+            Services.Registry.RemoveWeb(other.SessionId, Id, this);
+            _offered.Remove(other.SessionId);
         }
         Services.Metrics.ObserveSetup(Since(ReceivedTimestamp));
     }

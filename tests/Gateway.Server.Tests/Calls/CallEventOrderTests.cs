@@ -246,4 +246,46 @@ public sealed class CallEventOrderTests
         Assert.Contains("forward False False", c.Gateway.Media.Last.Calls);
         Assert.Equal(0, c.Web.Count("error"));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Inbound_CANCEL_against_the_browser_answer_either_487_or_200_never_both(bool cancelFirst)
+    {
+        await using var caller = SipTestPeer.Start();
+        await using var gw = CallHarness.Start([("pstn", caller.Port, "")], callTime: new ManualTimeProvider());
+        var phone = new FakeWebSession("w1", "bob");
+        gw.Users.Register("bob", phone);
+        var (invite, tx, _) = caller.Call(gw.EndPoint, "bob");
+        var id = (string)(await phone.WaitForAsync("incoming"))["id"]!;
+        var call = gw.Registry.FindWeb("w1", id)!;
+        var answer = new AnswerIncoming(id, MidCallTests.InboundAnswer);
+
+        call.Mailbox.Hold();
+        if (!cancelFirst) gw.Controller.OnMessage(phone, answer);
+        Assert.Equal(200, (await caller.CancelAsync(invite).WaitAsync(Wait)).StatusCode); // §9.2: the stack answers the CANCEL itself
+        await WhenQueuedAsync(call.Mailbox, e => e is SipCancelReceived);
+        if (cancelFirst) gw.Controller.OnMessage(phone, answer);
+        call.Mailbox.Release();
+
+        var final = await tx.FinalResponse.WaitAsync(Wait);
+        if (cancelFirst)
+        {
+            Assert.Equal(487, final.StatusCode);
+            Assert.Equal(487, (int)(await phone.WaitForAsync("hangup", id))["code"]!);
+            Assert.Equal("not_found", (string)(await phone.WaitForAsync("error", id))["code"]!); // the answer came too late
+            await gw.WaitForNoCallsAsync();
+            Assert.Equal(1, gw.Metrics.CallsEnded("cancelled"));
+        }
+        else
+        {
+            // The answer won: the CANCEL changes nothing (§9.2, the INVITE has its final response); the call goes on.
+            Assert.Equal(200, final.StatusCode);
+            await caller.AckAsync(invite, final);
+            Assert.Equal(0, phone.Count("hangup"));
+            Assert.Equal(200, (await caller.SendInDialogAsync(SipMethods.Bye)).StatusCode);
+            await gw.WaitForNoCallsAsync();
+            Assert.Equal(1, gw.Metrics.CallsEnded("answered"));
+        }
+    }
 }
