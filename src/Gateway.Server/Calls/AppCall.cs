@@ -39,34 +39,43 @@ internal sealed class AppCall : GatewayCall
     }
 
     /// <summary>Routing -> Active: answer the browser and start the application.</summary>
-    public void Start()
+    public void Start() => Post(new StartCall());
+
+    protected override void Handle(CallEvent e)
     {
+        if (e is StartCall) OnStart();
+        else base.Handle(e);
+    }
+
+    private void OnStart()
+    {
+        if (State != CallState.Routing) return;
         var name = _app.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         ReadOnlyMemory<short> prompt = default;
         if (name.Length == 0 || name[0] is not ("echo" or "playback"))
         {
-            End(501, $"Not Implemented (no application '{_app}')", "failed", notifyWeb: true);
+            End(new CallEnd(501, $"Not Implemented (no application '{_app}')", "failed"));
             return;
         }
         if (name[0] == "playback")
         {
             if (name.Length < 2 || _prompts.Load(Path.GetDirectoryName(Path.GetFullPath(_plan.File)) ?? ".", name[1]) is not { } samples)
             {
-                End(404, "Not Found (prompt file missing or unreadable)", "failed", notifyWeb: true);
+                End(new CallEnd(404, "Not Found (prompt file missing or unreadable)", "failed"));
                 return;
             }
             prompt = samples;
         }
         if (CreateMedia() is not { } media)
         {
-            End(503, "Service Unavailable (no media port)", "failed", notifyWeb: true);
+            End(new CallEnd(503, "Service Unavailable (no media port)", "failed"));
             return;
         }
         if (!JsepToSipTranslator.TryCreateSipOffer(_browserOffer, media.SipEndpoint, AppCodecs, out var sipOffer, out var browser, out var failure)
             || !SessionDescription.TryParse(SynthesizeAnswer(sipOffer!, media.SipEndpoint), out var sipAnswer, out _)
             || !SipToJsepTranslator.TryCreateBrowserAnswer(browser!, sipAnswer!, media.WebEndpoint, out var answer, out failure))
         {
-            End(failure?.StatusCode ?? 488, failure?.Reason ?? "Not Acceptable Here", "failed", notifyWeb: true);
+            End(new CallEnd(failure?.StatusCode ?? 488, failure?.Reason ?? "Not Acceptable Here", "failed"));
             return;
         }
         media.ConfigureWeb(answer!.RemoteIceUfrag ?? "", answer.RemoteIcePwd ?? "", answer.RemoteFingerprint ?? "", answer.GatewayIsDtlsServer);
@@ -92,14 +101,12 @@ internal sealed class AppCall : GatewayCall
             .Append("a=rtpmap:").Append(codec).Append("\r\na=sendrecv\r\n").ToString();
     }
 
-    public override void OnClientMessage(IWebSession session, ClientCallMessage message)
+    protected override void HandleClientMessage(IWebSession session, ClientCallMessage message)
     {
         switch (message)
         {
             case Hangup:
-                End(200, "Normal", "answered", notifyWeb: true);
-                break;
-            case TrickleCandidate:
+                End(new CallEnd(200, "Normal", "answered"));
                 break;
             case SendDtmf:
                 break; // the apps take no digits
@@ -109,7 +116,5 @@ internal sealed class AppCall : GatewayCall
         }
     }
 
-    public override void OnSessionEnded(IWebSession session) => End(200, "Normal", "answered", notifyWeb: false);
-
-    protected override void Fail(int code, string reason) => End(code, reason, "failed", notifyWeb: true);
+    protected override void HandleSessionEnded(IWebSession session) => End(new CallEnd(200, "Normal", "answered") { Web = WebNotice.None });
 }

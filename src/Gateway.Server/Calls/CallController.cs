@@ -33,14 +33,8 @@ internal sealed partial class CallController(CallServices services, PromptCache 
                 session.SendError(message.Id, "not_found", message is TrickleCandidate ? "candidate for an unknown call" : "no such call");
                 return;
             }
-            if (message is TrickleCandidate candidate)
-            {
-                // RFC 8838 §8.2: "" ends the generation; nothing may follow it.
-                if (!call.TakeCandidate(candidate.Candidate.Length == 0))
-                    session.SendError(message.Id, "bad_request", "candidate after end-of-candidates");
-                return;
-            }
-            call.Guard(message.GetType().Name, () => call.OnClientMessage(session, message));
+            // Posted to the call's queue: handled there in order with its SIP events (candidates too, RFC 8838 §8.2).
+            call.OnClientMessage(session, message);
         }
         catch (Exception e)
         {
@@ -53,7 +47,7 @@ internal sealed partial class CallController(CallServices services, PromptCache 
     {
         foreach (var call in services.Registry.ForSession(session.SessionId))
         {
-            try { call.Guard("session ended", () => call.OnSessionEnded(session)); }
+            try { call.OnSessionEnded(session); }
             catch (Exception e) { Log.MessageFailed(logger, e, session.SessionId, call.Id); }
         }
     }
@@ -113,11 +107,8 @@ internal sealed partial class CallController(CallServices services, PromptCache 
             session.SendError(place.Id, "conflict", "a call with this id is in progress");
             return;
         }
-        call.Guard("start", () =>
-        {
-            if (call is AppCall app) app.Start();
-            else ((OutboundCall)call).Start();
-        });
+        if (call is AppCall app) app.Start();
+        else ((OutboundCall)call).Start();
     }
 
     /// <summary>A call the dialplan refuses still counts (metrics, CDR): a call object that ends at once.</summary>
@@ -148,10 +139,9 @@ internal sealed class RefusedCall(CallServices services, IWebSession session, st
     {
         Web = session;
         Route = decision.Route;
-        End(code, reason, outcome, notifyWeb: true);
+        Post(new AbortRequested(code, reason) { Outcome = outcome, Web = WebNotice.Hangup });
     }
 
-    public override void OnClientMessage(IWebSession session, ClientCallMessage message) { }
-    public override void OnSessionEnded(IWebSession session) { }
-    protected override void Fail(int code, string reason) => End(code, reason, "failed", notifyWeb: true);
+    protected override void HandleClientMessage(IWebSession session, ClientCallMessage message) { }
+    protected override void HandleSessionEnded(IWebSession session) { }
 }

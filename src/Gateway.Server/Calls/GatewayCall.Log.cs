@@ -34,6 +34,9 @@ internal abstract partial class GatewayCall
         [LoggerMessage(4009, LogLevel.Information, "Call {CallId}: trunk {Trunk} answered {Status} {Phrase}")]
         public static partial void AttemptFailed(ILogger logger, string callId, string trunk, int status, string phrase);
 
+        [LoggerMessage(4010, LogLevel.Warning, "Call {CallId}: {Source} event refused, its queue is full ({Refused} refused so far)")]
+        public static partial void MailboxFull(ILogger logger, string callId, string source, long refused);
+
         [LoggerMessage(4008, LogLevel.Information, "Call {CallId}: {Message}")]
         public static partial void Progress(ILogger logger, string callId, string message);
     }

@@ -5,24 +5,23 @@ namespace Gateway.Server.Calls;
 /// <summary>The call's read-only description for <see cref="ICallDirectory"/> (operators' API).</summary>
 internal abstract partial class GatewayCall
 {
-    /// <summary>A consistent-enough copy of the call's public state under <paramref name="id"/>; media counters are read live.</summary>
+    /// <summary>
+    /// A copy of the call's public state under <paramref name="id"/>, read from outside the call's loop: each field is one
+    /// atomic read of a value the loop publishes (the fields may be from neighbouring moments); media counters are read live.
+    /// </summary>
     public CallSnapshot Describe(string id)
     {
-        CallState state;
-        DateTimeOffset? answered;
-        MediaCodecMapping? mapping;
-        ICallMedia? media;
-        lock (Gate)
-        {
-            state = State;
-            answered = _answered;
-            mapping = SipMapping;
-            media = Media;
-        }
+        var state = State;
+        var answered = _answered;
+        var mapping = PublishedMapping;
+        var media = Media;
         var now = Services.Time.GetUtcNow();
         return new CallSnapshot(id, Direction == "inbound" ? CallDirection.Inbound : CallDirection.Outbound, From, To, Route, TrunkName,
             CodecName(mapping), PhaseOf(state), _start, answered, answered is { } a ? now - a : TimeSpan.Zero, MediaOf(media));
     }
+
+    /// <summary>The SIP side's codec mapping, for <see cref="Describe"/>; null for calls without a SIP side.</summary>
+    protected virtual MediaCodecMapping? PublishedMapping => null;
 
     private static CallMediaSnapshot? MediaOf(ICallMedia? media)
     {

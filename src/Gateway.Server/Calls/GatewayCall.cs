@@ -1,41 +1,44 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Media.Bridge;
 using Gateway.Server.Observability;
 using Gateway.Server.Signaling;
 using Gateway.Sip.Messages;
 using Gateway.Sip.Stack;
-using Gateway.Sip.Transactions;
 
 namespace Gateway.Server.Calls;
 
 /// <summary>
-/// One call through the gateway (a back-to-back user agent): a web side (a signaling session and a call id)
-/// and, except for the built-in apps, a SIP side (a dialog). Every event takes <see cref="Gate"/>; the state only
-/// moves forward through <see cref="MoveTo"/>; <see cref="End"/> runs once and leaves nothing behind: the call
-/// leaves every table, its media and timers are freed, its limits released, its CDR written.
+/// One call through the gateway, as an actor: every event (browser message, SIP request or response, timer, media
+/// event, result of a request the call sent) is posted to its <see cref="CallMailbox"/> and handled there one at a
+/// time by <see cref="Handle"/>, so no lock guards the call's state and nothing outside the loop changes it.
+/// The state only moves forward through <see cref="MoveTo"/>; <see cref="End"/> pairs the SIP action with the browser
+/// notice and the outcome, and runs once: the call leaves every table, its media and timers are freed, its limits
+/// released, its CDR written. This base knows the browser side only; <see cref="SipBridgedCall"/> adds a SIP dialog.
 /// </summary>
 internal abstract partial class GatewayCall
 {
-    protected readonly Lock Gate = new();
     protected readonly CallServices Services;
     protected readonly ILogger Logger;
+    private readonly CallMailbox _mailbox;
     private readonly List<IDisposable> _resources = [];
     private readonly DateTimeOffset _start;
     private DateTimeOffset? _answered;
+    private volatile CallState _state = CallState.Routing;
+    private CandidatesState _candidates = CandidatesState.Trickling;
+    private long _refused;
 
     protected GatewayCall(CallServices services, string id, string direction, string from, string to, long receivedTimestamp)
     {
         Services = services;
         Logger = services.Loggers.CreateLogger(GetType());
+        _mailbox = new CallMailbox(Run);
         Id = id;
         Direction = direction;
         From = from;
         To = to;
         ReceivedTimestamp = receivedTimestamp;
         _start = services.Time.GetUtcNow();
-        SessionTimer = new SessionTimer(services.Time, OnSessionRefreshDue, OnSessionExpired);
         services.Registry.Add(this);
         services.Metrics.CallStarted();
     }
@@ -47,70 +50,186 @@ internal abstract partial class GatewayCall
     public string To { get; protected set; }
     public string? Route { get; protected set; }
     public string? TrunkName { get; protected set; }
-    /// <summary>"info" when DTMF goes to SIP as INFO (application/dtmf-relay), else RFC 4733 through the media.</summary>
-    protected string DtmfMode { get; set; } = "rfc4733";
     /// <summary>Stopwatch timestamp of the browser's "call" (or the SIP INVITE) being handled.</summary>
     protected long ReceivedTimestamp { get; }
-    public CallState State { get; private set; } = CallState.Routing;
+    /// <summary>Written by the loop only; read elsewhere as a snapshot (drain, diagnostics, tests).</summary>
+    public CallState State => _state;
+    /// <summary>The call's queue (tests hold it to choose the order of events).</summary>
+    internal CallMailbox Mailbox => _mailbox;
     /// <summary>The browser side: the caller's session, or the session that answered a delivered call.</summary>
     protected IWebSession? Web { get; set; }
     protected ICallMedia? Media { get; set; }
-    protected SipCallLeg? Leg { get; set; }
-    protected SessionTimer SessionTimer { get; }
-    protected MediaCodecMapping? SipMapping { get; set; }
-    protected IPEndPoint? SipRemote { get; set; }
     protected bool IsAnswered => _answered is not null;
+
+    // ---- entry points: any thread, they only post ----
+
+    /// <summary>A validated message for this call from one of its sessions.</summary>
+    public void OnClientMessage(IWebSession session, ClientCallMessage message)
+    {
+        if (Post(new BrowserMessage(session, message))) return;
+        Refused("browser");
+        session.SendError(message.Id, SignalingErrorCodes.Unavailable, "too many messages for this call");
+    }
+
+    /// <summary>The session is gone for good: end what it holds of this call.</summary>
+    public void OnSessionEnded(IWebSession session) => Post(new WebSessionGone(session));
+
+    /// <summary>An in-dialog request (anything but ACK and CANCEL) whose Call-ID names this call.</summary>
+    public void OnInDialogRequest(IncomingRequest incoming)
+    {
+        if (Post(new SipInDialogRequest(incoming))) return;
+        Refused("SIP request");
+        Respond(incoming, SipResponse.CreateFor(incoming.Request, 503, "Service Unavailable (call busy)"));
+    }
+
+    /// <summary>The ACK for a 2xx (our answer to an INVITE or re-INVITE).</summary>
+    public void OnAck(IncomingRequest ack)
+    {
+        if (!Post(new SipAckReceived(ack))) Refused("ACK");
+    }
+
+    /// <summary>A CANCEL for the call's INVITE (inbound only).</summary>
+    public void OnCancel(IncomingRequest cancel) => Post(new SipCancelReceived(cancel));
+
+    /// <summary>A 2xx retransmission no transaction matched.</summary>
+    public void OnStrayResponse(SipResponse response)
+    {
+        if (!Post(new SipStrayResponse(response))) Refused("2xx retransmission");
+    }
+
+    /// <summary>Holds a limit lease for the call's life.</summary>
+    public void KeepLease(IDisposable lease) => Post(new LeaseAdopted(lease));
+
+    /// <summary>Ends a call that never started (no SIP side to tell).</summary>
+    public void Abort(int code, string reason) => Post(new AbortRequested(code, reason));
+
+    /// <summary>The cause the drain gives: in the BYE's Reason (RFC 3326), the browser's hangup and the CDR.</summary>
+    public const string ShutdownCause = "gateway shutting down";
+
+    /// <summary>The gateway is stopping (Hosting/GatewayDrain): hang up both sides, the CDR keeps the call's real outcome.</summary>
+    public void Shutdown() => Post(new ShutdownRequested());
+
+    /// <summary>Runs an entry point so that its failure is logged and ends only this call.</summary>
+    public void Guard(string what, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            Log.HandlerFailed(Logger, e, Id, what);
+            Post(new FailRequested(500, "gateway error"));
+        }
+    }
+
+    protected bool Post(CallEvent e) => _mailbox.Post(e);
+
+    /// <summary>An outside event the full queue refused: logged the first time and every 1024th (a flood logs little).</summary>
+    private void Refused(string source)
+    {
+        var n = Interlocked.Increment(ref _refused);
+        if (n == 1 || n % 1024 == 0) Log.MailboxFull(Logger, Id, source, n);
+    }
+
+    // ---- the loop ----
+
+    private void Run(CallEvent e)
+    {
+        try
+        {
+            Handle(e);
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(Logger, ex, Id, e.GetType().Name);
+            try { if (State != CallState.Ended) Fail(500, "gateway error"); }
+            catch (Exception inner) { Log.HandlerFailed(Logger, inner, Id, "fail"); }
+        }
+    }
+
+    /// <summary>One event, on the loop. Kinds handle theirs and pass the rest down here.</summary>
+    protected virtual void Handle(CallEvent e)
+    {
+        switch (e)
+        {
+            case BrowserMessage { Message: not Hangup } late when State == CallState.Ended:
+                // Queued before the call ended: what the controller says of a call that is over.
+                late.Session.SendError(late.Message.Id, "not_found", "no such call");
+                break;
+            case BrowserMessage { Message: TrickleCandidate candidate } m:
+                // ICE-lite: the browser's checks find the gateway, candidates are not needed (RFC 8838 §4); but ""
+                // ends the generation and nothing may follow it (§8.2).
+                if (_candidates == CandidatesState.Complete) m.Session.SendError(candidate.Id, "bad_request", "candidate after end-of-candidates");
+                else if (candidate.Candidate.Length == 0) _candidates = CandidatesState.Complete;
+                break;
+            case BrowserMessage m:
+                if (State != CallState.Ended) HandleClientMessage(m.Session, m.Message);
+                break;
+            case WebSessionGone gone:
+                if (State != CallState.Ended) HandleSessionEnded(gone.Session);
+                break;
+            case ShutdownRequested:
+                if (State != CallState.Ended) HandleShutdown();
+                break;
+            case AbortRequested abort:
+                End(new CallEnd(abort.Code, abort.Reason, abort.Outcome) { Web = abort.Web });
+                break;
+            case FailRequested fail:
+                if (State != CallState.Ended) Fail(fail.Code, fail.Reason);
+                break;
+            case LeaseAdopted lease:
+                Keep(lease.Lease);
+                break;
+            case MediaEnded media:
+                if (State != CallState.Ended) HandleMediaEnded(media.Reason);
+                break;
+            case Continuation continuation:
+                continuation.Resume();
+                break;
+            case SipInDialogRequest request:
+                Respond(request.Incoming, SipResponse.CreateFor(request.Incoming.Request, 481, "Call/Transaction Does Not Exist"));
+                break;
+            default:
+                break; // an event this kind of call never takes (a stray ACK, a digit for an app)
+        }
+    }
+
+    /// <summary>Awaiting this resumes the rest of an async flow as a <see cref="Continuation"/> event on the call's loop.</summary>
+    protected LoopAwaitable OnLoop() => new(this);
+
+    internal readonly struct LoopAwaitable(GatewayCall call) : System.Runtime.CompilerServices.INotifyCompletion
+    {
+        public LoopAwaitable GetAwaiter() => this;
+        public bool IsCompleted => false;
+        public void OnCompleted(Action continuation) => call.Post(new Continuation(continuation));
+        public void GetResult() { }
+    }
 
     /// <summary>Moves to <paramref name="next"/> when the call is in one of <paramref name="from"/>; false (nothing done) otherwise.</summary>
     protected bool MoveTo(CallState next, params ReadOnlySpan<CallState> from)
     {
-        lock (Gate)
-        {
-            if (!from.Contains(State)) return false;
-            Log.StateChanged(Logger, Id, State, next);
-            State = next;
-            if (next == CallState.Active && _answered is null) _answered = Services.Time.GetUtcNow();
-            return true;
-        }
+        if (!from.Contains(State)) return false;
+        Log.StateChanged(Logger, Id, State, next);
+        _state = next;
+        if (next == CallState.Active && _answered is null) _answered = Services.Time.GetUtcNow();
+        return true;
     }
 
     /// <summary>Keeps a lease or timer until the call ends.</summary>
     protected void Keep(IDisposable? resource)
     {
         if (resource is null) return;
-        lock (Gate)
-        {
-            if (State == CallState.Ended) { resource.Dispose(); return; }
-            _resources.Add(resource);
-        }
+        if (State == CallState.Ended) { resource.Dispose(); return; }
+        _resources.Add(resource);
     }
 
-    /// <summary>Holds a limit lease for the call's life.</summary>
-    public void KeepLease(IDisposable lease) => Keep(lease);
-
-    /// <summary>Ends a call that never started (no SIP side to tell).</summary>
-    public void Abort(int code, string reason) => End(code, reason, "failed", notifyWeb: false);
-
-    /// <summary>The cause the drain gives: in the BYE's Reason (RFC 3326), the browser's hangup and the CDR.</summary>
-    public const string ShutdownCause = "gateway shutting down";
-
-    /// <summary>The gateway is stopping (Hosting/GatewayDrain): hang up both sides, the CDR keeps the call's real outcome.</summary>
-    public void Shutdown()
+    /// <summary>A one-shot timer that posts <paramref name="timer"/> to the call; disposed when the call ends.</summary>
+    protected ITimer StartTimer(CallTimer timer, TimeSpan due, int generation = 0)
     {
-        if (State == CallState.Ended) return;
-        OnShutdown();
-    }
-
-    /// <summary>An answered call: BYE (Reason cause 503) and "hangup"; it stays "answered". Others: see the overrides.</summary>
-    protected virtual void OnShutdown()
-    {
-        if (!IsAnswered)
-        {
-            Fail(503, "Service Unavailable (" + ShutdownCause + ")");
-            return;
-        }
-        SendBye(503, ShutdownCause);
-        End(200, ShutdownCause, "answered", notifyWeb: true);
+        var t = Services.Time.CreateTimer(_ => Post(new TimerFired(timer, generation)), null, due, Timeout.InfiniteTimeSpan);
+        Keep(t);
+        return t;
     }
 
     /// <summary>Allocates the call's media and subscribes to its events; null (and a log line) when none is free.</summary>
@@ -119,8 +238,8 @@ internal abstract partial class GatewayCall
         try
         {
             var media = Services.Media.Create();
-            media.Ended += reason => Guard("media ended", () => OnMediaEnded(reason));
-            media.DtmfFromWeb += (digit, duration) => Guard("dtmf from web", () => OnDtmfFromWeb(digit, duration));
+            media.Ended += reason => Post(new MediaEnded(reason));
+            media.DtmfFromWeb += (digit, duration) => Post(new WebDtmf(digit, duration));
             Media = media;
             return media;
         }
@@ -131,13 +250,40 @@ internal abstract partial class GatewayCall
         }
     }
 
-    // ---- the browser side ----
+    // ---- handlers every kind has ----
 
-    /// <summary>A validated message for this call from one of its sessions.</summary>
-    public abstract void OnClientMessage(IWebSession session, ClientCallMessage message);
+    protected abstract void HandleClientMessage(IWebSession session, ClientCallMessage message);
 
-    /// <summary>The session is gone for good: end what it holds of this call.</summary>
-    public abstract void OnSessionEnded(IWebSession session);
+    protected abstract void HandleSessionEnded(IWebSession session);
+
+    /// <summary>An answered call: BYE (Reason cause 503) and "hangup"; it stays "answered". Others: see the overrides.</summary>
+    protected virtual void HandleShutdown()
+    {
+        if (!IsAnswered)
+        {
+            Fail(503, "Service Unavailable (" + ShutdownCause + ")");
+            return;
+        }
+        End(new CallEnd(200, ShutdownCause, "answered") { ByeReason = (503, ShutdownCause) });
+    }
+
+    protected virtual void HandleMediaEnded(MediaEndReason reason)
+    {
+        var (code, text) = reason switch
+        {
+            MediaEndReason.ConsentLost => (408, "ICE consent lost"),
+            MediaEndReason.RtpTimeout => (408, "RTP timeout"),
+            MediaEndReason.DtlsFailed => (488, "DTLS handshake failed"),
+            _ => (408, "media connect timeout"),
+        };
+        Log.MediaEnded(Logger, Id, reason);
+        End(new CallEnd(code, text, IsAnswered ? "answered" : "failed") { ByeReason = (code, text) });
+    }
+
+    /// <summary>Ends the call after an internal error: tells both sides what it can.</summary>
+    protected virtual void Fail(int code, string reason) => End(new CallEnd(code, reason, "failed") { ByeReason = (code, reason) });
+
+    // ---- the web side ----
 
     protected static void SendHangup(IWebSession session, string id, int code, string reason) =>
         session.Send(new JsonObject { ["type"] = "hangup", ["id"] = id, ["code"] = code, ["reason"] = reason });
@@ -149,126 +295,11 @@ internal abstract partial class GatewayCall
         session.Send(message);
     }
 
-    /// <summary>Runs a handler so that its failure is logged and ends only this call.</summary>
-    public void Guard(string what, Action action)
-    {
-        try
-        {
-            action();
-        }
-        catch (Exception e)
-        {
-            Log.HandlerFailed(Logger, e, Id, what);
-            try { Fail(500, "gateway error"); } catch (Exception inner) { Log.HandlerFailed(Logger, inner, Id, "fail"); }
-        }
-    }
-
-    /// <summary>Ends the call after an internal error: tells both sides what it can.</summary>
-    protected abstract void Fail(int code, string reason);
-
-    // ---- the media plane ----
-
-    protected virtual void OnMediaEnded(MediaEndReason reason)
-    {
-        var (code, text) = reason switch
-        {
-            MediaEndReason.ConsentLost => (408, "ICE consent lost"),
-            MediaEndReason.RtpTimeout => (408, "RTP timeout"),
-            MediaEndReason.DtlsFailed => (488, "DTLS handshake failed"),
-            _ => (408, "media connect timeout"),
-        };
-        Log.MediaEnded(Logger, Id, reason);
-        if (Leg is not null && IsAnswered) SendBye(code, text);
-        End(code, text, IsAnswered ? "answered" : "failed", notifyWeb: true);
-    }
-
-    // ---- the end ----
-
-    /// <summary>BYE toward SIP, with an RFC 3326 Reason when the gateway ends the call for a cause.</summary>
-    protected void SendBye(int? cause = null, string? text = null)
-    {
-        if (Leg is not { } leg) return;
-        var bye = leg.Create(SipMethods.Bye);
-        if (cause is { } c) bye.AddHeader("Reason", SipCallLeg.ReasonHeader(c, text ?? ""));
-        _ = ObserveAsync(leg.SendAsync(bye), "BYE");
-    }
-
-    protected async Task ObserveAsync(Task<SipResponse> pending, string what)
-    {
-        try
-        {
-            var response = await pending;
-            Services.Metrics.SipResponse(response.StatusCode);
-            if (!response.IsSuccess) Log.RequestFailed(Logger, Id, what, response.StatusCode, response.ReasonPhrase);
-        }
-        catch (Exception e)
-        {
-            Log.HandlerFailed(Logger, e, Id, what);
-        }
-    }
-
     /// <summary>Responds to a SIP request and counts the final status.</summary>
     protected void Respond(IncomingRequest incoming, SipResponse response)
     {
         incoming.Respond(response);
         if (!response.IsProvisional) Services.Metrics.SipResponse(response.StatusCode);
-    }
-
-    /// <summary>
-    /// Ends the call once: leaves every table, frees media, timers and limits, counts the outcome, writes the CDR,
-    /// and sends the browser side hangup when asked. The SIP side must have been told already (BYE/CANCEL/final).
-    /// </summary>
-    protected void End(int code, string reason, string outcome, bool notifyWeb)
-    {
-        List<IDisposable> resources;
-        lock (Gate)
-        {
-            if (State == CallState.Ended) return;
-            Log.StateChanged(Logger, Id, State, CallState.Ended);
-            State = CallState.Ended;
-            resources = [.. _resources];
-            _resources.Clear();
-        }
-        SessionTimer.Dispose();
-        Services.Registry.Remove(this);
-        foreach (var r in resources)
-        {
-            try { r.Dispose(); } catch (Exception e) { Log.HandlerFailed(Logger, e, Id, "release"); }
-        }
-        var stats = default(MediaSessionStats);
-        if (Media is { } media)
-        {
-            try { stats = media.Stats; } catch (Exception e) when (e is NotImplementedException or ObjectDisposedException) { }
-            _ = DisposeMediaAsync(media);
-        }
-        Services.Metrics.CallEnded(outcome);
-        var lost = stats.WebPacketsLost + stats.SipPacketsLost;
-        Services.Metrics.ObservePacketLoss(lost, stats.WebPacketsIn + stats.SipPacketsIn + lost);
-        WriteCdr(code, reason, stats);
-        if (notifyWeb && Web is { } web) SendHangup(web, Id, code, reason);
-        Log.CallEnded(Logger, Id, code, reason, outcome);
-    }
-
-    private async Task DisposeMediaAsync(ICallMedia media)
-    {
-        try { await media.DisposeAsync(); }
-        catch (Exception e) { Log.HandlerFailed(Logger, e, Id, "media dispose"); }
-    }
-
-    private void WriteCdr(int code, string reason, MediaSessionStats stats)
-    {
-        try
-        {
-            var end = Services.Time.GetUtcNow();
-            Services.Cdr.Write(new CallDetailRecord(Id, Direction, _start, _answered, end, From, To, Route, TrunkName, code, reason,
-                _answered is { } a ? (end - a).TotalSeconds : 0,
-                stats.WebPacketsOut, stats.SipPacketsOut, stats.WebPacketsLost + stats.SipPacketsLost,
-                Math.Max(stats.WebJitterMs, stats.SipJitterMs)));
-        }
-        catch (Exception e)
-        {
-            Log.HandlerFailed(Logger, e, Id, "cdr");
-        }
     }
 
     protected static TimeSpan Since(long timestamp) => Stopwatch.GetElapsedTime(timestamp);

@@ -15,7 +15,7 @@ namespace Gateway.Server.Calls;
 /// first "ringing", 200 to the first "answer" (the others hear 487 "answered elsewhere"), the first
 /// rejection's code once all have declined, 487 to everyone on CANCEL.
 /// </summary>
-internal sealed class InboundCall : GatewayCall
+internal sealed class InboundCall : SipBridgedCall
 {
     private readonly IncomingRequest _invite;
     private readonly string _toTag = SipStack.NewToken(6);
@@ -24,7 +24,7 @@ internal sealed class InboundCall : GatewayCall
     private SipOffer? _sipOffer;
     private SipAnswer? _lateOffer;
     private int? _firstRejectCode;
-    private bool _ringingSent;
+    private OfferProgress _progress = OfferProgress.Trying;
 
     public InboundCall(CallServices services, IncomingRequest invite, string user, string? route, string dtmfMode, SdpTranslationPolicy policy, long receivedTimestamp)
         : base(services, services.Registry.NextServerCallId(), "inbound", FromText(invite.Request), user, receivedTimestamp)
@@ -37,12 +37,30 @@ internal sealed class InboundCall : GatewayCall
 
     private static string FromText(SipRequest request) => request.From?.Uri is { } uri ? uri.User ?? uri.ToString() : "";
 
-    /// <summary>Routing -> Offering: media, the browser offer, "incoming" to each free session. False when the INVITE was answered with a failure.</summary>
+    /// <summary>Routing -> Offering: media, the browser offer, "incoming" to each free session (or a failure to the INVITE).</summary>
     public void Start(IReadOnlyList<IWebSession> sessions)
     {
+        // The SIP table first: a CANCEL or a retransmission arriving at once finds the call (and queues behind the start).
+        Services.Registry.TryAddSip(_invite.Request.CallId!, this);
+        Post(new StartCall(sessions));
+    }
+
+    protected override void Handle(CallEvent e)
+    {
+        switch (e)
+        {
+            case StartCall start: OnStart(start.Sessions!); break;
+            case AckTimedOut: OnAckTimeout(); break;
+            case TimerFired { Timer: CallTimer.NoAnswer }: OnNoAnswer(); break;
+            default: base.Handle(e); break;
+        }
+    }
+
+    private void OnStart(IReadOnlyList<IWebSession> sessions)
+    {
+        if (State != CallState.Routing) return;
         var request = _invite.Request;
-        Services.Registry.TryAddSip(request.CallId!, this);
-        _invite.InviteTransaction!.AckTimeout += _ => Guard("ACK timeout", OnAckTimeout);
+        _invite.InviteTransaction!.AckTimeout += _ => Post(new AckTimedOut());
         Respond(100, "Trying");
         var sipSdp = SipCallLeg.ReadSdp(request);
         if (!request.Body.IsEmpty && sipSdp is null)
@@ -74,12 +92,12 @@ internal sealed class InboundCall : GatewayCall
         var sdp = browserOffer!.ToString();
         foreach (var session in sessions)
         {
-            lock (Gate) _offered[session.SessionId] = session;
+            _offered[session.SessionId] = session;
             Services.Registry.TryAddWeb(session.SessionId, Id, this);
             var incoming = new JsonObject { ["type"] = "incoming", ["id"] = Id, ["from"] = From, ["display"] = display ?? From, ["sdp"] = sdp };
             session.Send(incoming);
         }
-        Keep(Services.Time.CreateTimer(_ => Guard("no answer", OnNoAnswer), null, Services.Options.NoAnswerTimeout, Timeout.InfiniteTimeSpan));
+        StartTimer(CallTimer.NoAnswer, Services.Options.NoAnswerTimeout);
     }
 
     private void Respond(int status, string? reason = null, SessionDescription? sdp = null)
@@ -111,25 +129,30 @@ internal sealed class InboundCall : GatewayCall
     private void Reject(int status, string reason, string outcome, int? webCode = null, string? webReason = null)
     {
         if (State is CallState.Ended or CallState.Connecting or CallState.Active) return;
-        Respond(status, reason);
-        NotifyOffered(webCode ?? status, webReason ?? reason, except: null);
-        End(status, reason, outcome, notifyWeb: false);
+        End(new CallEnd(status, reason, outcome) { WebCause = webCode is { } code ? (code, webReason ?? reason) : null });
     }
 
-    private void NotifyOffered(int code, string reason, string? except)
+    /// <summary>
+    /// The SIP half of ending an inbound call: before the 200, the INVITE's final response (and "hangup" to every
+    /// session still offered the call); after it, BYE.
+    /// </summary>
+    protected override bool EndSipSide(CallEnd end)
     {
-        List<IWebSession> sessions;
-        lock (Gate) sessions = [.. _offered.Values];
-        foreach (var s in sessions)
-            if (s.SessionId != except) SendHangup(s, Id, code, reason);
+        if (State is not (CallState.Routing or CallState.Offering)) return base.EndSipSide(end);
+        Respond(end.Code, end.Reason);
+        if (end.Web == WebNotice.Hangup)
+            foreach (var s in _offered.Values) SendHangup(s, Id, end.WebCode, end.WebReason);
+        return true;
     }
 
-    public override void OnClientMessage(IWebSession session, ClientCallMessage message)
+    protected override bool IsDialogConfirmed => State is CallState.Connecting or CallState.Active;
+
+    protected override void HandleClientMessage(IWebSession session, ClientCallMessage message)
     {
         switch (message)
         {
             case RingingIncoming when State == CallState.Offering:
-                if (!_ringingSent) { _ringingSent = true; Respond(180); }
+                if (_progress == OfferProgress.Trying) { _progress = OfferProgress.Ringing; Respond(180); }
                 break;
             case RingingIncoming:
                 break;
@@ -144,8 +167,7 @@ internal sealed class InboundCall : GatewayCall
                 OnDecline(session, 486, notify: false);
                 break;
             case Hangup:
-                SendBye();
-                End(200, "Normal", "answered", notifyWeb: true);
+                End(new CallEnd(200, "Normal", "answered"));
                 break;
             default:
                 if (!TryHandleMidCall(session, message)) session.SendError(message.Id, "bad_request", "unsupported message");
@@ -156,56 +178,52 @@ internal sealed class InboundCall : GatewayCall
     /// <summary>Offering -> Connecting: the first answer wins; 200 with the SIP answer (or our offer, for a late offer).</summary>
     private void OnAnswer(IWebSession session, AnswerIncoming message)
     {
-        lock (Gate)
+        if (State != CallState.Offering || !_offered.ContainsKey(session.SessionId))
         {
-            if (State != CallState.Offering || !_offered.ContainsKey(session.SessionId))
-            {
-                session.SendError(message.Id, "conflict", "the call is no longer offered");
-                return;
-            }
-            if (!SessionDescription.TryParse(message.Sdp, out var browserAnswer, out var error))
-            {
-                session.SendError(message.Id, "bad_request", "the answer does not parse: " + error);
-                return;
-            }
-            if (!InboundTranslator.TryCreateSipAnswer(_sipOffer!, browserAnswer!, Media!.SipEndpoint, _policy, out var sipAnswer, out var failure))
-            {
-                session.SendError(message.Id, "bad_request", failure!.Reason);
-                return;
-            }
-            MoveTo(CallState.Connecting, CallState.Offering);
-            Web = session;
-            var media = Media!;
-            media.ConfigureWeb(sipAnswer!.RemoteIceUfrag ?? "", sipAnswer.RemoteIcePwd ?? "", sipAnswer.RemoteFingerprint ?? "", sipAnswer.GatewayIsDtlsServer);
-            SipMapping = Mapping(sipAnswer.Leg, sipAnswer.Leg);
-            if (sipAnswer.RemoteRtpAddress is { } address && sipAnswer.RemoteRtpPort is { } port && IPAddress.TryParse(address, out var ip))
-            {
-                SipRemote = new IPEndPoint(ip, port);
-                media.ConfigureSip(SipRemote, SipMapping);
-            }
-            else _lateOffer = sipAnswer;
-            Leg!.LocalSdp = sipAnswer.Sdp;
-            Respond(200, null, sipAnswer.Sdp);
-            foreach (var other in _offered.Values.Where(s => s.SessionId != session.SessionId).ToList())
-            {
-                SendHangup(other, Id, 487, "answered elsewhere");
-                Services.Registry.RemoveWeb(other.SessionId, Id, this);
-                _offered.Remove(other.SessionId);
-            }
+            session.SendError(message.Id, "conflict", "the call is no longer offered");
+            return;
+        }
+        if (!SessionDescription.TryParse(message.Sdp, out var browserAnswer, out var error))
+        {
+            session.SendError(message.Id, "bad_request", "the answer does not parse: " + error);
+            return;
+        }
+        if (!InboundTranslator.TryCreateSipAnswer(_sipOffer!, browserAnswer!, Media!.SipEndpoint, _policy, out var sipAnswer, out var failure))
+        {
+            session.SendError(message.Id, "bad_request", failure!.Reason);
+            return;
+        }
+        MoveTo(CallState.Connecting, CallState.Offering);
+        Web = session;
+        var media = Media!;
+        media.ConfigureWeb(sipAnswer!.RemoteIceUfrag ?? "", sipAnswer.RemoteIcePwd ?? "", sipAnswer.RemoteFingerprint ?? "", sipAnswer.GatewayIsDtlsServer);
+        SipMapping = Mapping(sipAnswer.Leg, sipAnswer.Leg);
+        if (sipAnswer.RemoteRtpAddress is { } address && sipAnswer.RemoteRtpPort is { } port && IPAddress.TryParse(address, out var ip))
+        {
+            SipRemote = new IPEndPoint(ip, port);
+            media.ConfigureSip(SipRemote, SipMapping);
+        }
+        else _lateOffer = sipAnswer;
+        Leg!.LocalSdp = sipAnswer.Sdp;
+        Respond(200, null, sipAnswer.Sdp);
+        foreach (var other in _offered.Values.Where(s => s.SessionId != session.SessionId).ToList())
+        {
+            SendHangup(other, Id, 487, "answered elsewhere");
+            Services.Registry.RemoveWeb(other.SessionId, Id, this);
+            _offered.Remove(other.SessionId);
         }
         Services.Metrics.ObserveSetup(Since(ReceivedTimestamp));
     }
 
     /// <summary>Connecting -> Active on the ACK; a late offer's answer comes in it (§13.2.1).</summary>
-    public override void OnAck(IncomingRequest ack)
+    protected override void HandleAck(IncomingRequest ack)
     {
         if (State != CallState.Connecting) return;
         if (_lateOffer is { } offer)
         {
             if (SipCallLeg.ReadSdp(ack.Request) is not { } sdp || !InboundTranslator.TryApplyLateAnswer(offer, sdp, out var completed, out var failure))
             {
-                SendBye(488, "no usable answer in the ACK");
-                End(488, "Not Acceptable Here (answer in ACK)", "failed", notifyWeb: true);
+                End(new CallEnd(488, "Not Acceptable Here (answer in ACK)", "failed") { ByeReason = (488, "no usable answer in the ACK") });
                 return;
             }
             SipMapping = Mapping(completed!.Leg, completed.Leg);
@@ -221,31 +239,26 @@ internal sealed class InboundCall : GatewayCall
     private void OnAckTimeout()
     {
         if (State != CallState.Connecting) return;
-        SendBye(408, "no ACK");
-        End(408, "Request Timeout (no ACK)", "failed", notifyWeb: true);
+        End(new CallEnd(408, "Request Timeout (no ACK)", "failed") { ByeReason = (408, "no ACK") });
     }
 
     /// <summary>A session declines; once every offered session has, the caller hears the first code.</summary>
     private void OnDecline(IWebSession session, int code, bool notify = true)
     {
-        bool last;
-        lock (Gate)
-        {
-            if (State != CallState.Offering || !_offered.Remove(session.SessionId)) return;
-            _firstRejectCode ??= code;
-            last = _offered.Count == 0;
-        }
+        if (State != CallState.Offering || !_offered.Remove(session.SessionId)) return;
+        _firstRejectCode ??= code;
+        var last = _offered.Count == 0;
         Services.Registry.RemoveWeb(session.SessionId, Id, this);
         if (notify) SendHangup(session, Id, code, "Rejected");
         if (last) Reject(_firstRejectCode!.Value, SipStatus.ReasonPhrase(_firstRejectCode.Value), "rejected");
     }
 
-    public override void OnCancel(IncomingRequest cancel) => Guard("CANCEL", () =>
+    protected override void HandleCancel(IncomingRequest cancel)
     {
         // §9.2: the INVITE is answered 487; every session offered the call hears 487.
         if (State is not (CallState.Offering or CallState.Routing)) return;
         Reject(487, "Request Terminated", "cancelled");
-    });
+    }
 
     protected override void OnRemoteBye(SipRequest bye)
     {
@@ -262,7 +275,7 @@ internal sealed class InboundCall : GatewayCall
         if (State == CallState.Offering) Reject(480, "Temporarily Unavailable (no answer)", "no_answer", 487, "Request Terminated");
     }
 
-    public override void OnSessionEnded(IWebSession session)
+    protected override void HandleSessionEnded(IWebSession session)
     {
         if (State == CallState.Offering)
         {
@@ -270,28 +283,20 @@ internal sealed class InboundCall : GatewayCall
             return;
         }
         if (Web?.SessionId != session.SessionId) return;
-        SendBye(480, "web session ended");
-        End(200, "Normal", "answered", notifyWeb: false);
+        End(new CallEnd(200, "Normal", "answered") { Web = WebNotice.None, ByeReason = (480, "web session ended") });
     }
 
-    protected override void OnMediaEnded(MediaEndReason reason)
+    protected override void HandleMediaEnded(MediaEndReason reason)
     {
         if (State == CallState.Offering) { Reject(500, "media failed: " + reason, "failed"); return; }
-        base.OnMediaEnded(reason);
+        base.HandleMediaEnded(reason);
     }
 
     /// <summary>Draining while the browsers are offered the call: 503 to the caller, "hangup" to each offered session.</summary>
-    protected override void OnShutdown()
+    protected override void HandleShutdown()
     {
         if (State is CallState.Routing or CallState.Offering)
             Reject(503, "Service Unavailable (" + ShutdownCause + ")", "cancelled", 503, ShutdownCause);
-        else base.OnShutdown();
-    }
-
-    protected override void Fail(int code, string reason)
-    {
-        if (State is CallState.Offering or CallState.Routing) { Reject(code, reason, "failed"); return; }
-        SendBye(code, reason);
-        End(code, reason, "failed", notifyWeb: true);
+        else base.HandleShutdown();
     }
 }

@@ -8,41 +8,18 @@ namespace Gateway.Server.Calls;
 /// <summary>How an outbound call ends: failover exhausted, the browser hangs up, no answer, media failure, session gone.</summary>
 internal sealed partial class OutboundCall
 {
-    /// <summary>Failover finished without an answer: the browser gets the last final status.</summary>
-    private void OnDialed(TrunkDialResult result)
-    {
-        if (result.IsSuccess) return;
-        if (State == CallState.Cancelling)
-        {
-            EndCancelled();
-            return;
-        }
-        var code = result.StatusCode == 0 ? 503 : result.StatusCode;
-        var reason = result.StatusCode == 0 ? "Service Unavailable (" + result.Reason + ")" : result.Reason ?? SipStatus.ReasonPhrase(code);
-        End(code, reason, OutcomeFor(code), notifyWeb: true);
-    }
+    /// <summary>Cancelling: how the call ends once the INVITE has its final response (the browser was told already).</summary>
+    private CallEnd? _cancelling;
 
-    private void EndCancelled()
-    {
-        var (code, reason, outcome) = _cancelCause;
-        End(code, reason, outcome, notifyWeb: !_webNotified);
-    }
-
-    public override void OnClientMessage(IWebSession session, ClientCallMessage message)
+    protected override void HandleClientMessage(IWebSession session, ClientCallMessage message)
     {
         switch (message)
         {
+            case Hangup when State == CallState.Active:
+                End(new CallEnd(200, "Normal", "answered"));
+                break;
             case Hangup:
-                if (State == CallState.Active)
-                {
-                    SendBye();
-                    End(200, "Normal", "answered", notifyWeb: true);
-                }
-                else
-                {
-                    SendHangup(session, Id, 200, "Normal");
-                    Cancel(487, "Request Terminated (caller hung up)", "cancelled");
-                }
+                End(new CallEnd(487, "Request Terminated (caller hung up)", "cancelled") { WebCause = (200, "Normal") });
                 break;
             case AnswerIncoming or RejectIncoming or RingingIncoming or PlaceCall:
                 session.SendError(message.Id, "conflict", "this call was placed by the browser");
@@ -53,81 +30,74 @@ internal sealed partial class OutboundCall
         }
     }
 
-    public override void OnSessionEnded(IWebSession session)
+    protected override void HandleSessionEnded(IWebSession session)
     {
-        if (State == CallState.Active)
-        {
-            SendBye(480, "web session ended");
-            End(200, "Normal", "answered", notifyWeb: false);
-        }
-        else Cancel(487, "Request Terminated (web session ended)", "cancelled", webGone: true);
+        if (State == CallState.Active) End(new CallEnd(200, "Normal", "answered") { Web = WebNotice.None, ByeReason = (480, "web session ended") });
+        else End(new CallEnd(487, "Request Terminated (web session ended)", "cancelled") { Web = WebNotice.None });
     }
 
-    /// <summary>Before answer -> Cancelling: CANCEL the INVITE in flight, stop failover, give up after 64*T1 without a final response.</summary>
-    private void Cancel(int code, string reason, string outcome, bool webGone = false)
+    /// <summary>Failover finished without an answer: the browser gets the last final status.</summary>
+    private void OnDialed(TrunkDialResult result)
     {
-        TrunkAttempt? attempt;
-        lock (Gate)
+        if (result.IsSuccess || State == CallState.Ended) return;
+        if (State == CallState.Cancelling)
         {
-            // One lock for the check, the move and reading the attempt: DialAsync cannot start an INVITE in between.
-            if (State is CallState.Ended or CallState.Cancelling or CallState.Active) return;
-            _cancelCause = (code, reason, outcome);
-            _webNotified = true;
-            MoveTo(CallState.Cancelling, CallState.Routing, CallState.Calling, CallState.Ringing, CallState.EarlyMedia);
-            attempt = _attempt;
-        }
-        Services.Registry.RemoveWeb(Web?.SessionId ?? "", Id, this);
-        if (webGone) Web = null;
-        _stopFailover.Cancel();
-        if (attempt is null)
-        {
-            EndCancelled();
+            Finish(_cancelling!);
             return;
         }
+        var code = result.StatusCode == 0 ? 503 : result.StatusCode;
+        var reason = result.StatusCode == 0 ? "Service Unavailable (" + result.Reason + ")" : result.Reason ?? SipStatus.ReasonPhrase(code);
+        End(new CallEnd(code, reason, OutcomeFor(code)));
+    }
+
+    /// <summary>
+    /// The SIP half of ending an outbound call: BYE once a 2xx made a dialog; before that, stop the failover and CANCEL
+    /// the INVITE in flight (-> Cancelling: the browser hears "hangup" now, the call finishes on the INVITE's final
+    /// response, after ACK + BYE if that is a 2xx, or after 64*T1 without one). No INVITE in flight: nothing to send.
+    /// </summary>
+    protected override bool EndSipSide(CallEnd end)
+    {
+        if (Leg is not null) return base.EndSipSide(end);
+        if (State == CallState.Cancelling) return false; // already waiting for the INVITE's final response
+        _stopFailover.Cancel();
+        if (_attempt is not { } attempt) return true;
+        if (end.Web == WebNotice.Hangup && Web is { } web) SendHangup(web, Id, end.WebCode, end.WebReason);
+        _cancelling = end with { Web = WebNotice.None };
+        MoveTo(CallState.Cancelling, CallState.Routing, CallState.Calling, CallState.Ringing, CallState.EarlyMedia);
+        Services.Registry.RemoveWeb(Web?.SessionId ?? "", Id, this);
         attempt.RequestCancel();
-        Keep(Services.Time.CreateTimer(_ => Guard("cancel timeout", () =>
-        {
-            attempt.Abandon();
-            EndCancelled();
-        }), null, Services.Options.Timers.Timeout, Timeout.InfiniteTimeSpan));
+        StartTimer(CallTimer.CancelTimeout, Services.Options.Timers.Timeout);
+        return false;
+    }
+
+    protected override bool IsDialogConfirmed => Leg is not null;
+
+    /// <summary>64*T1 after the CANCEL without a final response: the INVITE is given up.</summary>
+    private void OnCancelTimeout()
+    {
+        if (State != CallState.Cancelling) return;
+        _attempt?.Abandon();
+        Finish(_cancelling!);
     }
 
     /// <summary>Sip:NoAnswerTimeout: CANCEL, and the browser hears 480 now.</summary>
     private void OnNoAnswer()
     {
         if (State is not (CallState.Calling or CallState.Ringing or CallState.EarlyMedia or CallState.Routing)) return;
-        if (Web is { } web) SendHangup(web, Id, 480, "No Answer");
-        Cancel(480, "No Answer", "no_answer");
+        End(new CallEnd(480, "No Answer", "no_answer"));
     }
 
-    protected override void OnMediaEnded(MediaEndReason reason)
+    protected override void HandleMediaEnded(MediaEndReason reason)
     {
-        if (IsAnswered) { base.OnMediaEnded(reason); return; }
-        if (Web is { } web) SendHangup(web, Id, 408, "media failed: " + reason);
-        Cancel(408, "media failed: " + reason, "failed");
+        if (IsAnswered) { base.HandleMediaEnded(reason); return; }
+        End(new CallEnd(408, "media failed: " + reason, "failed"));
     }
 
     /// <summary>Draining before answer: "hangup" now, CANCEL the INVITE in flight; the CDR says cancelled.</summary>
-    protected override void OnShutdown()
+    protected override void HandleShutdown()
     {
-        if (IsAnswered || State is CallState.Cancelling or CallState.Ended)
-        {
-            if (IsAnswered) base.OnShutdown();
-            return;
-        }
-        if (Web is { } web) SendHangup(web, Id, 503, ShutdownCause);
-        Cancel(503, "Service Unavailable (" + ShutdownCause + ")", "cancelled");
-    }
-
-    protected override void Fail(int code, string reason)
-    {
-        if (State == CallState.Active) SendBye(code, reason);
-        else
-        {
-            if (Web is { } web && !_webNotified) SendHangup(web, Id, code, reason);
-            Cancel(code, reason, "failed");
-            if (_attempt is not null) return;
-        }
-        End(code, reason, "failed", notifyWeb: !_webNotified);
+        if (IsAnswered) { base.HandleShutdown(); return; }
+        if (State is CallState.Cancelling or CallState.Ended) return;
+        End(new CallEnd(503, "Service Unavailable (" + ShutdownCause + ")", "cancelled") { WebCause = (503, ShutdownCause) });
     }
 }

@@ -1,30 +1,33 @@
 using System.Net;
 using Gateway.Dialplan;
-using Gateway.Media.Bridge;
 using Gateway.Sdp;
 using Gateway.Sdp.Translation;
 using Gateway.Server.Signaling;
 using Gateway.Sip.Dialogs;
 using Gateway.Sip.Messages;
-using Gateway.Sip.Transport;
 
 namespace Gateway.Server.Calls;
 
 /// <summary>
 /// A browser's call to SIP (web -> trunk or URI): INVITE with the translated offer, trunk failover on timeouts,
 /// 5xx and transport errors, 180/183 relayed as ringing/progress, 2xx as answer; CANCEL on hangup or no answer.
+/// The failover runs as its own task but only asks the loop for each attempt (<see cref="DialStep"/>): each step,
+/// provisional and final response is an event, so a hangup is handled either before a 200 or after it, never during.
 /// </summary>
-internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
+internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
 {
     private readonly SessionDescription _browserOffer;
     private readonly CompiledDialplan _plan;
     private readonly RouteDecision _decision;
     private readonly string _fromUser;
     private readonly CancellationTokenSource _stopFailover = new();
+    /// <summary>The attempt whose INVITE is in flight (null between attempts and once its final response came).</summary>
     private TrunkAttempt? _attempt;
     private string? _browserAnswerSdp;
-    private bool _webConfigured, _webNotified, _postDialObserved;
-    private (int Code, string Reason, string Outcome) _cancelCause = (487, "Request Terminated", "cancelled");
+    /// <summary>The browser leg's ICE/DTLS configuration, set once by the first usable SIP answer (183 or 2xx).</summary>
+    private BrowserAnswer? _webAnswer;
+    /// <summary>Post-dial delay part one, measured at the first INVITE handed to the transport.</summary>
+    private TimeSpan? _firstInviteAfter;
 
     public OutboundCall(CallServices services, IWebSession session, PlaceCall message, SessionDescription browserOffer,
         CompiledDialplan plan, RouteDecision decision, string caller, long receivedTimestamp)
@@ -39,92 +42,141 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
     }
 
     /// <summary>Routing -> Calling: media, the no-answer timer, then the trunks in failover order.</summary>
-    public void Start()
+    public void Start() => Post(new StartCall());
+
+    protected override void Handle(CallEvent e)
     {
+        switch (e)
+        {
+            case StartCall: OnStart(); break;
+            case TrunkDialRequested requested: OnDialRequested(requested.Step); break;
+            case TrunkResolved resolved: OnResolved(resolved.Step, resolved.Destination); break;
+            case TrunkProvisional provisional: OnProvisional(provisional.Attempt, provisional.Response); break;
+            case TrunkFinal final: OnFinal(final.Step, final.Attempt, final.Final); break;
+            case DialFinished dialed: OnDialed(dialed.Result); break;
+            case TimerFired { Timer: CallTimer.NoAnswer }: OnNoAnswer(); break;
+            case TimerFired { Timer: CallTimer.CancelTimeout }: OnCancelTimeout(); break;
+            default: base.Handle(e); break;
+        }
+    }
+
+    private void OnStart()
+    {
+        if (State != CallState.Routing) return;
         if (CreateMedia() is null)
         {
-            End(503, "Service Unavailable (no media port)", "failed", notifyWeb: true);
+            End(new CallEnd(503, "Service Unavailable (no media port)", "failed"));
             return;
         }
-        Keep(Services.Time.CreateTimer(_ => Guard("no answer", OnNoAnswer), null, Services.Options.NoAnswerTimeout, Timeout.InfiniteTimeSpan));
+        StartTimer(CallTimer.NoAnswer, Services.Options.NoAnswerTimeout);
         _ = DialAsync();
     }
 
+    /// <summary>The failover (off the loop): its end comes back as <see cref="DialFinished"/>.</summary>
     private async Task DialAsync()
     {
+        TrunkDialResult result;
         try
         {
-            TrunkDialResult result;
             if (_decision.Action == RouteActionKind.Uri)
             {
                 var target = UriTrunk(_decision.Target ?? "");
-                result = target is null ? new TrunkDialResult(404, "invalid route target") : await DialAsync(target, _decision, _stopFailover.Token);
+                result = target is null ? new TrunkDialResult(404, "invalid route target") : await DialAsync(target, _decision, _stopFailover.Token).ConfigureAwait(false);
             }
             else
             {
-                (result, _) = await Services.Failover.ExecuteAsync(_plan, _decision, this, _stopFailover.Token);
+                (result, _) = await Services.Failover.ExecuteAsync(_plan, _decision, this, _stopFailover.Token).ConfigureAwait(false);
             }
-            Guard("dial result", () => OnDialed(result));
         }
         catch (OperationCanceledException)
         {
-            Guard("dial result", () => OnDialed(new TrunkDialResult(487, "Request Terminated")));
+            result = new TrunkDialResult(487, "Request Terminated");
         }
         catch (Exception e)
         {
             Log.HandlerFailed(Logger, e, Id, "dial");
-            Guard("dial result", () => OnDialed(new TrunkDialResult(500, "gateway error")));
+            result = new TrunkDialResult(500, "gateway error");
         }
+        Post(new DialFinished(result));
     }
 
-    /// <summary>One attempt on one trunk (called by <see cref="TrunkFailover"/>): the final status of its INVITE.</summary>
-    public async Task<TrunkDialResult> DialAsync(TrunkDefinition trunk, RouteDecision decision, CancellationToken cancellationToken)
+    /// <summary>One attempt on one trunk (called by <see cref="TrunkFailover"/>, off the loop): the final status of its INVITE.</summary>
+    public Task<TrunkDialResult> DialAsync(TrunkDefinition trunk, RouteDecision decision, CancellationToken cancellationToken)
     {
-        if (State is CallState.Cancelling or CallState.Ended) return new TrunkDialResult(487, "Request Terminated");
+        var step = new DialStep(trunk, decision, cancellationToken);
+        Post(new TrunkDialRequested(step));
+        return step.Result.Task;
+    }
+
+    private void OnDialRequested(DialStep step)
+    {
+        if (State is CallState.Cancelling or CallState.Ended or CallState.Active) { step.Complete(new TrunkDialResult(487, "Request Terminated")); return; }
+        var trunk = step.Trunk;
         TrunkName = trunk.Name; // the CDR names the last trunk tried, answered or not
-        var lease = trunk.Name == "uri" ? null : Services.Limits.TryAcquireTrunk(_plan, trunk.Name);
-        if (lease is null && trunk.Name != "uri") return new TrunkDialResult(503, $"trunk {trunk.Name} is full");
-        try
+        if (trunk.Name != "uri" && (step.Lease = Services.Limits.TryAcquireTrunk(_plan, trunk.Name)) is null)
         {
-            if (!SipUri.TryParse(trunk.Uri, out var trunkUri) || await Services.Sip.ResolveAsync(trunkUri!, trunk.Transport, cancellationToken) is not { } destination)
-                return TrunkDialResult.TransportError($"cannot reach {trunk.Uri}");
-            if (!JsepToSipTranslator.TryCreateSipOffer(_browserOffer, Media!.SipEndpoint, PolicyFor(trunk, decision.WebCodec), out var sipOffer, out var browser, out var failure))
-                return new TrunkDialResult(failure!.StatusCode, failure.Reason);
-            var requestUri = trunk.Name == "uri" ? trunkUri! : RequestUriFor(trunkUri!, decision.Normalized);
-            var attempt = new TrunkAttempt(Services.Sip, trunk, destination, requestUri, _fromUser, sipOffer!, browser!,
-                (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Guard("provisional", () => OnProvisional(a, r)), Services.Time);
-            lock (Gate)
-            {
-                if (State is CallState.Cancelling or CallState.Ended) return new TrunkDialResult(487, "Request Terminated");
-                _attempt = attempt;
-                Services.Registry.TryAddSip(attempt.CallId, this);
-            }
-            MoveTo(CallState.Calling, CallState.Routing);
-            var final = await attempt.RunAsync(OnInviteSent);
-            Services.Metrics.SipResponse(final.StatusCode);
-            if (final.IsSuccess)
-            {
-                Keep(lease);
-                lease = null;
-                Guard("answer", () => OnAnswered(attempt, final));
-                return new TrunkDialResult(final.StatusCode, final.ReasonPhrase);
-            }
-            Services.Registry.RemoveSip(attempt.CallId, this);
-            Log.AttemptFailed(Logger, Id, trunk.Name, final.StatusCode, final.ReasonPhrase);
-            return new TrunkDialResult(final.StatusCode, final.ReasonPhrase);
+            step.Complete(new TrunkDialResult(503, $"trunk {trunk.Name} is full"));
+            return;
         }
-        finally
+        if (!SipUri.TryParse(trunk.Uri, out var trunkUri))
         {
-            lease?.Dispose();
+            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
+            return;
         }
+        _ = Services.Sip.ResolveAsync(trunkUri!, trunk.Transport, step.Cancellation).ContinueWith(
+            t => Post(new TrunkResolved(step, t.IsCompletedSuccessfully ? t.Result : null)),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void OnResolved(DialStep step, Gateway.Sip.Transport.SipEndPoint? destination)
+    {
+        if (State is CallState.Cancelling or CallState.Ended or CallState.Active) { step.Complete(new TrunkDialResult(487, "Request Terminated")); return; }
+        var trunk = step.Trunk;
+        if (destination is not { } to || !SipUri.TryParse(trunk.Uri, out var trunkUri))
+        {
+            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
+            return;
+        }
+        if (!JsepToSipTranslator.TryCreateSipOffer(_browserOffer, Media!.SipEndpoint, PolicyFor(trunk, _decision.WebCodec), out var sipOffer, out var browser, out var failure))
+        {
+            step.Complete(new TrunkDialResult(failure!.StatusCode, failure.Reason));
+            return;
+        }
+        var requestUri = trunk.Name == "uri" ? trunkUri! : RequestUriFor(trunkUri!, step.Decision.Normalized);
+        var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, _fromUser, sipOffer!, browser!,
+            (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Post(new TrunkProvisional(a, r)), Services.Time);
+        _attempt = attempt;
+        Services.Registry.TryAddSip(attempt.CallId, this);
+        MoveTo(CallState.Calling, CallState.Routing);
+        // RunAsync hands the INVITE to the transport before its first await: OnInviteSent runs here, on the loop.
+        _ = attempt.RunAsync(OnInviteSent).ContinueWith(
+            t => Post(new TrunkFinal(step, attempt, t.IsCompletedSuccessfully ? t.Result : SipResponse.CreateFor(attempt.Invite, 500, "Server Internal Error (gateway)"))),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Post-dial delay, part one: the browser's call handled -> INVITE handed to the transport.</summary>
     private void OnInviteSent()
     {
-        if (_postDialObserved) return;
-        _postDialObserved = true;
-        Services.Metrics.ObservePostDialDelay(Since(ReceivedTimestamp));
+        if (_firstInviteAfter is not null) return;
+        _firstInviteAfter = Since(ReceivedTimestamp);
+        Services.Metrics.ObservePostDialDelay(_firstInviteAfter.Value);
+    }
+
+    /// <summary>The attempt's final response: answered (-> Active, or ACK + BYE when given up meanwhile), or the failover's next step.</summary>
+    private void OnFinal(DialStep step, TrunkAttempt attempt, SipResponse final)
+    {
+        Services.Metrics.SipResponse(final.StatusCode);
+        if (ReferenceEquals(_attempt, attempt)) _attempt = null;
+        if (final.IsSuccess)
+        {
+            Keep(step.TakeLease());
+            OnAnswered(attempt, final);
+            step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
+            return;
+        }
+        Services.Registry.RemoveSip(attempt.CallId, this);
+        Log.AttemptFailed(Logger, Id, attempt.Trunk.Name, final.StatusCode, final.ReasonPhrase);
+        step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
     }
 
     /// <summary>Calling -> Ringing (180/183 without SDP), or -> EarlyMedia (183 with SDP).</summary>
@@ -145,12 +197,12 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
             return;
         }
         ConfigureMedia(answer!);
-        if (!MoveTo(CallState.EarlyMedia, CallState.Calling, CallState.Ringing)) return;
+        MoveTo(CallState.EarlyMedia, CallState.Calling, CallState.Ringing);
         _browserAnswerSdp = answer!.Sdp.ToString();
         SendTyped(Web!, "progress", Id, _browserAnswerSdp);
     }
 
-    /// <summary>2xx: ACK, then -> Active with the browser's answer (or ACK + BYE when the call was given up meanwhile).</summary>
+    /// <summary>2xx: ACK, then -> Active with the browser's answer (or BYE after the ACK when the call was given up meanwhile, RFC 3261 §15).</summary>
     private void OnAnswered(TrunkAttempt attempt, SipResponse ok)
     {
         if (!SipDialog.TryCreateAsUac(attempt.Invite, ok, out var dialog))
@@ -166,25 +218,24 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
         TransferHost = SipUri.TryParse(attempt.Trunk.Uri, out var trunkUri) ? trunkUri!.Host + (trunkUri.Port is { } p ? ":" + p : "") : null;
         if (State is CallState.Cancelling or CallState.Ended)
         {
+            // The 200 crossed our CANCEL (or came after we gave up): the dialog exists, so ACK (above) then BYE.
             SendBye(487, "cancelled");
-            EndCancelled();
+            if (_cancelling is { } pending) Finish(pending);
             return;
         }
         if (SipCallLeg.ReadSdp(ok) is not { } sdp)
         {
-            SendBye(488, "no SDP answer");
-            End(488, "Not Acceptable Here (no SDP in the answer)", "failed", notifyWeb: true);
+            End(new CallEnd(488, "Not Acceptable Here (no SDP in the answer)", "failed") { ByeReason = (488, "no SDP answer") });
             return;
         }
         if (!SipToJsepTranslator.TryCreateBrowserAnswer(attempt.Browser!, sdp, Media!.WebEndpoint, out var answer, out var failure))
         {
-            SendBye(failure!.StatusCode, failure.Reason);
-            End(failure.StatusCode, failure.Reason, "failed", notifyWeb: true);
+            End(new CallEnd(failure!.StatusCode, failure.Reason, "failed") { ByeReason = (failure.StatusCode, failure.Reason) });
             return;
         }
         ConfigureMedia(answer!);
         leg.LocalSdp = SipCallLeg.RestrictTo(attempt.SipOffer, answer!.SipLeg.Codec.PayloadType, answer.SipLeg.TelephoneEventPayloadType);
-        if (!MoveTo(CallState.Active, CallState.Calling, CallState.Ringing, CallState.EarlyMedia)) return;
+        MoveTo(CallState.Active, CallState.Calling, CallState.Ringing, CallState.EarlyMedia);
         SendTyped(Web!, "answer", Id, _browserAnswerSdp ?? answer!.Sdp.ToString());
         Services.Metrics.ObservePostDialDelay(Since(attempt.FinalTimestamp));
         Services.Metrics.ObserveSetup(Since(ReceivedTimestamp));
@@ -195,10 +246,10 @@ internal sealed partial class OutboundCall : GatewayCall, ITrunkDialer
     private void ConfigureMedia(BrowserAnswer answer)
     {
         var media = Media!;
-        if (!_webConfigured)
+        if (_webAnswer is null)
         {
             media.ConfigureWeb(answer.RemoteIceUfrag ?? "", answer.RemoteIcePwd ?? "", answer.RemoteFingerprint ?? "", answer.GatewayIsDtlsServer);
-            _webConfigured = true;
+            _webAnswer = answer;
         }
         if (!IPAddress.TryParse(answer.RemoteRtpAddress, out var address)) return;
         SipRemote = new IPEndPoint(address, answer.RemoteRtpPort);

@@ -36,13 +36,13 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         var request = incoming.Request;
         if (request.Method == SipMethods.Ack)
         {
-            if (services.Registry.FindSip(request.CallId) is { } acked) acked.Guard("ACK", () => acked.OnAck(incoming));
+            services.Registry.FindSip(request.CallId)?.OnAck(incoming);
             return;
         }
         var inDialog = request.To?.Tag is { Length: > 0 };
         if (inDialog)
         {
-            if (services.Registry.FindSip(request.CallId) is { } call) call.Guard(request.Method, () => call.OnInDialogRequest(incoming));
+            if (services.Registry.FindSip(request.CallId) is { } call) call.OnInDialogRequest(incoming);
             else Respond(incoming, 481, "Call/Transaction Does Not Exist");
             return;
         }
@@ -138,7 +138,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         }
         var policy = trunk is null ? SdpTranslationPolicy.Default : OutboundCall.PolicyFor(trunk);
         var call = new InboundCall(services, incoming, user, decision.Route, trunk?.DtmfMode ?? "rfc4733", policy, received);
-        call.Guard("start", () => call.Start(free));
+        call.Start(free);
     }
 
     private void Respond(IncomingRequest incoming, int status, string reason) => Respond(incoming, SipResponse.CreateFor(incoming.Request, status, reason, SipStack.NewToken(6)));

@@ -14,15 +14,17 @@ namespace Gateway.Server.Calls;
 /// challenge with the trunk's credentials (§22.2), relays provisional responses to the call, and cancels it
 /// (§9.1: only once a provisional response has arrived, so the CANCEL cannot overtake the INVITE). No provisional
 /// response within the trunk's invite_timeout abandons the INVITE (a dead next hop; §17.1.1.2 Timer B would take 64*T1).
+/// Its events come from the transaction (provisionals), the call's loop (cancel) and a timer: they meet in one
+/// <see cref="AttemptPhase"/> changed by compare-and-swap, so none needs a lock.
 /// </summary>
 internal sealed class TrunkAttempt
 {
-    private readonly Lock _gate = new();
     private readonly SipAddressing _sip;
     private readonly Action<TrunkAttempt, SipResponse> _onProvisional;
     private readonly TaskCompletionSource<SipResponse> _abandoned = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeProvider _time;
-    private bool _hasProvisional, _cancelRequested, _cancelSent;
+    private int _phase = (int)AttemptPhase.Sent;
+    private volatile InviteClientTransaction? _transaction;
 
     public TrunkAttempt(SipAddressing sip, TrunkDefinition trunk, SipEndPoint destination, SipUri requestUri, string fromUser,
         SessionDescription sipOffer, BrowserOffer? browser, uint sessionExpires, Action<TrunkAttempt, SipResponse> onProvisional,
@@ -47,7 +49,8 @@ internal sealed class TrunkAttempt
     public string CallId { get; }
     /// <summary>The INVITE in flight (the second one after a Digest challenge).</summary>
     public SipRequest Invite { get; private set; }
-    public InviteClientTransaction? Transaction { get; private set; }
+    public InviteClientTransaction? Transaction => _transaction;
+    public AttemptPhase Phase => (AttemptPhase)Volatile.Read(ref _phase);
     /// <summary>Stopwatch timestamp of the final response's arrival at the call layer.</summary>
     public long FinalTimestamp { get; private set; }
     /// <summary>The INVITE was abandoned because no provisional response came within invite_timeout.</summary>
@@ -98,16 +101,19 @@ internal sealed class TrunkAttempt
         return final;
     }
 
+    /// <summary>A new INVITE in the same attempt (Digest, 422): none once a cancel was asked for; it awaits its own provisional.</summary>
     private bool Retry(SipRequest next)
     {
-        lock (_gate)
+        while (true)
         {
-            if (_cancelRequested) return false;
+            var phase = Phase;
+            if (phase is not (AttemptPhase.Sent or AttemptPhase.Provisional)) return false;
             Invite = next;
-            _hasProvisional = false;
-            return true;
+            if (Move(phase, AttemptPhase.Sent)) return true;
         }
     }
+
+    private bool Move(AttemptPhase from, AttemptPhase to) => Interlocked.CompareExchange(ref _phase, (int)to, (int)from) == (int)from;
 
     /// <summary>The INVITE again (CSeq + 1, new branch) with a new Session-Expires and Min-SE.</summary>
     private SipRequest Reissue(SipRequest invite, uint sessionExpires)
@@ -132,7 +138,7 @@ internal sealed class TrunkAttempt
     private async Task<SipResponse> SendAsync(Action? onSent)
     {
         var tx = _sip.Stack.SendInvite(Invite, Destination, OnProvisional);
-        lock (_gate) Transaction = tx;
+        _transaction = tx;
         onSent?.Invoke();
         using var noResponse = _time.CreateTimer(_ => OnInviteTimeout(tx), null, Trunk.Liveness.InviteTimeout, Timeout.InfiniteTimeSpan);
         var final = await Task.WhenAny(tx.FinalResponse, _abandoned.Task).Unwrap();
@@ -146,13 +152,10 @@ internal sealed class TrunkAttempt
     /// </summary>
     private void OnInviteTimeout(InviteClientTransaction tx)
     {
-        bool cancelled;
-        lock (_gate)
-        {
-            if (_hasProvisional || !ReferenceEquals(tx, Transaction)) return;
-            cancelled = _cancelRequested;
-            TimedOut = !cancelled;
-        }
+        var phase = Phase;
+        if (phase is AttemptPhase.Provisional or AttemptPhase.CancelSent || !ReferenceEquals(tx, Transaction)) return;
+        var cancelled = phase == AttemptPhase.CancelRequested;
+        TimedOut = !cancelled;
         _abandoned.TrySetResult(cancelled
             ? SipResponse.CreateFor(Invite, 487, "Request Terminated (abandoned)")
             : SipResponse.CreateFor(Invite, 408, TrunkDialResult.InviteTimeout(Trunk.Liveness.InviteTimeout).Reason));
@@ -185,27 +188,39 @@ internal sealed class TrunkAttempt
 
     private void OnProvisional(SipResponse response)
     {
-        var cancelNow = false;
-        lock (_gate)
+        while (true)
         {
-            _hasProvisional = true;
-            if (_cancelRequested && !_cancelSent) cancelNow = _cancelSent = true;
+            switch (Phase)
+            {
+                case AttemptPhase.Sent when Move(AttemptPhase.Sent, AttemptPhase.Provisional):
+                case AttemptPhase.Provisional:
+                    _onProvisional(this, response);
+                    return;
+                case AttemptPhase.CancelRequested when Move(AttemptPhase.CancelRequested, AttemptPhase.CancelSent):
+                    SendCancel(); // §9.1: the provisional shows the INVITE arrived; the CANCEL asked for earlier goes now
+                    return;
+                case AttemptPhase.CancelSent:
+                    return;
+            }
         }
-        if (cancelNow) SendCancel();
-        else _onProvisional(this, response);
     }
 
     /// <summary>Cancels the INVITE now, or as soon as a provisional response shows it arrived (§9.1).</summary>
     public void RequestCancel()
     {
-        bool cancelNow;
-        lock (_gate)
+        while (true)
         {
-            _cancelRequested = true;
-            cancelNow = _hasProvisional && !_cancelSent;
-            if (cancelNow) _cancelSent = true;
+            switch (Phase)
+            {
+                case AttemptPhase.Sent when Move(AttemptPhase.Sent, AttemptPhase.CancelRequested):
+                    return;
+                case AttemptPhase.Provisional when Move(AttemptPhase.Provisional, AttemptPhase.CancelSent):
+                    SendCancel();
+                    return;
+                case AttemptPhase.CancelRequested or AttemptPhase.CancelSent:
+                    return;
+            }
         }
-        if (cancelNow) SendCancel();
     }
 
     /// <summary>§9.1: CANCEL with the INVITE's Request-URI, Call-ID, From, To, CSeq number, top Via and Route.</summary>
@@ -232,4 +247,17 @@ internal sealed class TrunkAttempt
         _abandoned.TrySetResult(SipResponse.CreateFor(Invite, 487, "Request Terminated (abandoned)"));
         Transaction?.Dispose();
     }
+}
+
+/// <summary>Where one attempt's INVITE is, as far as cancelling it goes (RFC 3261 §9.1).</summary>
+internal enum AttemptPhase
+{
+    /// <summary>Sent; nothing but silence heard, so no CANCEL may go yet.</summary>
+    Sent,
+    /// <summary>A provisional response arrived: a CANCEL may go.</summary>
+    Provisional,
+    /// <summary>The call gave up before any provisional: the CANCEL goes with the first one.</summary>
+    CancelRequested,
+    /// <summary>CANCEL sent; waiting for the INVITE's final response (487, or a 2xx that crossed it).</summary>
+    CancelSent,
 }

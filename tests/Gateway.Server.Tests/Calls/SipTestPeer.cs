@@ -10,7 +10,7 @@ using Gateway.Sip.Transport;
 
 namespace Gateway.Server.Tests.Calls;
 
-internal enum PeerBehavior { Answer, Busy, Unavailable, Ring, Challenge, EarlyMediaThenAnswer, AnswerWithSessionTimer, MinSessionExpires3600 }
+internal enum PeerBehavior { Answer, Busy, Unavailable, Ring, Challenge, EarlyMediaThenAnswer, AnswerWithSessionTimer, MinSessionExpires3600, Manual }
 
 /// <summary>
 /// A SIP phone/trunk on our own stack at 127.0.0.1: answers INVITEs as told (ring, busy, 503, digest challenge,
@@ -126,6 +126,9 @@ internal sealed class SipTestPeer : IAsyncDisposable
                 incoming.Respond(180, toTag: tag);
                 _ringing[request.CallId!] = (incoming, tag);
                 return;
+            case PeerBehavior.Manual:
+                _ringing[request.CallId!] = (incoming, tag); // the test sends each response (Provisional, AnswerPending)
+                return;
             case PeerBehavior.Challenge when _digest.Verify(request.GetHeader("Authorization"), request.Method, _ => "pw") != DigestVerdict.Valid:
                 var challenge = SipResponse.CreateFor(request, 401, toTag: tag);
                 challenge.AddHeader("WWW-Authenticate", _digest.CreateChallenge());
@@ -149,6 +152,28 @@ internal sealed class SipTestPeer : IAsyncDisposable
                 Answer(incoming, tag);
                 return;
         }
+    }
+
+    /// <summary>A provisional response (180, or 183 with <see cref="PcmuSdp"/> when <paramref name="withSdp"/>) to the INVITE left pending.</summary>
+    public void Provisional(int status, bool withSdp = false)
+    {
+        var (incoming, tag) = _ringing.Values.Single();
+        var response = SipResponse.CreateFor(incoming.Request, status, toTag: tag);
+        response.AddHeader("Contact", Contact());
+        if (withSdp)
+        {
+            response.AddHeader("Content-Type", "application/sdp");
+            response.Body = Encoding.ASCII.GetBytes(PcmuSdp);
+        }
+        incoming.Respond(response);
+    }
+
+    /// <summary>200 with <see cref="PcmuSdp"/> to the INVITE left pending (Manual or Ring behaviour).</summary>
+    public void AnswerPending()
+    {
+        var key = _ringing.Keys.Single();
+        _ringing.TryRemove(key, out var pending);
+        Answer(pending.Invite, pending.Tag);
     }
 
     private void Answer(IncomingRequest incoming, string tag)

@@ -15,44 +15,34 @@ namespace Gateway.Server.Calls;
 /// Refer-To routed by the dialplan as a call from that trunk (its routes and guards, never the web user's), a new INVITE
 /// offering the codec in use, and on its 2xx the new leg replaces the old one under the browser's unchanged media; the
 /// transferor hears the outcome by NOTIFY (sipfrag) and the browser by <c>transferred</c> with <c>"by":"remote"</c>.
+/// The flow is one async method whose every step after an await resumes on the call's loop (<see cref="GatewayCall.OnLoop"/>).
 /// </summary>
-internal abstract partial class GatewayCall
+internal abstract partial class SipBridgedCall
 {
-    private bool _referInProgress;
-    /// <summary>The leg a transfer is replacing, while its BYE is pending (requests on it are still answered).</summary>
-    private SipCallLeg? _replacedLeg;
-    private bool _replacedLegGone;
-
-    private void OnReferFromSip(Gateway.Sip.Stack.IncomingRequest incoming)
+    private void OnReferFromSip(IncomingRequest incoming)
     {
         var request = incoming.Request;
-        SipCallLeg leg;
-        lock (Gate)
+        if (State != CallState.Active || _transfer is not null || _reinvite is not null || Leg is not { } leg || SipMapping is null || Media is null)
         {
-            if (State != CallState.Active || _referInProgress || _reinvitePending || Leg is null || SipMapping is null || Media is null)
-            {
-                Respond(incoming, SipResponse.CreateFor(request, 603, "Decline (no transfer possible now)"));
-                return;
-            }
-            leg = Leg;
-            _referInProgress = true;
+            Respond(incoming, SipResponse.CreateFor(request, 603, "Decline (no transfer possible now)"));
+            return;
         }
         var plan = Services.Dialplan();
         if (TransferorTrunk(plan, incoming, leg) is not { } transferor)
         {
-            lock (Gate) _referInProgress = false;
             Log.Progress(Logger, Id, $"REFER from untrusted source {incoming.Source} refused");
             Respond(incoming, SipResponse.CreateFor(request, 403, "Forbidden (REFER from an untrusted source)"));
             return;
         }
         if (!NameAddress.TryParse(request.GetHeader(SipHeaderNames.ReferTo) ?? "", out var referTo) || !referTo!.Uri.IsSip)
         {
-            lock (Gate) _referInProgress = false;
             Respond(incoming, SipResponse.CreateFor(request, 400, "Bad Request (Refer-To)"));
             return;
         }
+        var transfer = new TransfereeTransfer(leg);
+        _transfer = transfer;
         Respond(incoming, SipResponse.CreateFor(request, 202, "Accepted"));
-        _ = TransfereeAsync(leg, referTo.Uri, plan, transferor);
+        _ = TransfereeAsync(transfer, referTo.Uri, plan, transferor);
     }
 
     /// <summary>
@@ -70,14 +60,16 @@ internal abstract partial class GatewayCall
         return source.Equals(peer) ? dialed : null;
     }
 
-    private async Task TransfereeAsync(SipCallLeg oldLeg, SipUri target, CompiledDialplan plan, TrunkDefinition transferor)
+    /// <summary>The transferee's flow; every line that reads or changes the call runs on the loop (after <c>await OnLoop()</c>).</summary>
+    private async Task TransfereeAsync(TransfereeTransfer transfer, SipUri target, CompiledDialplan plan, TrunkDefinition transferor)
     {
+        var oldLeg = transfer.OldLeg;
         var status = "SIP/2.0 500 Server Internal Error";
         string? routedTo = null;
         try
         {
-            await NotifyReferAsync(oldLeg, "SIP/2.0 100 Trying", terminated: false);
-            var webUser = Direction == "inbound" ? To : From;
+            await NotifyReferAsync(oldLeg, "SIP/2.0 100 Trying", terminated: false).ConfigureAwait(false);
+            await OnLoop();
             // The new call is the transferor's: routed from trunk:<name>, with that source's routes and guards.
             var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.Trunk, transferor.Name), target.ToString(), Services.Time.GetUtcNow()));
             routedTo = decision.Normalized;
@@ -88,18 +80,24 @@ internal abstract partial class GatewayCall
                 RouteActionKind.Uri => new TrunkDefinition("uri", decision.Target ?? "", "udp", null, null, false, [], "rfc4733", null, []),
                 _ => null,
             };
-            if (trunk is null || !SipUri.TryParse(trunk.Uri, out var trunkUri) || await Services.Sip.ResolveAsync(trunkUri!, trunk.Transport) is not { } destination)
+            var destination = trunk is not null && SipUri.TryParse(trunk.Uri, out var trunkUri)
+                ? await Services.Sip.ResolveAsync(trunkUri!, trunk.Transport).ConfigureAwait(false) : null;
+            await OnLoop();
+            if (trunk is null || destination is not { } to)
             {
                 var code = decision.RejectCode ?? 404;
                 status = $"SIP/2.0 {code} {SipStatus.ReasonPhrase(code)}";
                 return;
             }
-            var requestUri = trunk.Name == "uri" ? trunkUri! : OutboundCall.RequestUriFor(trunkUri!, decision.Normalized);
+            SipUri.TryParse(trunk.Uri, out var routeUri);
+            var requestUri = trunk.Name == "uri" ? routeUri! : OutboundCall.RequestUriFor(routeUri!, decision.Normalized);
             var offer = SdpReoffer.WithDirection(oldLeg.LocalSdp, SdpDirection.SendRecv);
-            var attempt = new TrunkAttempt(Services.Sip, trunk, destination, requestUri, decision.CallerId ?? webUser, offer, null,
+            var webUser = Direction == "inbound" ? To : From;
+            var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, decision.CallerId ?? webUser, offer, null,
                 (uint)Math.Max(0, Services.Options.SessionExpires), (_, _) => { });
             Services.Registry.TryAddSip(attempt.CallId, this);
-            var final = await attempt.RunAsync(() => { });
+            var final = await attempt.RunAsync(() => { }).ConfigureAwait(false);
+            await OnLoop();
             Services.Metrics.SipResponse(final.StatusCode);
             status = $"SIP/2.0 {final.StatusCode} {final.ReasonPhrase}";
             if (!final.IsSuccess || !SipDialog.TryCreateAsUac(attempt.Invite, final, out var dialog))
@@ -107,40 +105,53 @@ internal abstract partial class GatewayCall
                 Services.Registry.RemoveSip(attempt.CallId, this);
                 return;
             }
-            var newLeg = new SipCallLeg(dialog!, OutboundCall.PeerFor(dialog!, destination), Services.Sip, offer);
+            var newLeg = new SipCallLeg(dialog!, OutboundCall.PeerFor(dialog!, to), Services.Sip, offer);
             newLeg.SendAck(attempt.Invite.CSeq!.Value.Number);
-            if (!SwapLeg(oldLeg, newLeg, final, trunk))
+            if (!SwapLeg(transfer, newLeg, final, trunk))
             {
                 SendByeOn(newLeg, 488, "transfer target offers no usable codec");
                 Services.Registry.RemoveSip(attempt.CallId, this);
                 status = "SIP/2.0 488 Not Acceptable Here";
                 return;
             }
-            await NotifyReferAsync(oldLeg, status, terminated: true);
+            if (_transfer is TransfereeTransfer { OldLegGone: false })
+            {
+                await NotifyReferAsync(oldLeg, status, terminated: true).ConfigureAwait(false);
+                await OnLoop();
+            }
             status = "";
             // RFC 5589 §6.1: the transferor hangs up once notified; if it does not, the gateway ends the old leg itself.
-            await Task.Delay(Services.Options.Timers.T1 * 4, Services.Time);
-            if (!_replacedLegGone) SendByeOn(oldLeg, null, null);
-            Services.Registry.RemoveSip(oldLeg.Dialog.CallId, this);
-            lock (Gate) _replacedLeg = null;
+            StartTimer(CallTimer.ReplacedLegBye, Services.Options.Timers.T1 * 4);
         }
         catch (Exception e)
         {
             Log.HandlerFailed(Logger, e, Id, "transfer (transferee)");
+            await OnLoop();
         }
         finally
         {
+            // On the loop here: every path above ends after an OnLoop, or the catch resumed on it.
             NotifyWebOfTransfer(status.Length > 0 ? status : "SIP/2.0 200 OK", routedTo);
-            if (status.Length > 0) await NotifyReferAsync(oldLeg, status, terminated: true);
-            bool endNow;
-            lock (Gate)
-            {
-                _referInProgress = false;
-                endNow = status.Length > 0 && _replacedLegGone && State != CallState.Ended;
-            }
-            // The transferor hung up while the transfer failed: nothing is left toward SIP.
-            if (endNow) End(200, "Normal", "answered", notifyWeb: true);
+            if (status.Length > 0) FinishFailedTransfer(transfer, status);
         }
+    }
+
+    /// <summary>The transfer failed: the transferor hears the status; if it hung up meanwhile nothing is left toward SIP.</summary>
+    private void FinishFailedTransfer(TransfereeTransfer started, string status)
+    {
+        var transfer = _transfer as TransfereeTransfer ?? started;
+        if (!transfer.OldLegGone) _ = NotifyReferAsync(transfer.OldLeg, status, terminated: true);
+        if (ReferenceEquals(_transfer, transfer)) _transfer = null;
+        if (transfer.OldLegGone) End(CallEnd.ByRemote("answered"));
+    }
+
+    /// <summary>4*T1 after the final NOTIFY: the replaced leg is ended (BYE unless the transferor sent its own).</summary>
+    private void EndReplacedLeg()
+    {
+        if (_transfer is not TransfereeTransfer { Phase: TransfereePhase.Replaced } transfer) return;
+        if (!transfer.OldLegGone) SendByeOn(transfer.OldLeg, null, null);
+        Services.Registry.RemoveSip(transfer.OldLeg.Dialog.CallId, this);
+        _transfer = null;
     }
 
     /// <summary>
@@ -149,7 +160,7 @@ internal abstract partial class GatewayCall
     /// </summary>
     private void NotifyWebOfTransfer(string statusLine, string? to)
     {
-        if (Web is not { } web) return;
+        if (Web is not { } web || State == CallState.Ended) return;
         var code = statusLine.Split(' ') is [_, var c, ..] && int.TryParse(c, out var n) ? n : 500;
         var message = new System.Text.Json.Nodes.JsonObject { ["type"] = "transferred", ["id"] = Id, ["code"] = code, ["by"] = "remote" };
         if (to is not null) message["to"] = to;
@@ -157,26 +168,22 @@ internal abstract partial class GatewayCall
     }
 
     /// <summary>The new leg takes over the SIP side when it answered the codec the browser already uses.</summary>
-    private bool SwapLeg(SipCallLeg oldLeg, SipCallLeg newLeg, SipResponse ok, TrunkDefinition trunk)
+    private bool SwapLeg(TransfereeTransfer transfer, SipCallLeg newLeg, SipResponse ok, TrunkDefinition trunk)
     {
         if (SipCallLeg.ReadSdp(ok) is not { } answer || SipCallLeg.AudioEndPoint(answer) is not { } remote) return false;
+        if (State != CallState.Active || SipMapping is not { } current || _transfer is not TransfereeTransfer inProgress) return false;
         var audio = answer.Media.First(m => m.Media == "audio" && !m.IsRejected);
-        MediaCodecMapping mapping;
-        lock (Gate)
-        {
-            if (State != CallState.Active || SipMapping is not { } current) return false;
-            var codec = oldLeg.LocalSdp.Media.FirstOrDefault(m => m.Media == "audio")?.RtpMaps.FirstOrDefault(m => m.PayloadType == current.SipPayloadType);
-            var chosen = codec is null ? null : audio.RtpMaps.FirstOrDefault(m => m.SameCodec(codec));
-            if (chosen is null) return false;
-            var te = audio.RtpMaps.FirstOrDefault(m => m.Encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase) && m.ClockRate == chosen.ClockRate);
-            mapping = current with { SipPayloadType = chosen.PayloadType, SipTelephoneEventPayloadType = current.WebTelephoneEventPayloadType is null ? null : te?.PayloadType };
-            _replacedLeg = oldLeg;
-            Leg = newLeg;
-            SipMapping = mapping;
-            SipRemote = remote;
-            TrunkName = trunk.Name;
-            DtmfMode = trunk.DtmfMode;
-        }
+        var codec = transfer.OldLeg.LocalSdp.Media.FirstOrDefault(m => m.Media == "audio")?.RtpMaps.FirstOrDefault(m => m.PayloadType == current.SipPayloadType);
+        var chosen = codec is null ? null : audio.RtpMaps.FirstOrDefault(m => m.SameCodec(codec));
+        if (chosen is null) return false;
+        var te = audio.RtpMaps.FirstOrDefault(m => m.Encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase) && m.ClockRate == chosen.ClockRate);
+        var mapping = current with { SipPayloadType = chosen.PayloadType, SipTelephoneEventPayloadType = current.WebTelephoneEventPayloadType is null ? null : te?.PayloadType };
+        _transfer = inProgress with { Phase = TransfereePhase.Replaced };
+        Leg = newLeg;
+        SipMapping = mapping;
+        SipRemote = remote;
+        TrunkName = trunk.Name;
+        DtmfMode = trunk.DtmfMode;
         Media!.ConfigureSip(remote, mapping);
         Log.Progress(Logger, Id, $"transferred to {newLeg.Dialog.RemoteTarget}");
         if (SessionExpiresValue.TryParse(ok.GetHeader(SipHeaderNames.SessionExpires), out var se)) SessionTimer.Start(se.DeltaSeconds, se.Refresher != "uas");
@@ -184,33 +191,21 @@ internal abstract partial class GatewayCall
         return true;
     }
 
-    /// <summary>A BYE (or other request) on the leg being replaced: answered without ending the call.</summary>
+    /// <summary>A request on the leg being replaced (or on the current one while a transfer dials): answered without ending the call.</summary>
     private bool TryHandleReplacedLeg(IncomingRequest incoming)
     {
+        if (_transfer is not TransfereeTransfer transfer) return false;
         var request = incoming.Request;
-        SipCallLeg? leg;
-        lock (Gate)
-        {
-            leg = _referInProgress && Leg is { } current && current.Dialog.Matches(request) && _replacedLeg is null ? current
-                : _replacedLeg is { } replaced && replaced.Dialog.Matches(request) ? replaced : null;
-            if (leg is null) return false;
-            if (request.Method == SipMethods.Bye) _replacedLegGone = true;
-        }
+        var leg = transfer.OldLeg;
+        if (!leg.Dialog.Matches(request)) return false;
+        if (request.Method == SipMethods.Bye) _transfer = transfer with { OldLegState = ReplacedLegState.ByeReceived };
         Respond(incoming, SipResponse.CreateFor(request, request.Method is SipMethods.Bye or SipMethods.Notify or SipMethods.Info or SipMethods.Options ? 200 : 491));
         return true;
-    }
-
-    private void SendByeOn(SipCallLeg leg, int? cause, string? text)
-    {
-        var bye = leg.Create(SipMethods.Bye);
-        if (cause is { } c) bye.AddHeader("Reason", SipCallLeg.ReasonHeader(c, text ?? ""));
-        _ = ObserveAsync(leg.SendAsync(bye), "BYE");
     }
 
     /// <summary>NOTIFY of the REFER's implicit subscription with a message/sipfrag status line (RFC 3515 §2.4.5).</summary>
     private async Task NotifyReferAsync(SipCallLeg leg, string statusLine, bool terminated)
     {
-        if (_replacedLegGone) return;
         var notify = leg.Create(SipMethods.Notify);
         notify.AddHeader(SipHeaderNames.Event, "refer");
         notify.AddHeader("Subscription-State", terminated ? "terminated;reason=noresource" : "active;expires=60");
@@ -218,7 +213,7 @@ internal abstract partial class GatewayCall
         notify.Body = Encoding.UTF8.GetBytes(statusLine + "\r\n");
         try
         {
-            var response = await leg.SendAsync(notify);
+            var response = await leg.SendAsync(notify).ConfigureAwait(false);
             Services.Metrics.SipResponse(response.StatusCode);
         }
         catch (Exception e)

@@ -9,27 +9,25 @@ using Gateway.Sip.Stack;
 namespace Gateway.Server.Calls;
 
 /// <summary>Requests from the SIP side within the call's dialog (RFC 3261 §12.2.2).</summary>
-internal abstract partial class GatewayCall
+internal abstract partial class SipBridgedCall
 {
+    /// <summary>The SIP side's direction from its last offer (RFC 3264 §8.4): it holds us with sendonly/inactive.</summary>
     private SdpDirection _remoteDirection = SdpDirection.SendRecv;
 
     /// <summary>An in-dialog request (anything but ACK and CANCEL) whose Call-ID names this call.</summary>
-    public void OnInDialogRequest(IncomingRequest incoming)
+    private void HandleInDialogRequest(IncomingRequest incoming)
     {
         var request = incoming.Request;
         if (request.Method != SipMethods.Invite && TryHandleReplacedLeg(incoming)) return;
-        lock (Gate)
+        if (Leg is not { } leg || State == CallState.Ended || !leg.Dialog.Matches(request))
         {
-            if (Leg is not { } leg || State == CallState.Ended || !leg.Dialog.Matches(request))
-            {
-                Respond(incoming, SipResponse.CreateFor(request, 481, "Call/Transaction Does Not Exist"));
-                return;
-            }
-            if (!leg.Dialog.TryAcceptRemoteRequest(request))
-            {
-                Respond(incoming, SipResponse.CreateFor(request, 500, "Server Internal Error (CSeq out of order)"));
-                return;
-            }
+            Respond(incoming, SipResponse.CreateFor(request, 481, "Call/Transaction Does Not Exist"));
+            return;
+        }
+        if (!leg.Dialog.TryAcceptRemoteRequest(request))
+        {
+            Respond(incoming, SipResponse.CreateFor(request, 500, "Server Internal Error (CSeq out of order)"));
+            return;
         }
         switch (request.Method)
         {
@@ -63,20 +61,7 @@ internal abstract partial class GatewayCall
     }
 
     /// <summary>The SIP side hung up.</summary>
-    protected virtual void OnRemoteBye(SipRequest bye) => End(200, "Normal", IsAnswered ? "answered" : "cancelled", notifyWeb: true);
-
-    /// <summary>The ACK for a 2xx (our answer to an INVITE or re-INVITE).</summary>
-    public virtual void OnAck(IncomingRequest ack) { }
-
-    /// <summary>A CANCEL for the call's INVITE (inbound only).</summary>
-    public virtual void OnCancel(IncomingRequest cancel) { }
-
-    /// <summary>A 2xx retransmission no transaction matched: repeat our ACK (§13.2.2.4).</summary>
-    public void OnStrayResponse(SipResponse response)
-    {
-        if (response.IsSuccess && response.CSeq is { Method: SipMethods.Invite } cseq && Leg is { } leg && cseq.Number == leg.LastAckedInvite)
-            leg.ResendAck();
-    }
+    protected virtual void OnRemoteBye(SipRequest bye) => End(CallEnd.ByRemote(IsAnswered ? "answered" : "cancelled"));
 
     /// <summary>
     /// A re-INVITE or UPDATE: a session refresh (RFC 4028) and/or a new offer (hold, resume, new address, RFC 3264 §8).
@@ -92,13 +77,10 @@ internal abstract partial class GatewayCall
             Respond(incoming, SipResponse.CreateFor(request, 491, "Request Pending"));
             return;
         }
-        lock (Gate)
+        if (_reinvite is not null)
         {
-            if (_reinvitePending)
-            {
-                Respond(incoming, SipResponse.CreateFor(request, 491, "Request Pending")); // RFC 3261 §14.2: glare
-                return;
-            }
+            Respond(incoming, SipResponse.CreateFor(request, 491, "Request Pending")); // RFC 3261 §14.2: glare
+            return;
         }
         SessionDescription answer = leg.LocalSdp;
         if (SipCallLeg.ReadSdp(request) is { } offer)
@@ -130,7 +112,7 @@ internal abstract partial class GatewayCall
                 SipRemote = remote;
                 Media?.ConfigureSip(remote, mapping);
             }
-            answer = SdpReoffer.WithDirection(leg.LocalSdp, _localHold ? Combine(SdpDirection.SendOnly, offered.Reverse()) : offered.Reverse());
+            answer = SdpReoffer.WithDirection(leg.LocalSdp, _hold == HoldState.Held ? Combine(SdpDirection.SendOnly, offered.Reverse()) : offered.Reverse());
             leg.LocalSdp = answer;
             var wasHeld = _remoteDirection is SdpDirection.SendOnly or SdpDirection.Inactive;
             _remoteDirection = offered;
@@ -172,7 +154,8 @@ internal abstract partial class GatewayCall
     {
         var remoteSends = _remoteDirection is SdpDirection.SendRecv or SdpDirection.SendOnly;
         var remoteReceives = _remoteDirection is SdpDirection.SendRecv or SdpDirection.RecvOnly;
-        try { Media?.SetForwarding(!_localHold && remoteSends, !_localHold && remoteReceives); }
+        var held = _hold == HoldState.Held;
+        try { Media?.SetForwarding(!held && remoteSends, !held && remoteReceives); }
         catch (NotImplementedException) { }
     }
 
@@ -196,12 +179,11 @@ internal abstract partial class GatewayCall
         // message/sipfrag (RFC 3420): "SIP/2.0 200 OK"
         var parts = fragment.Split(' ', 3);
         if (parts.Length < 2 || !parts[0].StartsWith("SIP/2.0", StringComparison.Ordinal) || !int.TryParse(parts[1], out var status) || status < 200) return;
-        if (!_transferring) return;
-        _transferring = false;
+        if (_transfer is not TransferorTransfer) return;
+        _transfer = null;
         if (status < 300)
         {
-            SendBye();
-            End(200, "Transferred", "answered", notifyWeb: true);
+            End(new CallEnd(200, "Transferred", "answered"));
         }
         else if (Web is { } web)
         {
