@@ -4,6 +4,7 @@ using Gateway.Server.Admin;
 using Gateway.Server.Calls;
 using Gateway.Server.Hosting;
 using Gateway.Server.Observability;
+using Gateway.Server.Registrar;
 using Gateway.Server.Signaling;
 using Gateway.Server.Web;
 
@@ -22,6 +23,7 @@ try
     builder.Services.AddGatewayObservability(builder.Configuration); // Observability/: metrics, CDR writer
     builder.Services.AddGatewaySignaling(builder.Configuration);     // Signaling/: WebSocket protocol, sessions, rooms, ICE servers
     builder.Services.AddGatewayCalls(builder.Configuration);         // Calls/: SIP stack, media engine, dialplan, B2BUA
+    builder.Services.AddGatewayRegistrar(builder.Configuration);     // Registrar/: REGISTER for the dialplan's users:, /sip (SIP over WebSocket)
 
     var app = builder.Build();
     app.MapGatewayObservability();   // /healthz, /metrics

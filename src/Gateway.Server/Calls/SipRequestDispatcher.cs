@@ -13,7 +13,8 @@ namespace Gateway.Server.Calls;
 /// trunk:&lt;name&gt;), in-dialog requests, ACKs, CANCELs and stray 2xx go to their call by Call-ID, OPTIONS
 /// is answered 200, anything for an unknown dialog 481. Runs on the transport's receive loop: never blocks, never throws.
 /// </summary>
-internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger)
+internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger,
+    Gateway.Sip.Registrar.SipRegistrar? registrar = null)
 {
     private const string SupportedTags = "timer";
 
@@ -57,6 +58,9 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         {
             case SipMethods.Invite:
                 OnNewInvite(incoming);
+                break;
+            case SipMethods.Register when registrar is not null: // Registrar/ (RFC 3261 §10.3)
+                Respond(incoming, registrar.Process(request, incoming.Source));
                 break;
             case SipMethods.Options:
                 var ok = CallServices.ResponseWithAllow(request, 200);

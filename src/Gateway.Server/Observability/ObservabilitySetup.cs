@@ -32,7 +32,8 @@ internal static class ObservabilitySetup
             ? Results.Text("draining", "text/plain; charset=utf-8", statusCode: StatusCodes.Status503ServiceUnavailable)
             : SipHealthCheck.Result(services.GetService<Gateway.Sip.Protection.SipReceiveHealth>()));
         app.MapGet("/metrics", (GatewayMetrics metrics, IServiceProvider services) =>
-            Results.Text(PrometheusTextWriter.Render(metrics, MediaTotals.Read(services), services.GetService<TrunkFailover>()?.Snapshot()),
+            Results.Text(PrometheusTextWriter.Render(metrics, MediaTotals.Read(services), services.GetService<TrunkFailover>()?.Snapshot(),
+                services.GetService<Gateway.Server.Registrar.IRegisteredDevices>()?.Count),
                 PrometheusTextWriter.ContentType)).RequireAdminAccess();
         return app;
     }

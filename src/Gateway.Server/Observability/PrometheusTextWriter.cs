@@ -11,7 +11,7 @@ internal static class PrometheusTextWriter
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Render(GatewayMetrics metrics, MediaTotals media, IReadOnlyList<Gateway.Dialplan.TrunkHealth>? trunks = null)
+    public static string Render(GatewayMetrics metrics, MediaTotals media, IReadOnlyList<Gateway.Dialplan.TrunkHealth>? trunks = null, int? registrations = null)
     {
         var text = new StringBuilder(4096);
 
@@ -45,6 +45,7 @@ internal static class PrometheusTextWriter
         Single(text, "gateway_packet_loss_ratio", "gauge", "Packets lost / expected over all ended calls.", metrics.PacketLossRatio);
 
         if (trunks is not null) Trunks(text, trunks);
+        if (registrations is { } bindings) Single(text, "gateway_registrations", "gauge", "SIP registrations (bindings) held by the registrar.", bindings);
         return text.ToString();
     }
 
