@@ -18,6 +18,7 @@ need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
+command -v baresip >/dev/null 2>&1 || need+=(baresip-core)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v tshark >/dev/null 2>&1 || true
 if [ ${#need[@]} -gt 0 ]; then

@@ -25,10 +25,10 @@ public sealed class RegistrarHostOptions
     public TimeSpan NonceLifetime { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>Base64 secret (at least 32 bytes) signing nonces, shared by a cluster; empty = random at each start.</summary>
     public string NonceSecret { get; set; } = "";
-    /// <summary>Challenges offered, in order: SHA-256, MD5.</summary>
+    /// <summary>Challenges offered, in order: MD5 and/or SHA-256; empty = MD5 only (RegistrarOptions.Algorithms says why).</summary>
     public List<string> Algorithms { get; set; } = [];
 
-    internal static readonly string[] DefaultAlgorithms = ["SHA-256", "MD5"];
+    internal static readonly string[] DefaultAlgorithms = ["MD5"];
 
     internal IReadOnlyList<DigestAlgorithm>? ParseAlgorithms()
     {
@@ -60,6 +60,6 @@ public sealed class RegistrarHostOptions
         RegistersPerSecondPerSource = RegistersPerSecondPerSource,
         RateBlockPeriod = RateBlockPeriod,
         NonceLifetime = NonceLifetime,
-        Algorithms = ParseAlgorithms() ?? [DigestAlgorithm.Sha256, DigestAlgorithm.Md5],
+        Algorithms = ParseAlgorithms() ?? [DigestAlgorithm.Md5],
     };
 }

@@ -25,8 +25,12 @@ public sealed record RegistrarOptions
     public TimeSpan RateBlockPeriod { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>How long a nonce is good for; an older one gets a new challenge with stale=true (RFC 7616 §3.3).</summary>
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
-    /// <summary>Challenges offered, in preference order: one WWW-Authenticate each (RFC 8760 §2.4: the client takes the first it supports).</summary>
-    public IReadOnlyList<DigestAlgorithm> Algorithms { get; init; } = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5];
+    /// <summary>
+    /// Challenges offered, one WWW-Authenticate each, in this order (RFC 8760 §2.4: the preferred first). MD5 alone by
+    /// default: sipp 3.6 answers only the first challenge, and baresip 1.0 (libre) fails a REGISTER whose 401 lists any
+    /// algorithm it does not know; offer [SHA-256, MD5] when every phone follows RFC 8760.
+    /// </summary>
+    public IReadOnlyList<DigestAlgorithm> Algorithms { get; init; } = [DigestAlgorithm.Md5];
 
     /// <summary>A reason the options cannot work, or null.</summary>
     public string? Validate()

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Gateway.Interop.Tests.Sip;
+using Gateway.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Gateway.Interop.Tests.Gateway;
@@ -35,12 +37,43 @@ public sealed class RegistrarTests(ITestOutputHelper output)
         Assert.Contains("REGISTER from udp:127.0.0.1", File.ReadAllText(gateway.LogPath)); // the refusal is logged (1351)
     }
 
-    /// <summary>The registrar test dialplan; sipp takes the first challenge and speaks only MD5, so only MD5 is offered here.</summary>
-    internal static Task<GatewayProcess> StartGatewayAsync(ITestOutputHelper output, bool md5Only) => GatewayProcess.StartAsync(output, "registrar-test.yaml",
-        settings: md5Only ? new Dictionary<string, string> { ["Registrar:Algorithms:0"] = "MD5" } : null,
-        environment: new Dictionary<string, string> { ["ALICE_PASSWORD"] = AlicePassword, ["BOB_PASSWORD"] = "bob-Secret-42" });
+    /// <summary>baresip registers alice (digest over UDP), stays registered, and unregisters when it quits (-t).</summary>
+    [SkippableFact(Timeout = 60_000)]
+    public async Task Baresip_registers_with_digest_and_unregisters_on_quit()
+    {
+        if (!File.Exists(BaresipPath)) throw MissingPeer.Skip(output, "baresip (apt-get install baresip-core)");
+        await using var gateway = await StartGatewayAsync();
+        var config = Directory.CreateTempSubdirectory("baresip-").FullName;
+        // Only the account and G.711 modules: no audio device, no UI (-t quits after the given seconds).
+        File.WriteAllText(Path.Combine(config, "config"),
+            $"module_path /usr/lib/baresip/modules\nsip_listen 127.0.0.1:{Sipp.FreePort()}\nmodule g711.so\nmodule account.so\n");
+        File.WriteAllText(Path.Combine(config, "accounts"),
+            $"<sip:alice@127.0.0.1:{gateway.SipPort};transport=udp>;auth_pass={AlicePassword};regint=600\n");
+        var info = new ProcessStartInfo(BaresipPath) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-f", config, "-s", "-t", "6" }) info.ArgumentList.Add(a);
+        using var baresip = Process.Start(info)!;
+        var stdout = baresip.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await WaitRegistrationsAsync(gateway, 1, TimeSpan.FromSeconds(5));
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await baresip.WaitForExitAsync(exit.Token);
+            await WaitRegistrationsAsync(gateway, 0, TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            if (!baresip.HasExited) baresip.Kill(entireProcessTree: true);
+            output.WriteLine($"--- baresip ({config}) ---\n{await stdout}");
+        }
+    }
 
-    private Task<GatewayProcess> StartGatewayAsync() => StartGatewayAsync(output, md5Only: true);
+    private const string BaresipPath = "/usr/bin/baresip";
+
+    /// <summary>The registrar test dialplan with its users' passwords, the registrar on its defaults (MD5 challenges).</summary>
+    internal static Task<GatewayProcess> StartGatewayAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string>? settings = null) =>
+        GatewayProcess.StartAsync(output, "registrar-test.yaml", settings: settings, environment: new Dictionary<string, string> { ["ALICE_PASSWORD"] = AlicePassword, ["BOB_PASSWORD"] = "bob-Secret-42" });
+
+    private Task<GatewayProcess> StartGatewayAsync() => StartGatewayAsync(output);
 
     private static Task<Sipp.Result> RunSipp(GatewayProcess gateway, string scenario, string password, int pauseMs) =>
         Sipp.RunAsync($"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario(scenario)} -s alice -au alice -ap {password} " +

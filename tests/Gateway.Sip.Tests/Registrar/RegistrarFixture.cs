@@ -19,7 +19,7 @@ internal sealed class RegistrarFixture
     public RegistrarFixture(RegistrarOptions? options = null, int maxBindings = 100)
     {
         Store = new InMemoryRegistrationStore(maxBindings, Time);
-        Registrar = new SipRegistrar(options ?? new RegistrarOptions { Domain = "gw.example" }, new Users(), Store,
+        Registrar = new SipRegistrar(options ?? new RegistrarOptions { Domain = "gw.example", Algorithms = [DigestAlgorithm.Sha256, DigestAlgorithm.Md5] }, new Users(), Store,
             "0123456789abcdef0123456789abcdef"u8.ToArray(), Time);
     }
 
@@ -55,7 +55,12 @@ internal sealed class RegistrarFixture
         var challenge = Registrar.Process(Register(user, cseq, callId, contacts, expires, toUser: toUser, fromUser: fromUser), Source);
         Assert.Equal(401, challenge.StatusCode);
         var offered = challenge.GetHeaders(SipHeaderNames.WwwAuthenticate).ToList();
-        var header = prefer is DigestAlgorithm.Md5 ? offered.Single(h => h.Contains("algorithm=MD5")) : offered[0];
+        var header = prefer switch
+        {
+            DigestAlgorithm.Md5 => offered.Single(h => h.Contains("algorithm=MD5")),
+            DigestAlgorithm.Sha256 => offered.Single(h => h.Contains("algorithm=SHA-256")),
+            _ => offered[0],
+        };
         Assert.True(new DigestClient(user, password).TryAnswer(header, "REGISTER", "sip:gw.example", out var credentials));
         return Registrar.Process(Register(user, cseq + 1, callId, contacts, expires, credentials, toUser, fromUser), Source);
     }

@@ -10,14 +10,14 @@ public sealed class SipRegistrarTests
     private const string Phone = "<sip:alice@10.0.0.5:5060>";
 
     [Fact]
-    public void A_register_without_credentials_is_challenged_with_sha256_then_md5()
+    public void A_register_without_credentials_is_challenged_once_per_configured_algorithm_in_order()
     {
         var f = new RegistrarFixture();
         var response = f.Registrar.Process(RegistrarFixture.Register("alice", 1, "c1", [Phone]), RegistrarFixture.Source);
         Assert.Equal(401, response.StatusCode);
         var challenges = response.GetHeaders(SipHeaderNames.WwwAuthenticate).ToList();
         Assert.Equal(2, challenges.Count);
-        Assert.Contains("algorithm=SHA-256", challenges[0]);
+        Assert.Contains("algorithm=SHA-256", challenges[0]); // the fixture offers [SHA-256, MD5]
         Assert.Contains("algorithm=MD5", challenges[1]);
         Assert.Contains("realm=\"gw.example\"", challenges[0]);
         Assert.NotNull(response.To!.Tag);
@@ -36,6 +36,14 @@ public sealed class SipRegistrarTests
         Assert.NotNull(ok.GetHeader(SipHeaderNames.Date));
         var binding = Assert.Single(f.Store.Lookup("sip:alice@gw.example"));
         Assert.Equal(RegistrarFixture.Source, binding.Flow.Remote); // §18.2.1 / RFC 5626: the packet's source, not the Contact's private address
+    }
+
+    [Fact]
+    public void By_default_only_md5_is_offered()
+    {
+        var f = new RegistrarFixture(new RegistrarOptions { Domain = "gw.example" });
+        var response = f.Registrar.Process(RegistrarFixture.Register("alice", 1, "c1", [Phone]), RegistrarFixture.Source);
+        Assert.Contains("algorithm=MD5", Assert.Single(response.GetHeaders(SipHeaderNames.WwwAuthenticate)));
     }
 
     [Fact]
