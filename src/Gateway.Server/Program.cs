@@ -29,6 +29,7 @@ try
     app.MapGatewayObservability();   // /healthz, /metrics
     app.MapGatewayWeb();             // GET /: the web dialer
     app.MapGatewaySignaling();       // /ws, /api/ice-servers
+    app.MapSipWebSocket();           // /sip: SIP over WebSocket (RFC 7118) for JsSIP and desk phones over WSS
     app.MapGatewayAdmin();           // POST /admin/drain (loopback, Admin:AllowedNetworks or an Admin:Tokens bearer)
     app.Run();
     return 0;

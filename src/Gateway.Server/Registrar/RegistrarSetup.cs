@@ -1,4 +1,8 @@
+using System.Net;
 using Gateway.Dialplan;
+using Gateway.Server.SipHosting;
+using Gateway.Sip.Protection;
+using Gateway.Sip.Transport;
 using Gateway.Server.Signaling;
 using Gateway.Sip.Registrar;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +12,8 @@ namespace Gateway.Server.Registrar;
 
 /// <summary>
 /// The SIP registrar: options ("Registrar", validated on start), the in-memory <see cref="IRegistrationStore"/>, the
-/// <see cref="SipRegistrar"/> the SIP dispatcher hands REGISTERs to, and <see cref="IRegisteredDevices"/> for the call layer.
+/// <see cref="SipRegistrar"/> the SIP dispatcher hands REGISTERs to, <see cref="IRegisteredDevices"/> for the call layer,
+/// and the SIP-over-WebSocket transport behind <c>/sip</c>.
 /// </summary>
 internal static class RegistrarSetup
 {
@@ -27,6 +32,16 @@ internal static class RegistrarSetup
                 sp.GetRequiredService<IRegistrationStore>(), o.ParseSecret()!, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SipRegistrar>>());
         });
         services.TryAddSingleton<IRegisteredDevices, RegisteredDevices>();
+
+        // /sip (SipWebSocketEndpoint): SIP over WebSocket, a transport of the SIP stack like UDP/TCP/TLS.
+        services.TryAddSingleton(sp =>
+        {
+            var hosting = sp.GetRequiredService<IOptions<Gateway.Server.Hosting.GatewayHostingOptions>>().Value;
+            var address = IPAddress.TryParse(configuration["Sip:PublicAddress"], out var a) ? a : IPAddress.Loopback;
+            return new WebSocketSipTransport(secure: true, new IPEndPoint(address, Math.Max(0, hosting.HttpsPort)), SipHostingSetup.TransportOptions(sp),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Gateway.Sip.Transport.WebSocket"), sp.GetRequiredService<SipInboundGuard>());
+        });
+        services.AddHostedService<SipWebSocketHost>();
         return services;
     }
 }
