@@ -69,6 +69,37 @@ public sealed class RegistrarTests(ITestOutputHelper output)
 
     private const string BaresipPath = "/usr/bin/baresip";
 
+    /// <summary>JsSIP 3.13 in headless Chromium registers over wss://127.0.0.1:port/sip (RFC 7118) with Digest, then unregisters.</summary>
+    [SkippableFact(Timeout = 90_000)]
+    public async Task JsSip_registers_over_wss_sip_with_digest()
+    {
+        if (!E2e.PeersAvailable(output, sipp: false)) return;
+        var https = Sipp.FreePort();
+        await using var gateway = await StartGatewayAsync(output, new Dictionary<string, string> { ["Gateway:HttpsPort"] = $"{https}" });
+        var info = new ProcessStartInfo("node") { WorkingDirectory = TestPaths.JsDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(TestPaths.JsDirectory, "jssip-register.mjs"), $"wss://127.0.0.1:{https}/sip", "sip:alice@gateway.local", AlicePassword, "4" })
+            info.ArgumentList.Add(a);
+        using var node = Process.Start(info)!;
+        var stderr = node.StandardError.ReadToEndAsync();
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+            var first = await node.StandardOutput.ReadLineAsync(limit.Token);
+            Assert.Equal("REGISTERED 200", first);
+            await WaitRegistrationsAsync(gateway, 1, TimeSpan.FromSeconds(3)); // during the driver's 4 s pause
+            Assert.Equal("UNREGISTERED", await node.StandardOutput.ReadLineAsync(limit.Token));
+            await node.WaitForExitAsync(limit.Token);
+            Assert.Equal(0, node.ExitCode);
+            await WaitRegistrationsAsync(gateway, 0, TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            if (!node.HasExited) node.Kill(entireProcessTree: true);
+            var log = await stderr;
+            output.WriteLine("--- jssip driver stderr (tail) ---\n" + (log.Length > 6000 ? log[^6000..] : log));
+        }
+    }
+
     /// <summary>The registrar test dialplan with its users' passwords, the registrar on its defaults (MD5 challenges).</summary>
     internal static Task<GatewayProcess> StartGatewayAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string>? settings = null) =>
         GatewayProcess.StartAsync(output, "registrar-test.yaml", settings: settings, environment: new Dictionary<string, string> { ["ALICE_PASSWORD"] = AlicePassword, ["BOB_PASSWORD"] = "bob-Secret-42" });
