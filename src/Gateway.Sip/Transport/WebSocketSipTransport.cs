@@ -152,8 +152,12 @@ public sealed class WebSocketSipTransport : ISipTransport
         return false;
     }
 
+    private int _disposed;
+
+    /// <summary>Closes every connection; idempotent (the stack and the container may both dispose it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stop.Cancel();
         foreach (var c in _connections.Values) await c.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "shutting down");
         if (_ownsGuard) _guard.Dispose();
