@@ -43,6 +43,13 @@ public sealed class CompiledDialplan
     public int? PerUserCallLimit { get; }
     public int RouteCount => _routes.Count;
 
+    /// <summary>The SIP users directory (<c>users:</c>) by name; empty when the plan has none.</summary>
+    public IReadOnlyDictionary<string, DialplanUser> Users { get; init; } = new Dictionary<string, DialplanUser>();
+
+    /// <summary>The directory entry of a call's source when it is a user of the directory.</summary>
+    private DialplanUser? UserOf(CallSource source) =>
+        source.Kind == CallSourceKind.WebUser && Users.TryGetValue(source.Name, out var user) ? user : null;
+
     /// <summary>Applies the first matching normalize rule (§ dialplan/README.md), or returns the input.</summary>
     public string Normalize(string dialed)
     {
@@ -86,7 +93,7 @@ public sealed class CompiledDialplan
             if (route.Window is { } window && !window.Contains(call.At)) continue;
             if (!route.TryMatch(number, out var match)) continue;
 
-            if (!emergency && DeniedClass(number, route) is { } denied)
+            if (!emergency && DeniedClass(number, route, UserOf(call.Source)) is { } denied)
                 return Deny(number, route.Name, 403, $"numbers of class '{denied}' are denied; a route must allow them (allow: [{denied}])");
             var action = route.Action;
             if (action.Kind == RouteActionKind.Reject)
@@ -99,7 +106,8 @@ public sealed class CompiledDialplan
                 if (action.Kind == RouteActionKind.Uri && !route.AllowAnyHost && !SameHost(destination, action.TemplateHost))
                     return Deny(number, route.Name, 403, $"route '{route.Name}' may only send to {action.TemplateHost}; set allow_any_host: true to dial other hosts");
             }
-            return new RouteDecision(number, route.Name, action.Kind, action.Trunks, destination, route.CallerId, null, null) { Record = route.Record, WebCodec = route.WebCodec };
+            return new RouteDecision(number, route.Name, action.Kind, action.Trunks, destination, route.CallerId ?? UserOf(call.Source)?.CallerId, null, null)
+                { Record = route.Record, WebCodec = route.WebCodec };
         }
         return Deny(number, null, 404, "no route matches this number");
     }
@@ -117,10 +125,11 @@ public sealed class CompiledDialplan
         return candidates;
     }
 
-    private string? DeniedClass(string number, RouteRule route)
+    /// <summary>The first guard class the number falls in that neither the route nor the calling directory user allows.</summary>
+    private string? DeniedClass(string number, RouteRule route, DialplanUser? user)
     {
         foreach (var (name, patterns) in _deny)
-            if (!route.Allow.Contains(name) && patterns.Any(p => p.IsMatch(number))) return name;
+            if (!route.Allow.Contains(name) && user?.Allow.Contains(name) != true && patterns.Any(p => p.IsMatch(number))) return name;
         return null;
     }
 

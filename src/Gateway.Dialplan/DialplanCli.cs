@@ -32,7 +32,8 @@ public static class DialplanCli
         }
         if (args[0] == "check")
         {
-            stdout.WriteLine($"{args[1]}: OK ({result.Plan!.RouteCount} routes, {result.Plan.Trunks.Count} trunks)");
+            var users = result.Plan!.Users.Count > 0 ? $", {result.Plan.Users.Count} users" : "";
+            stdout.WriteLine($"{args[1]}: OK ({result.Plan.RouteCount} routes, {result.Plan.Trunks.Count} trunks{users})");
             return 0;
         }
 

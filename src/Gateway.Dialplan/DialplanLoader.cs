@@ -9,11 +9,11 @@ namespace Gateway.Dialplan;
 /// it with every error found, each with file, line, column and what to do. Unknown keys are errors, never
 /// ignored. Never throws on bad input.
 /// </summary>
-public static class DialplanLoader
+public static partial class DialplanLoader
 {
     // A ReDoS guard, not a latency budget: wall-clock time, so it must survive a descheduled thread on a loaded machine.
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
-    private static readonly string[] TopKeys = ["default_country", "trunks", "normalize", "guards", "routes"];
+    private static readonly string[] TopKeys = ["default_country", "trunks", "normalize", "guards", "routes", "users"];
     private static readonly string[] TrunkKeys = ["uri", "transport", "username", "password", "register", "codecs", "dtmf", "max_channels", "inbound_sources",
         "invite_timeout", "probe", "probe_interval", "probe_failures", "registrar", "register_expires", "srtp", "tls_ca",
         "web_codec", "record"];
@@ -44,7 +44,7 @@ public static class DialplanLoader
     public static Result Load(string yaml, string fileName, Func<string, string?>? environment = null) =>
         new Reader(fileName, environment ?? Environment.GetEnvironmentVariable).Read(yaml);
 
-    private sealed class Reader(string file, Func<string, string?> environment)
+    private sealed partial class Reader(string file, Func<string, string?> environment)
     {
         private readonly List<DialplanDiagnostic> _diagnostics = [];
 
@@ -74,9 +74,10 @@ public static class DialplanLoader
             var normalize = ReadNormalize(Child(root, "normalize"));
             var (emergency, denyClasses, perUserLimit) = ReadGuards(Child(root, "guards"));
             var routes = ReadRoutes(Child(root, "routes"), trunks, denyClasses);
+            var users = ReadUsers(Child(root, "users"), denyClasses); // DialplanLoader.Users.cs
 
             if (_diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error)) return new Result(null, _diagnostics);
-            var plan = new CompiledDialplan(file, country, trunks, normalize, emergency, denyClasses, perUserLimit, routes);
+            var plan = new CompiledDialplan(file, country, trunks, normalize, emergency, denyClasses, perUserLimit, routes) { Users = users };
             return new Result(plan, _diagnostics);
         }
 

@@ -6,6 +6,7 @@ using Gateway.Server.Calls;
 using Gateway.Server.Hosting;
 using Gateway.Server.Observability;
 using Gateway.Server.Recording;
+using Gateway.Server.Registrar;
 using Gateway.Server.Signaling;
 using Gateway.Server.Web;
 
@@ -26,11 +27,13 @@ try
     builder.Services.AddGatewayCalls(builder.Configuration);         // Calls/: SIP stack, media engine, dialplan, B2BUA
     builder.Services.AddGatewayRecording(builder.Configuration);     // Recording/: record: true calls as WAV files
     builder.Services.AddGatewayApi();                                // Api/: operator REST API, OpenAPI, ops page
+    builder.Services.AddGatewayRegistrar(builder.Configuration);     // Registrar/: REGISTER for the dialplan's users:, /sip (SIP over WebSocket)
 
     var app = builder.Build();
     app.MapGatewayObservability();   // /healthz, /metrics
     app.MapGatewayWeb();             // GET /: the web dialer
     app.MapGatewaySignaling();       // /ws, /api/ice-servers
+    app.MapSipWebSocket();           // /sip: SIP over WebSocket (RFC 7118) for JsSIP and desk phones over WSS
     app.MapGatewayAdmin();           // POST /admin/drain (loopback, Admin:AllowedNetworks or an Admin:Tokens bearer)
     app.MapGatewayApi();             // /api/v1/*, /api/v1/openapi.json (admin filter), GET /admin: the ops page
     app.Run();

@@ -14,7 +14,7 @@ namespace Gateway.Server.Calls;
 /// is answered 200, anything for an unknown dialog 481. Runs on the transport's receive loop: never blocks, never throws.
 /// </summary>
 internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger,
-    Gateway.Server.Trunks.TrunkRegistrarSources? registrars = null)
+    Gateway.Server.Trunks.TrunkRegistrarSources? registrars = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null)
 {
     private const string SupportedTags = "timer";
 
@@ -58,6 +58,9 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         {
             case SipMethods.Invite:
                 OnNewInvite(incoming);
+                break;
+            case SipMethods.Register when registrar is not null: // Registrar/ (RFC 3261 §10.3)
+                Respond(incoming, registrar.Process(request, incoming.Source));
                 break;
             case SipMethods.Options:
                 var ok = CallServices.ResponseWithAllow(request, 200);

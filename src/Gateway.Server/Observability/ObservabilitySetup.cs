@@ -35,7 +35,8 @@ internal static class ObservabilitySetup
             : SipHealthCheck.Result(services.GetService<Gateway.Sip.Protection.SipReceiveHealth>()));
         app.MapGet("/metrics", (GatewayMetrics metrics, IServiceProvider services) =>
             Results.Text(PrometheusTextWriter.Render(metrics, MediaTotals.Read(services), services.GetService<TrunkFailover>()?.Snapshot(),
-                services.GetService<Gateway.Server.Trunks.TrunkRegistrations>()?.Snapshot()),
+                services.GetService<Gateway.Server.Trunks.TrunkRegistrations>()?.Snapshot(),
+                services.GetService<Gateway.Server.Registrar.IRegisteredDevices>()?.Count),
                 PrometheusTextWriter.ContentType)).RequireAdminAccess();
         return app;
     }

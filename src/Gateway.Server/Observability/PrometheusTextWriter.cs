@@ -12,7 +12,7 @@ internal static class PrometheusTextWriter
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     public static string Render(GatewayMetrics metrics, MediaTotals media, IReadOnlyList<Gateway.Dialplan.TrunkHealth>? trunks = null,
-        IReadOnlyList<Gateway.Server.Trunks.TrunkRegistrationStatus>? registrations = null)
+        IReadOnlyList<Gateway.Server.Trunks.TrunkRegistrationStatus>? registrations = null, int? bindings = null)
     {
         var text = new StringBuilder(4096);
 
@@ -47,6 +47,7 @@ internal static class PrometheusTextWriter
 
         if (trunks is not null) Trunks(text, trunks);
         if (registrations is { Count: > 0 }) Registrations(text, registrations);
+        if (bindings is { } held) Single(text, "gateway_registrations", "gauge", "SIP registrations (bindings) held by the registrar.", held);
         return text.ToString();
     }
 

@@ -51,6 +51,9 @@ public sealed class DigestServer(string realm, byte[] secret, TimeProvider time,
         return time.GetUtcNow() - issued > _lifetime ? DigestVerdict.Stale : DigestVerdict.Valid;
     }
 
+    /// <summary>Whether a nonce was issued with this secret and realm (a foreign one, e.g. from before a restart, deserves a fresh challenge).</summary>
+    public bool IsOwnNonce(string nonce) => TryReadNonce(nonce, out _);
+
     private string CreateNonce()
     {
         Span<byte> nonce = stackalloc byte[8 + 32];

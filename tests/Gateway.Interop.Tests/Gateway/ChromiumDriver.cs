@@ -37,18 +37,22 @@ public sealed class ChromiumDriver : IAsyncDisposable
     {
         var missing = new List<string>();
         if (!File.Exists(ChromiumPath)) missing.Add("chromium");
-        if (!Directory.Exists(Path.Combine(TestPaths.JsDirectory, "node_modules", "playwright-core")) && !NpmCi(output)) missing.Add("playwright-core (npm ci)");
+        if (!ModulesInstalled() && !NpmCi(output)) missing.Add("playwright-core, jssip (npm ci)");
         if (missing.Count == 0) return true;
         throw MissingPeer.Skip(output, string.Join(", ", missing));
     }
 
     private static readonly Lock NpmLock = new();
 
+    /// <summary>Every package of js/package.json is in node_modules (an older checkout's node_modules may lack a new one).</summary>
+    private static bool ModulesInstalled() =>
+        new[] { "playwright-core", "jssip" }.All(p => Directory.Exists(Path.Combine(TestPaths.JsDirectory, "node_modules", p)));
+
     private static bool NpmCi(ITestOutputHelper output)
     {
         lock (NpmLock)
         {
-            if (Directory.Exists(Path.Combine(TestPaths.JsDirectory, "node_modules", "playwright-core"))) return true;
+            if (ModulesInstalled()) return true;
             try
             {
                 using var npm = Process.Start(new ProcessStartInfo("npm", "ci --no-audit --no-fund")
