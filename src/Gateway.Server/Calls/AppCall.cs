@@ -32,6 +32,7 @@ internal sealed class AppCall : GatewayCall
     {
         Web = session;
         Route = decision.Route;
+        RouteRecord = decision.Record;
         _browserOffer = browserOffer;
         _app = decision.Target?.Trim() ?? "";
         _prompts = prompts;

@@ -212,8 +212,32 @@ internal abstract partial class GatewayCall
         if (!from.Contains(State)) return false;
         Log.StateChanged(Logger, Id, State, next);
         _state = next;
-        if (next == CallState.Active && _answered is null) _answered = Services.Time.GetUtcNow();
+        if (next == CallState.Active && _answered is null)
+        {
+            _answered = Services.Time.GetUtcNow();
+            StartRecordingIfAsked();
+        }
         return true;
+    }
+
+    /// <summary>The route's <c>record:</c> (null: the trunk's setting decides, dialplan/README.md "Recording").</summary>
+    protected bool? RouteRecord { get; init; }
+    /// <summary>The WAV file this call is recorded into, once it is.</summary>
+    protected string? RecordingPath { get; private set; }
+
+    /// <summary>At answer: records the call when its route (else its trunk) says <c>record: true</c>.</summary>
+    private void StartRecordingIfAsked()
+    {
+        if (Media is not { } media || !Services.Dialplan().Records(RouteRecord, TrunkName)) return;
+        var rate = PublishedMapping?.SipPayloadType == 9 ? 16000 : 8000; // G.722 (RFC 3551 §4.5.2) is recorded wideband
+        try
+        {
+            RecordingPath = media.StartRecording(Recording.RecordingSetup.FileName(_start, Id), rate);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or IOException)
+        {
+            Log.HandlerFailed(Logger, e, Id, "recording");
+        }
     }
 
     /// <summary>Keeps a lease or timer until the call ends.</summary>

@@ -26,12 +26,14 @@ internal sealed class InboundCall : SipBridgedCall
     private int? _firstRejectCode;
     private OfferProgress _progress = OfferProgress.Trying;
 
-    public InboundCall(CallServices services, IncomingRequest invite, string user, string? route, string dtmfMode, SdpTranslationPolicy policy, long receivedTimestamp)
+    public InboundCall(CallServices services, IncomingRequest invite, string user, string? route, string dtmfMode, SdpTranslationPolicy policy, long receivedTimestamp, bool? record = null, string? trunk = null)
         : base(services, services.Registry.NextServerCallId(), "inbound", FromText(invite.Request), user, receivedTimestamp)
     {
         _invite = invite;
         _policy = policy;
         Route = route;
+        RouteRecord = record;
+        TrunkName = trunk;
         DtmfMode = dtmfMode;
     }
 

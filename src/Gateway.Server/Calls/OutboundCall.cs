@@ -35,6 +35,7 @@ internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
     {
         Web = session;
         Route = decision.Route;
+        RouteRecord = decision.Record;
         _browserOffer = browserOffer;
         _plan = plan;
         _decision = decision;

@@ -140,7 +140,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             return;
         }
         var policy = trunk is null ? SdpTranslationPolicy.Default : OutboundCall.PolicyFor(trunk);
-        var call = new InboundCall(services, incoming, user, decision.Route, trunk?.DtmfMode ?? "rfc4733", policy, received);
+        var call = new InboundCall(services, incoming, user, decision.Route, trunk?.DtmfMode ?? "rfc4733", policy, received, decision.Record, trunk?.Name);
         call.Start(free);
     }
 
