@@ -222,13 +222,15 @@ internal abstract partial class GatewayCall
 
     /// <summary>The route's <c>record:</c> (null: the trunk's setting decides, dialplan/README.md "Recording").</summary>
     protected bool? RouteRecord { get; init; }
+    /// <summary>The trunk an inbound call came from (its <c>record:</c> applies); outbound calls use <see cref="TrunkName"/>.</summary>
+    protected string? SourceTrunk { get; init; }
     /// <summary>The WAV file this call is recorded into, once it is.</summary>
     protected string? RecordingPath { get; private set; }
 
     /// <summary>At answer: records the call when its route (else its trunk) says <c>record: true</c>.</summary>
     private void StartRecordingIfAsked()
     {
-        if (Media is not { } media || !Services.Dialplan().Records(RouteRecord, TrunkName)) return;
+        if (Media is not { } media || !Services.Dialplan().Records(RouteRecord, TrunkName ?? SourceTrunk)) return;
         var rate = PublishedMapping?.SipPayloadType == 9 ? 16000 : 8000; // G.722 (RFC 3551 §4.5.2) is recorded wideband
         try
         {

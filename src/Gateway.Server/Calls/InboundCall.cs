@@ -33,7 +33,7 @@ internal sealed class InboundCall : SipBridgedCall
         _policy = policy;
         Route = route;
         RouteRecord = record;
-        TrunkName = trunk;
+        SourceTrunk = trunk; // not TrunkName: that names the trunk the gateway dialed, which REFER trusts
         DtmfMode = dtmfMode;
     }
 
