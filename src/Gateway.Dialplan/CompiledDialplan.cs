@@ -62,10 +62,7 @@ public sealed class CompiledDialplan
         return compact;
     }
 
-    /// <summary>Whether a call is recorded: its route's <c>record:</c>, else the trunk's (the one it went out on or came in from), else not.</summary>
-    public bool Records(RouteDecision decision, string? trunk) => Records(decision.Record, trunk);
-
-    /// <summary>Whether a call is recorded, from its route's <c>record:</c> (null: not set) and its trunk.</summary>
+    /// <summary>Whether a call is recorded: its route's <c>record:</c> (null: not set), else its trunk's (the one it went out on or came in from), else not.</summary>
     public bool Records(bool? routeRecord, string? trunk) =>
         routeRecord ?? (trunk is not null && Trunks.TryGetValue(trunk, out var t) ? t.Record : null) ?? false;
 

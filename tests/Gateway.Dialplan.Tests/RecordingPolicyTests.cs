@@ -38,7 +38,7 @@ public sealed class RecordingPolicyTests
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         var plan = result.Plan!;
         var decision = plan.Route(new CallRequest(CallSource.Parse("web:alice"), to, At));
-        Assert.Equal(recorded, plan.Records(decision, trunk));
+        Assert.Equal(recorded, plan.Records(decision.Record, trunk));
     }
 
     [Fact]

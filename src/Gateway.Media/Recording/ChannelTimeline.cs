@@ -28,10 +28,6 @@ internal sealed class ChannelTimeline
 
     /// <summary>One past the last sample placed so far (file position, in samples).</summary>
     public long End { get; private set; }
-    /// <summary>Frames in a codec a recording does not decode (telephone-event is skipped without counting).</summary>
-    public long Unsupported { get; private set; }
-    /// <summary>Samples that arrived after the writer had passed their position, or too far ahead of it.</summary>
-    public long Late { get; private set; }
 
     public int Capacity => _ring.Length;
 
@@ -50,7 +46,7 @@ internal sealed class ChannelTimeline
         for (int i = 0; i < count; i++)
         {
             long at = position + i;
-            if (at < written || at >= written + _ring.Length) { Late++; continue; }
+            if (at < written || at >= written + _ring.Length) continue; // too late for the file, or too far ahead of it
             _ring[at % _ring.Length] = _decoded[i];
         }
         End = Math.Max(End, position + count);
@@ -89,12 +85,8 @@ internal sealed class ChannelTimeline
                 decoded = _g722.Decode(payload, pcm);
                 codecRate = 16000;
                 break;
-            case 13:
-                return 0; // comfort noise: the gap stays silent
             default:
-                if (payloadType >= 96) return 0; // telephone-event and other dynamic types carry no audio we record
-                Unsupported++;
-                return 0;
+                return 0; // comfort noise (13), telephone-event and other types: no audio we record, the gap stays silent
         }
         if (codecRate == _rate) return decoded;
         if (codecRate * 2 == _rate)
@@ -107,7 +99,6 @@ internal sealed class ChannelTimeline
             for (int i = 0; i < decoded / 2; i++) pcm[i] = pcm[2 * i]; // 16 -> 8 kHz by decimation
             return decoded / 2;
         }
-        Unsupported++;
         return 0;
     }
 }

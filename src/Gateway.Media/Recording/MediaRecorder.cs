@@ -19,6 +19,7 @@ public sealed class MediaRecorder : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task? _loop;
     private long _droppedFromEnded;
+    private int _starting; // recordings between the limit check and joining _active
 
     /// <param name="runLoop">False for tests that call <see cref="PumpAll"/> themselves.</param>
     public MediaRecorder(string folder, int maxConcurrent, TimeProvider? time = null, ILogger? logger = null, bool runLoop = true)
@@ -59,11 +60,12 @@ public sealed class MediaRecorder : IAsyncDisposable
             throw new ArgumentException("a file name without a folder part", nameof(fileName));
         lock (_gate)
         {
-            if (_active.Count >= MaxConcurrent)
+            if (_active.Count + _starting >= MaxConcurrent)
             {
                 RecordingLog.LimitReached(_logger, fileName, MaxConcurrent);
                 return null;
             }
+            _starting++; // concurrent starts cannot pass the limit together
         }
         var path = System.IO.Path.Combine(Folder, fileName);
         CallRecording recording;
@@ -75,10 +77,15 @@ public sealed class MediaRecorder : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            lock (_gate) _starting--;
             RecordingLog.CannotCreate(_logger, path, e.Message);
             return null;
         }
-        lock (_gate) _active.Add(recording);
+        lock (_gate)
+        {
+            _starting--;
+            _active.Add(recording);
+        }
         RecordingLog.Started(_logger, path, sampleRate);
         return recording;
     }
