@@ -22,16 +22,19 @@ internal abstract partial class SipBridgedCall
     private void OnReferFromSip(IncomingRequest incoming)
     {
         var request = incoming.Request;
-        if (State != CallState.Active || _transfer is not null || _reinvite is not null || Leg is not { } leg || SipMapping is null || Media is null)
-        {
-            Respond(incoming, SipResponse.CreateFor(request, 603, "Decline (no transfer possible now)"));
-            return;
-        }
         var plan = Services.Dialplan();
-        if (TransferorTrunk(plan, incoming, leg) is not { } transferor)
+        var leg = Leg;
+        var transferor = leg is null ? null : TransferorTrunk(plan, incoming, leg);
+        // Trust first (RFC 3515 §2.4.2): an untrusted party hears 403 whatever state the call is in.
+        if (leg is not null && transferor is null)
         {
             Log.Progress(Logger, Id, $"REFER from untrusted source {incoming.Source} refused");
             Respond(incoming, SipResponse.CreateFor(request, 403, "Forbidden (REFER from an untrusted source)"));
+            return;
+        }
+        if (State != CallState.Active || _transfer is not null || _reinvite is not null || leg is null || transferor is null || SipMapping is null || Media is null)
+        {
+            Respond(incoming, SipResponse.CreateFor(request, 603, "Decline (no transfer possible now)"));
             return;
         }
         if (!NameAddress.TryParse(request.GetHeader(SipHeaderNames.ReferTo) ?? "", out var referTo) || !referTo!.Uri.IsSip)
