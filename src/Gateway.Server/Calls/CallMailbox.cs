@@ -42,6 +42,29 @@ internal sealed class CallMailbox(Action<CallEvent> handle)
     /// <summary>Tests: queue events without running them until <see cref="Release"/>, to choose their order.</summary>
     internal void Hold() => Volatile.Write(ref _held, 1);
 
+    /// <summary>
+    /// Tests: runs what is queued now on this thread and stays held. Waits out a runner still finishing its event, so
+    /// the events are never left to a runner that stops at the hold (a post racing <see cref="Release"/> then
+    /// <see cref="Hold"/> could take the queue and stop after one event).
+    /// </summary>
+    internal void RunQueued()
+    {
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _running, 1, 0) != 0) spin.SpinOnce();
+        try
+        {
+            while (_queue.TryDequeue(out var e))
+            {
+                Interlocked.Decrement(ref _count);
+                handle(e);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
     internal void Release()
     {
         Volatile.Write(ref _held, 0);

@@ -227,8 +227,7 @@ public sealed class CallEventOrderTests
         var theirs = c.Peer.ReInviteAsync("sendrecv"); // ... while its own crosses ours
         await WhenQueuedAsync(c.Mailbox, e => e is SipInDialogRequest { Incoming.Request.Method: SipMethods.Invite });
         var ours491 = WhenQueuedAsync(c.Mailbox, e => e is ReInviteAnswered { Final.StatusCode: 491 });
-        c.Mailbox.Release(); // runs both here: ours sent, theirs 491
-        c.Mailbox.Hold();
+        c.Mailbox.RunQueued(); // runs both here, in order, still held: ours sent, theirs 491
 
         Assert.Equal(491, (await theirs.WaitAsync(Wait)).StatusCode);
         await ours491;

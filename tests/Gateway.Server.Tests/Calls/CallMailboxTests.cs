@@ -78,4 +78,21 @@ public sealed class CallMailboxTests
         box.Release();
         Assert.Equal([1, 2], log);
     }
+
+    [Fact]
+    public void Running_what_is_queued_keeps_the_mailbox_held_for_what_comes_after()
+    {
+        var log = new List<int>();
+        var box = new CallMailbox(e => log.Add(((Outside)e).N));
+        box.Hold();
+        box.Post(new Outside(1));
+        box.Post(new Outside(2));
+
+        box.RunQueued();
+        box.Post(new Outside(3));
+
+        Assert.Equal([1, 2], log);
+        box.Release();
+        Assert.Equal([1, 2, 3], log);
+    }
 }
