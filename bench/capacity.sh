@@ -13,13 +13,15 @@
 #            --duration <s>     plateau seconds of each ramp level (default 60)
 #            --gateway-env "K=V ..."  extra environment for the gateway (e.g. "Media__IoMode=portable" for an A/B run)
 #            --pid-file <path>  write the gateway's process id there once it is healthy (bench/profile.sh uses it)
+#            --flood <packets/s>  flood the gateway's SIP UDP port during each run (gateway-load --flood: garbage, OPTIONS,
+#                               never-ACKed INVITEs from untrusted 127.0.1.x/127.0.2.x sources) to measure calls through it
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 SCRIPT_ARGS="$*"
-QUICK=0 RAMP="100 250 500 1000" RATE_RUN=1 TO_ECHO=0 INBOUND=0 RECORD=1 BUILD=1 LOAD_ARGS="" PLATEAU=60 GATEWAY_ENV="" PID_FILE=""
+QUICK=0 RAMP="100 250 500 1000" RATE_RUN=1 TO_ECHO=0 INBOUND=0 RECORD=1 BUILD=1 LOAD_ARGS="" PLATEAU=60 GATEWAY_ENV="" PID_FILE="" FLOOD=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) QUICK=1 ;;
@@ -31,11 +33,13 @@ while [[ $# -gt 0 ]]; do
     --skip-build) BUILD=0 ;;
     --load-args) LOAD_ARGS="${2?--load-args needs a value}"; shift ;;
     --pid-file) PID_FILE="${2:?--pid-file needs a path}"; shift ;;
+    --flood) FLOOD="${2:?--flood needs packets/s}"; shift
+      [[ "$FLOOD" =~ ^[0-9]+$ && "$FLOOD" -ge 1 && "$FLOOD" -le 20000 ]] || { echo "capacity.sh: --flood not in 1..20000" >&2; exit 2; } ;;
     --gateway-env) GATEWAY_ENV="${2?--gateway-env needs a value}"; shift
       for kv in $GATEWAY_ENV; do [[ "$kv" =~ ^[A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*$ ]] || { echo "capacity.sh: --gateway-env '$kv' is not K=V" >&2; exit 2; }; done ;;
     --duration) PLATEAU="${2:?--duration needs seconds}"; shift
       [[ "$PLATEAU" =~ ^[0-9]+$ && "$PLATEAU" -ge 5 && "$PLATEAU" -le 300 ]] || { echo "capacity.sh: --duration not in 5..300" >&2; exit 2; } ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "capacity.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -169,6 +173,7 @@ run_load() {
   local label=$1; shift
   # shellcheck disable=SC2206 # LOAD_ARGS is a list of options, split on purpose
   local args=(--url "ws://127.0.0.1:$HTTP_PORT/ws" --gateway-pid "$GATEWAY_PID" --label "$label" "$@" $LOAD_ARGS)
+  [[ $FLOOD -gt 0 ]] && args+=(--flood "$FLOOD" --flood-target "127.0.0.1:$SIP_PORT") && args[5]="$label-flood$FLOOD"
   log "run $label: gateway-load ${args[*]}"
   local rc=0 sipp_drops_before
   sipp_drops_before=$(udp_socket_drops "$SIPP_MEDIA_PORT")

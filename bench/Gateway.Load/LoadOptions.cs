@@ -42,6 +42,15 @@ public sealed record LoadOptions
     /// <summary>A UDP socket per call instead of one shared socket (needed when the gateway uses Media:SharedWebPort).</summary>
     public bool PerCallSockets { get; init; }
 
+    /// <summary>SIP flood packets per second sent at <see cref="FloodTarget"/> while the calls run (0 = none; see SipFlooder).</summary>
+    public int FloodRate { get; init; }
+
+    /// <summary>The gateway's SIP UDP address for the flood (loopback only).</summary>
+    public System.Net.IPEndPoint? FloodTarget { get; init; }
+
+    /// <summary>Seconds the flood lasts, from the start of the run (default: the calls' media duration).</summary>
+    public int FloodSeconds { get; init; }
+
     /// <summary>Free-text label repeated in the result line (e.g. "ramp-500").</summary>
     public string Label { get; init; } = "";
 
@@ -68,4 +77,5 @@ public static class LoadLimits
     public const int MaxDuration = 600;
     public const int MaxDeadline = 3600;
     public const int MaxSetupTimeout = 60;
+    public const int MaxFloodRate = 20_000;
 }

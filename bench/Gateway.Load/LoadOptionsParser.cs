@@ -20,6 +20,10 @@ public static class LoadOptionsParser
           --gateway-pid <pid>    read the gateway's CPU and RSS from /proc/<pid>
           --socket shared|per-call  one UDP socket for all calls read by one thread (default, cheapest),
                                  or one per call (needed if the gateway sets Media:SharedWebPort)
+          --flood <packets/s>    also flood the gateway's SIP UDP port (garbage, OPTIONS, never-ACKed INVITEs from
+                                 127.0.1.x and 127.0.2.x, as the interop flood test does; 1..20000) while calls run
+          --flood-target <ip:port>  the gateway's SIP UDP address (loopback; required with --flood)
+          --flood-seconds <s>    how long the flood lasts from the start (default: --duration)
           --label <text>         tag repeated in the result line
           --media-only echo|relay  no gateway: its media engine in this process (ICE, DTLS, SRTP, echo
                                  or relay to a local RTP echo), to measure the media plane alone; no --url
@@ -35,7 +39,8 @@ public static class LoadOptionsParser
         string to = "600", label = "";
         string? mediaOnly = null;
         var perCall = false;
-        int calls = 10, concurrency = 10, duration = 10, users = 0, deadline = 0, setupTimeout = 15;
+        int calls = 10, concurrency = 10, duration = 10, users = 0, deadline = 0, setupTimeout = 15, floodRate = 0, floodSeconds = 0;
+        IPEndPoint? floodTarget = null;
         int? gatewayPid = null;
         double rate = 5;
         bool inbound = false;
@@ -59,6 +64,9 @@ public static class LoadOptionsParser
                 "--setup-timeout" => TryInt(name, value, 1, LoadLimits.MaxSetupTimeout, out setupTimeout, out error),
                 "--gateway-pid" => TryPid(value, out gatewayPid, out error),
                 "--label" => TryLabel(value, out label, out error),
+                "--flood" => TryInt(name, value, 1, LoadLimits.MaxFloodRate, out floodRate, out error),
+                "--flood-seconds" => TryInt(name, value, 1, LoadLimits.MaxDuration, out floodSeconds, out error),
+                "--flood-target" => TryLoopbackEndPoint(value, out floodTarget, out error),
                 "--socket" => value is "shared" or "per-call" ? (perCall = value == "per-call") || true : Fail("--socket is shared or per-call", out error),
                 "--media-only" => value is "echo" or "relay" ? (mediaOnly = value) is not null : Fail("--media-only is echo or relay", out error),
                 _ => Fail($"unknown option '{name}'", out error),
@@ -67,14 +75,25 @@ public static class LoadOptionsParser
         }
         if (mediaOnly is not null && inbound) { error = "--media-only and --inbound exclude each other"; return false; }
         if (url is null && mediaOnly is null) { error = "--url is required"; return false; }
+        if (floodRate > 0 && floodTarget is null) { error = "--flood needs --flood-target"; return false; }
         url ??= new Uri("ws://127.0.0.1/");
         if (concurrency > calls && !inbound) concurrency = calls;
         options = new LoadOptions
         {
             Url = url, To = to, Calls = calls, Concurrency = concurrency, Rate = rate, Duration = duration, Inbound = inbound,
-            Users = users == 0 ? concurrency : users, MediaOnly = mediaOnly, PerCallSockets = perCall, Deadline = deadline, GatewayPid = gatewayPid, SetupTimeout = setupTimeout, Label = label,
+            Users = users == 0 ? concurrency : users, MediaOnly = mediaOnly, PerCallSockets = perCall, Deadline = deadline,
+            FloodRate = floodRate, FloodTarget = floodTarget, FloodSeconds = floodSeconds == 0 ? duration : floodSeconds, GatewayPid = gatewayPid, SetupTimeout = setupTimeout, Label = label,
         };
         return true;
+    }
+
+    private static bool TryLoopbackEndPoint(string value, out IPEndPoint? endPoint, out string? error)
+    {
+        error = null;
+        if (IPEndPoint.TryParse(value, out endPoint) && IPAddress.IsLoopback(endPoint.Address) && endPoint.Port > 0) return true;
+        endPoint = null;
+        error = $"--flood-target '{value}' is not a loopback ip:port";
+        return false;
     }
 
     private static bool Fail(string message, out string? error)

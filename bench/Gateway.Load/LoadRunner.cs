@@ -38,6 +38,8 @@ public static class LoadRunner
         var udpDropsBefore = UdpCounters.ReceiveBufferErrors();
         var clock = Stopwatch.StartNew();
         pump.Start();
+        using var flooder = options.FloodTarget is { } target && options.FloodRate > 0 ? new SipFlooder(target) : null;
+        var flood = flooder?.RunAsync(options.FloodRate, TimeSpan.FromSeconds(options.FloodSeconds)) ?? Task.CompletedTask;
         var progress = new RunReport.Progress(metrics, gateway, pump, Math.Min(options.Concurrency, options.Calls)).RunAsync(clock, progressStop.Token);
         InboundRunner? inbound = options.Inbound && options.MediaOnly is null ? new InboundRunner(ctx) : null;
         var work = options.MediaOnly is { } mode ? MediaOnlyRunner.RunAsync(ctx, mode, deadline.Token)
@@ -49,6 +51,8 @@ public static class LoadRunner
         var abandoned = await Task.WhenAny(work, backstop).ConfigureAwait(false) != work;
         if (abandoned) Console.Error.WriteLine("gateway-load: calls still busy 15 s after the deadline were abandoned");
         var elapsed = clock.Elapsed;
+        await flood.ConfigureAwait(false);
+        if (flooder is not null) Console.Error.WriteLine($"gateway-load: flood sent {flooder.Sent} SIP packets at {options.FloodRate}/s for {options.FloodSeconds} s");
         progressStop.Cancel();
         await progress.ConfigureAwait(false);
         gateway.End();

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Gateway.Interop.Tests.Sip;
+using Gateway.Load;
 using Xunit.Abstractions;
 
 namespace Gateway.Interop.Tests.Gateway;

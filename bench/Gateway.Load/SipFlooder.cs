@@ -3,13 +3,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Gateway.Interop.Tests.Gateway;
+namespace Gateway.Load;
 
 /// <summary>
 /// A bounded SIP flood on loopback, like the attacker findings of issue #12: a third garbage, a third OPTIONS, a third
 /// INVITEs that are never ACKed (each with a new branch and Call-ID), at a fixed total rate for a fixed time. Most packets
 /// come from a few heavy sources (127.0.1.1-8); a share is sprayed over 256 light sources (127.0.2.x) that each stay
 /// under the per-source limits, so the transaction table cap is what bounds them. Responses are read and thrown away.
+/// Used by the interop flood test and by <c>gateway-load --flood</c> (media loss of calls through a flood).
 /// </summary>
 public sealed class SipFlooder : IDisposable
 {
