@@ -42,6 +42,8 @@ public static class SelfTest
         Check(LoadOptionsParser.TryParse(["--media-only", "relay"], out o, out _) && o!.MediaOnly == "relay" && Refused(["--media-only", "x"]),
             "--media-only needs no --url, takes echo or relay");
         Check(LoadOptionsParser.TryParse(Args("--socket", "per-call"), out o, out _) && o!.PerCallSockets && Refused(Args("--socket", "x")), "--socket per-call");
+        Check(LoadOptionsParser.TryParse(Args("--flood", "5000", "--flood-target", "127.0.0.1:5060"), out o, out _) && o!.FloodRate == 5000 && o.FloodSeconds == o.Duration
+              && Refused(Args("--flood", "5000")) && Refused(Args("--flood", "10", "--flood-target", "192.0.2.1:5060")), "--flood needs a loopback target");
         var sa = new IPEndPoint(IPAddress.Loopback, 0x1234).Serialize();
         Check(SharedUdpSocket.PortOf(sa) == 0x1234, "port read from a socket address");
         Check(Refused(Args("--to", "6 0")) && Refused(Args("--label", "a b")), "bad dial string and label refused");
