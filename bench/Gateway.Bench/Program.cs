@@ -4,4 +4,6 @@ using BenchmarkDotNet.Running;
 // One area: --filter '*Sip*'. Results go to docs/benchmarks.md with the command that produced them.
 // CPU time of a transcoded call (not BenchmarkDotNet): -- transcoding-cpu [seconds]
 if (args.Length > 0 && args[0] == "transcoding-cpu") { Gateway.Bench.Media.TranscodingCpu.Run(args); return; }
+// Managed memory of N registrar bindings (not BenchmarkDotNet): -- registrar-memory [bindings]
+if (args.Length > 0 && args[0] == "registrar-memory") { Gateway.Bench.Sip.RegistrarMemory.Run(args); return; }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
