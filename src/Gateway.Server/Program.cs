@@ -3,6 +3,7 @@ using Gateway.Media.Net;
 using Gateway.Server.Admin;
 using Gateway.Server.Api;
 using Gateway.Server.Calls;
+using Gateway.Server.Cluster;
 using Gateway.Server.Hosting;
 using Gateway.Server.Observability;
 using Gateway.Server.Recording;
@@ -24,6 +25,7 @@ try
     builder.ConfigureGatewayHosting();          // Hosting/: Kestrel HTTPS on 8443, dev certificate into certs/
     builder.Services.AddGatewayObservability(builder.Configuration); // Observability/: metrics, CDR writer
     builder.Services.AddGatewaySignaling(builder.Configuration);     // Signaling/: WebSocket protocol, sessions, rooms, ICE servers
+    builder.Services.AddGatewayCluster(builder.Configuration);       // Cluster/: shared state in Redis when Cluster:Redis is set
     builder.Services.AddGatewayCalls(builder.Configuration);         // Calls/: SIP stack, media engine, dialplan, B2BUA
     builder.Services.AddGatewayRecording(builder.Configuration);     // Recording/: record: true calls as WAV files
     builder.Services.AddGatewayApi();                                // Api/: operator REST API, OpenAPI, ops page

@@ -14,7 +14,8 @@ namespace Gateway.Server.Calls;
 /// is answered 200, anything for an unknown dialog 481. Runs on the transport's receive loop: never blocks, never throws.
 /// </summary>
 internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger,
-    Gateway.Server.Trunks.TrunkRegistrarSources? registrars = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null)
+    Gateway.Server.Trunks.TrunkRegistrarSources? registrars = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null,
+    Cluster.ClusterRedirect? cluster = null)
 {
     private const string SupportedTags = "timer";
 
@@ -88,7 +89,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
     });
 
     /// <summary>A new INVITE: which trunk sent it, where the dialplan sends it, whether the web user can take it.</summary>
-    private void OnNewInvite(IncomingRequest incoming)
+    private void OnNewInvite(IncomingRequest incoming, bool clusterChecked = false)
     {
         var received = Stopwatch.GetTimestamp();
         var request = incoming.Request;
@@ -127,6 +128,8 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             else Respond(incoming, 501, "Not Implemented (SIP calls may only reach web users)");
             return;
         }
+        // Cluster/: the user may be on other nodes (a 302 to them); served here once the lookup found none.
+        if (!clusterChecked && cluster is not null && cluster.TakesOver(incoming, user, () => Safe("INVITE", () => OnNewInvite(incoming, clusterChecked: true)))) return;
         var sessions = services.Users.SessionsFor(user);
         if (sessions.Count == 0)
         {

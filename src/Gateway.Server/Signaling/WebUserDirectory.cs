@@ -17,6 +17,12 @@ internal sealed class WebUserDirectory : IWebUserDirectory
     /// <summary>Number of registered users (for metrics and tests).</summary>
     public int UserCount => _users.Count;
 
+    /// <summary>The users with at least one session here.</summary>
+    public IReadOnlyCollection<string> Users => [.. _users.Keys];
+
+    /// <summary>A user's first session here registered (true) or its last one left (false): the cluster's presence.</summary>
+    public event Action<string, bool>? PresenceChanged;
+
     public void Register(string user, IWebSession session)
     {
         lock (_writeGate)
@@ -24,6 +30,7 @@ internal sealed class WebUserDirectory : IWebUserDirectory
             var current = _users.TryGetValue(user, out var s) ? s : [];
             if (Array.IndexOf(current, session) >= 0) return;
             _users[user] = [.. current, session];
+            if (current.Length == 0) PresenceChanged?.Invoke(user, true);
         }
     }
 
@@ -33,7 +40,11 @@ internal sealed class WebUserDirectory : IWebUserDirectory
         {
             if (!_users.TryGetValue(user, out var current)) return;
             var remaining = Array.FindAll(current, s => !ReferenceEquals(s, session));
-            if (remaining.Length == 0) _users.TryRemove(user, out _);
+            if (remaining.Length == 0)
+            {
+                _users.TryRemove(user, out _);
+                PresenceChanged?.Invoke(user, false);
+            }
             else if (remaining.Length != current.Length) _users[user] = remaining;
         }
     }

@@ -16,7 +16,8 @@ internal static class TrunkRegistrationSetup
             var sip = sp.GetRequiredService<SipAddressing>();
             return new TrunkRegistrations(() => sp.GetRequiredService<DialplanWatcher>().Current,
                 trunk => new SipRegistrationSender(sip, trunk, sources), sources, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<TrunkRegistrations>>(), apply => sp.GetRequiredService<DialplanWatcher>().Reloaded += apply);
+                sp.GetRequiredService<ILogger<TrunkRegistrations>>(), apply => sp.GetRequiredService<DialplanWatcher>().Reloaded += apply,
+                sp.GetService<Cluster.ClusterMembership>() is { } cluster ? cluster.Leases.Holds : null); // Cluster/: one node per trunk
         });
         services.AddHostedService(sp => sp.GetRequiredService<TrunkRegistrations>());
         return services;

@@ -9,11 +9,19 @@ namespace Gateway.Server.Trunks;
 /// changed trunk, an unregister for a removed one), and unregisters all when the host begins to stop, before the drain
 /// waits for calls (bounded by <see cref="UnregisterTimeout"/>), so the carrier sends no new calls meanwhile.
 /// Logs each change of state once; a failure repeated with the same reason is logged at debug level.
+/// In a cluster, <paramref name="mayRegister"/> says whether this node holds the trunk's lease (Cluster/): only the
+/// holder registers it, and <see cref="Reapply"/> follows a lease gained or lost.
 /// </summary>
 internal sealed partial class TrunkRegistrations(Func<CompiledDialplan> dialplan, Func<TrunkDefinition, IRegistrationSender> senders,
-    TrunkRegistrarSources sources, TimeProvider time, ILogger<TrunkRegistrations> logger, Action<Action<CompiledDialplan>>? subscribeReloads = null)
+    TrunkRegistrarSources sources, TimeProvider time, ILogger<TrunkRegistrations> logger, Action<Action<CompiledDialplan>>? subscribeReloads = null,
+    Func<string, bool>? mayRegister = null)
     : IHostedLifecycleService, IDisposable
 {
+    private bool Registers(TrunkDefinition trunk) => trunk.Register && (mayRegister?.Invoke(trunk.Name) ?? true);
+
+    /// <summary>Applies the current plan again (a cluster lease changed hands).</summary>
+    public void Reapply() => Apply(dialplan());
+
     public static readonly TimeSpan UnregisterTimeout = TimeSpan.FromSeconds(4);
 
     private readonly Lock _gate = new();
@@ -37,14 +45,14 @@ internal sealed partial class TrunkRegistrations(Func<CompiledDialplan> dialplan
             if (_stopped) return;
             foreach (var (name, entry) in _entries.ToList())
             {
-                if (plan.Trunks.TryGetValue(name, out var now) && now.Register && TrunkRegistrationBinding.SameRegistration(entry.Trunk, now)) continue;
+                if (plan.Trunks.TryGetValue(name, out var now) && Registers(now) && TrunkRegistrationBinding.SameRegistration(entry.Trunk, now)) continue;
                 _entries.Remove(name);
                 retired.Add(entry.Client);
-                if (!plan.Trunks.TryGetValue(name, out var still) || !still.Register) sources.RemoveTrunk(name);
+                if (!plan.Trunks.TryGetValue(name, out var still) || !Registers(still)) sources.RemoveTrunk(name);
             }
             foreach (var trunk in plan.Trunks.Values)
             {
-                if (!trunk.Register || _entries.ContainsKey(trunk.Name)) continue;
+                if (!Registers(trunk) || _entries.ContainsKey(trunk.Name)) continue;
                 if (TrunkRegistrationBinding.For(trunk) is not { } binding) { Log.BadRegistrar(logger, trunk.Name, trunk.Registration.RegistrarFor(trunk)); continue; }
                 var client = new RegistrationClient(binding, senders(trunk), time);
                 var entry = new Entry(trunk, client);
