@@ -19,9 +19,10 @@ public sealed class UserPresenceTests
         await Node("n3", NodeState.Draining);
         foreach (var n in new[] { "n1", "n2", "n3" }) await new UserPresence(_store, n, Ttl, _time).RefreshAsync("alice");
 
-        var seen = await new UserPresence(_store, "n1", Ttl, _time).OtherNodesHoldingAsync("alice");
-        Assert.Equal(["n2"], seen.Select(n => n.Id));
-        Assert.Empty(await new UserPresence(_store, "n1", Ttl, _time).OtherNodesHoldingAsync("bob"));
+        var seen = await new UserPresence(_store, "n1", Ttl, _time).LocateAsync("alice");
+        Assert.Equal(["n2"], seen.OtherNodes.Select(n => n.Id));
+        Assert.True(seen.ListsThisNode);
+        Assert.Empty((await new UserPresence(_store, "n1", Ttl, _time).LocateAsync("bob")).OtherNodes);
     }
 
     [Fact]
@@ -31,7 +32,7 @@ public sealed class UserPresenceTests
         await new UserPresence(_store, "n2", Ttl, _time).RefreshAsync("alice");
         _time.Advance(TimeSpan.FromSeconds(7)); // n2's record expired: it is gone
         var n1 = new UserPresence(_store, "n1", Ttl, _time);
-        Assert.Empty(await n1.OtherNodesHoldingAsync("alice"));
+        Assert.Empty((await n1.LocateAsync("alice")).OtherNodes);
         Assert.Empty(await _store.PresenceAsync("alice", _time.GetUtcNow()));
     }
 

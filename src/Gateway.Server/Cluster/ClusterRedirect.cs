@@ -42,7 +42,9 @@ internal sealed partial class ClusterRedirect(ClusterMembership membership, IWeb
         IReadOnlyList<NodeRecord> others;
         try
         {
-            others = await membership.Presence.OtherNodesHoldingAsync(user).WaitAsync(LookupTimeout);
+            var location = await membership.Presence.LocateAsync(user).WaitAsync(LookupTimeout);
+            others = location.OtherNodes;
+            if (location.ListsThisNode && !local) _ = ForgetAsync(user); // a stale entry of ours
         }
         catch (Exception e)
         {

@@ -36,10 +36,14 @@ public sealed class SipResponse : SipMessage
     public static SipResponse CreateFor(SipRequest request, int statusCode, string? reasonPhrase = null, string? toTag = null)
     {
         var headers = new List<SipHeader>(8);
+        // §12.1.1: a response that can establish a dialog (101-299 to a request outside one) carries the request's
+        // Record-Route values, in order, so the proxies that recorded the route stay on it.
+        var establishes = statusCode is > 100 and < 300 && request.To is { Tag: null };
         for (var i = 0; i < request.HeaderCount; i++)
         {
             var name = request.NameAt(i);
-            if (name is SipHeaderNames.Via or SipHeaderNames.From or SipHeaderNames.CallId or SipHeaderNames.CSeq)
+            if (name is SipHeaderNames.Via or SipHeaderNames.From or SipHeaderNames.CallId or SipHeaderNames.CSeq
+                || (establishes && name == SipHeaderNames.RecordRoute))
                 headers.Add(new SipHeader(name, request.ValueAt(i)));
             else if (name == SipHeaderNames.To)
                 headers.Add(new SipHeader(name, toTag is not null && request.To is { Tag: null } to ? to.WithTag(toTag).ToString() : request.ValueAt(i)));

@@ -16,6 +16,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly StreamWriter _log;
     private readonly ITestOutputHelper _output;
     private readonly Lock _logLock = new();
+    private bool _disposed;
 
     public int HttpPort { get; }
     public int SipPort { get; }
@@ -220,6 +221,8 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return; // a test may kill a node before the cluster disposes them all
+        _disposed = true;
         Http.Dispose();
         if (!_process.HasExited)
         {

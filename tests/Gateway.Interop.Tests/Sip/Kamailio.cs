@@ -34,7 +34,7 @@ public sealed class Kamailio : IAsyncDisposable
         throw MissingPeer.Skip(output, "kamailio (apt-get install kamailio)");
     }
 
-    /// <summary>Starts kamailio with a config under Sip/kamailio on 127.0.0.1:<paramref name="port"/>; returns once it listens.</summary>
+    /// <summary>Starts kamailio with a config under Sip/kamailio (or at a full path) on 127.0.0.1:<paramref name="port"/>; returns once it listens.</summary>
     public static async Task<Kamailio> StartAsync(ITestOutputHelper output, string config, int port, params string[] defines)
     {
         var work = Directory.CreateTempSubdirectory("kamailio-").FullName;
@@ -45,7 +45,7 @@ public sealed class Kamailio : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-f", System.IO.Path.Combine(AppContext.BaseDirectory, "Sip", "kamailio", config), "-l", $"udp:127.0.0.1:{port}",
+        foreach (var arg in new[] { "-f", System.IO.Path.IsPathRooted(config) ? config : System.IO.Path.Combine(AppContext.BaseDirectory, "Sip", "kamailio", config), "-l", $"udp:127.0.0.1:{port}",
                      "-DD", "-E", "-Y", work, "-w", work, "-P", System.IO.Path.Combine(work, "kamailio.pid") })
             info.ArgumentList.Add(arg);
         foreach (var define in defines) { info.ArgumentList.Add("-A"); info.ArgumentList.Add(define); } // #!ifdef in the config
