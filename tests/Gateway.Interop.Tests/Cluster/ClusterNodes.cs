@@ -34,7 +34,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
     public static bool PeersAvailable(ITestOutputHelper output, bool kamailio = true) =>
         RedisServer.IsAvailable(output) && (!kamailio || Sip.Kamailio.IsAvailable(output));
 
-    public static async Task<ClusterNodes> StartAsync(ITestOutputHelper output, int nodes, bool kamailio)
+    public static async Task<ClusterNodes> StartAsync(ITestOutputHelper output, int nodes, bool kamailio, IReadOnlyDictionary<string, string>? extra = null)
     {
         var cluster = new ClusterNodes(output, await RedisServer.StartAsync(output));
         try
@@ -45,7 +45,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
             var registrarPort = $"{Sipp.FreePort()}";
             for (var i = 1; i <= nodes; i++)
                 cluster.Nodes.Add(await GatewayProcess.StartAsync(output, "cluster-test.yaml",
-                    new Dictionary<string, string> { ["REGISTRAR_PORT"] = registrarPort }, NodeSettings(cluster.Redis, $"n{i}")));
+                    new Dictionary<string, string> { ["REGISTRAR_PORT"] = registrarPort }, NodeSettings(cluster.Redis, $"n{i}", extra)));
             // GatewayProcess gives the SIP port only once started: each node's URI is set from its id by the node itself.
             await cluster.WaitAsync(async () => (await cluster.Store.NodesAsync()).Count == nodes, TimeSpan.FromSeconds(15), "all nodes in Redis");
             if (kamailio)
@@ -64,14 +64,19 @@ internal sealed class ClusterNodes : IAsyncDisposable
         }
     }
 
-    private static Dictionary<string, string> NodeSettings(RedisServer redis, string id) => new()
+    private static Dictionary<string, string> NodeSettings(RedisServer redis, string id, IReadOnlyDictionary<string, string>? extra)
     {
-        ["Cluster:Redis"] = redis.ConnectionString,
-        ["Cluster:NodeId"] = id,
-        ["Cluster:Heartbeat"] = Heartbeat.ToString(),
-        ["Cluster:PresenceTtl"] = "00:00:05",
-        ["Cluster:TrunkLeasePeriod"] = LeasePeriod.ToString(),
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["Cluster:Redis"] = redis.ConnectionString,
+            ["Cluster:NodeId"] = id,
+            ["Cluster:Heartbeat"] = Heartbeat.ToString(),
+            ["Cluster:PresenceTtl"] = "00:00:05",
+            ["Cluster:TrunkLeasePeriod"] = LeasePeriod.ToString(),
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) settings[key] = value;
+        return settings;
+    }
 
     public GatewayProcess Node(string id) => Nodes[int.Parse(id[1..]) - 1];
 
