@@ -49,6 +49,6 @@ public static class ApiSetup
     {
         public IReadOnlyList<CallSnapshot> Snapshot() => [];
         public CallSnapshot? Find(string id) => null;
-        public bool HangUp(string id) => false;
+        public bool HangUp(string id, string by) => false;
     }
 }

@@ -71,7 +71,7 @@ internal abstract partial class GatewayCall
             Services.Cdr.Write(new CallDetailRecord(Id, Direction, _start, _answered, end, From, To, Route, TrunkName, code, reason,
                 _answered is { } a ? (end - a).TotalSeconds : 0,
                 stats.WebPacketsOut, stats.SipPacketsOut, stats.WebPacketsLost + stats.SipPacketsLost,
-                Math.Max(stats.WebJitterMs, stats.SipJitterMs), RecordingPath));
+                Math.Max(stats.WebJitterMs, stats.SipJitterMs), RecordingPath, EndedBy));
         }
         catch (Exception e)
         {

@@ -172,6 +172,9 @@ internal abstract partial class GatewayCall
             case ShutdownRequested:
                 if (State != CallState.Ended) HandleShutdown();
                 break;
+            case OperatorHangupRequested hangup:
+                if (State != CallState.Ended) HandleOperatorHangup(hangup.By);
+                break;
             case AbortRequested abort:
                 End(new CallEnd(abort.Code, abort.Reason, abort.Outcome) { Web = abort.Web });
                 break;

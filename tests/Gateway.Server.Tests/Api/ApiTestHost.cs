@@ -76,7 +76,7 @@ internal sealed class FakeCallDirectory : ICallDirectory
 
     public CallSnapshot? Find(string id) { lock (_calls) return _calls.FirstOrDefault(c => c.Id == id); }
 
-    public bool HangUp(string id)
+    public bool HangUp(string id, string by)
     {
         lock (_calls)
         {
