@@ -33,6 +33,6 @@ internal sealed class CallDirectory(CallRegistry registry) : ICallDirectory
         return null;
     }
 
-    private string IdOf(GatewayCall call) =>
+    internal string IdOf(GatewayCall call) =>
         _ids.GetValue(call, _ => "k" + Interlocked.Increment(ref _next) + "-" + Gateway.Sip.Stack.SipStack.NewToken(2));
 }

@@ -52,10 +52,14 @@ internal abstract partial class GatewayCall
         WriteCdr(end.Code, end.Reason, stats);
         if (end.Web == WebNotice.Hangup && Web is { } web) SendHangup(web, Id, end.WebCode, end.WebReason);
         Log.CallEnded(Logger, Id, end.Code, end.Reason, end.Outcome);
+        OnEnded(end);
     }
 
     /// <summary>The kind's own cleanup when the call is finished (timers beyond <see cref="Keep"/>).</summary>
     protected virtual void OnFinished() { }
+
+    /// <summary>After everything else: how the call ended, for a kind that reports it (an originated call's backend).</summary>
+    protected virtual void OnEnded(CallEnd end) { }
 
     private async Task DisposeMediaAsync(ICallMedia media)
     {

@@ -26,6 +26,8 @@ public enum CallDirection
     Outbound,
     /// <summary>SIP to a web user.</summary>
     Inbound,
+    /// <summary>Placed by the operator API (POST /api/v1/calls): the number first, then the web user.</summary>
+    Originated,
 }
 
 /// <summary>Where a live call is (the public mirror of the call layer's state).</summary>
