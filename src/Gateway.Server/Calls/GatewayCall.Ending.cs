@@ -52,6 +52,7 @@ internal abstract partial class GatewayCall
         WriteCdr(end.Code, end.Reason, stats);
         if (end.Web == WebNotice.Hangup && Web is { } web) SendHangup(web, Id, end.WebCode, end.WebReason);
         Log.CallEnded(Logger, Id, end.Code, end.Reason, end.Outcome);
+        EndTrace(end);
         OnEnded(end);
     }
 

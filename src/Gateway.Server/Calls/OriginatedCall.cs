@@ -147,6 +147,7 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
         _attempt = attempt;
         _policy = policy;
         Services.Registry.TryAddSip(attempt.CallId, this);
+        TraceSipCallId(attempt.CallId);
         MoveTo(CallState.Calling, CallState.Routing);
         _ = attempt.RunAsync(static () => { }).ContinueWith(
             t => Post(new TrunkFinal(step, attempt, t.IsCompletedSuccessfully ? t.Result : SipResponse.CreateFor(attempt.Invite, 500, "Server Internal Error (gateway)"))),
