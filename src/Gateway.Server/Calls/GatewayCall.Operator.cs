@@ -15,7 +15,8 @@ internal abstract partial class GatewayCall
     /// <summary>
     /// The one end path with the operator's cause: answered, BYE with <c>Reason: SIP;cause=200;text="Terminated by
     /// operator"</c> and "hangup" 200; before answer, the kind's own (CANCEL in flight, 487 to an offered INVITE), the
-    /// browser hears 487 with the same text. Outcome: answered, else cancelled.
+    /// browser hears 487 with the same text; a dialog up before answer (an originated call ringing its web user) gets the
+    /// same BYE. Outcome: answered, else cancelled.
     /// </summary>
     protected virtual void HandleOperatorHangup(string by)
     {
@@ -23,6 +24,6 @@ internal abstract partial class GatewayCall
         Log.OperatorHangup(Logger, Id, State, by);
         End(IsAnswered
             ? new CallEnd(200, OperatorCause, "answered") { ByeReason = (200, OperatorCause) }
-            : new CallEnd(487, OperatorCause, "cancelled"));
+            : new CallEnd(487, OperatorCause, "cancelled") { ByeReason = (200, OperatorCause) });
     }
 }

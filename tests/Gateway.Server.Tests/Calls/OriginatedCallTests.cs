@@ -127,6 +127,28 @@ public sealed class OriginatedCallTests
         await gw.WaitForNoCallsAsync();
     }
 
+    [Fact]
+    public async Task Hung_up_by_the_operator_while_the_web_user_rings_the_number_gets_the_reason_and_the_session_487()
+    {
+        await using var peer = SipTestPeer.Start();
+        await using var gw = CallHarness.Start([("pstn", peer.Port, "")]);
+        var (originator, directory) = Originator(gw);
+        var agent = new FakeWebSession("w1", "agent");
+        gw.Users.Register("agent", agent);
+        var steps = new Steps();
+
+        var result = originator.Originate(new OriginateRequest("+441632960000", "agent"), "test", _ => steps);
+        var id = (string)(await agent.WaitForAsync("incoming"))["id"]!;
+        Assert.True(directory.HangUp(result.Id!, "test"));
+
+        var bye = await peer.WaitForAsync(SipMethods.Bye);
+        Assert.Equal("SIP ;cause=200 ;text=\"Terminated by operator\"", bye.GetHeader("Reason"));
+        var hangup = await agent.WaitForAsync("hangup", id);
+        Assert.Equal((487, "Terminated by operator"), ((int)hangup["code"]!, (string?)hangup["reason"]));
+        Assert.Equal((487, "cancelled"), ((await steps.WaitForAsync(OriginateProgress.Ended)).Code, (await steps.WaitForAsync(OriginateProgress.Ended)).Outcome));
+        await gw.WaitForNoCallsAsync();
+    }
+
     [Theory]
     [InlineData("7000", "agent", OriginateRefusal.Denied, 403)]      // the harness's reject route
     [InlineData("600", "agent", OriginateRefusal.NotDialable, 501)]  // app: echo
