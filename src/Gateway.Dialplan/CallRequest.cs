@@ -1,13 +1,18 @@
 namespace Gateway.Dialplan;
 
-public enum CallSourceKind { WebUser, Trunk }
+/// <summary>Who places a call: a web user, a trunk, or an operator's backend through POST /api/v1/calls (routes <c>from: api</c>).</summary>
+public enum CallSourceKind { WebUser, Trunk, Api }
 
-/// <summary>Who places a call: a web user by name, or a trunk by name.</summary>
+/// <summary>Who places a call: a web user by name, a trunk by name, or the API.</summary>
 public sealed record CallSource(CallSourceKind Kind, string Name)
 {
-    /// <summary>"web:alice", "trunk:pstn", or a bare name (a web user).</summary>
+    /// <summary>Calls originated through the operator API.</summary>
+    public static CallSource Api { get; } = new(CallSourceKind.Api, "api");
+
+    /// <summary>"web:alice", "trunk:pstn", "api", or a bare name (a web user).</summary>
     public static CallSource Parse(string text) =>
-        text.StartsWith("trunk:", StringComparison.Ordinal) ? new(CallSourceKind.Trunk, text[6..])
+        text == "api" ? Api
+        : text.StartsWith("trunk:", StringComparison.Ordinal) ? new(CallSourceKind.Trunk, text[6..])
         : new(CallSourceKind.WebUser, text.StartsWith("web:", StringComparison.Ordinal) ? text[4..] : text);
 }
 

@@ -285,13 +285,13 @@ public static partial class DialplanLoader
         private SourceFilter ReadSource(YamlMappingNode r, string route, Dictionary<string, TrunkDefinition> trunks)
         {
             var from = Scalar(r, "from") ?? "any";
-            if (from is "any" or "web") return new SourceFilter(from, null);
+            if (from is "any" or "web" or "api") return new SourceFilter(from, null);
             var colon = from.IndexOf(':');
             var kind = colon > 0 ? from[..colon] : "";
             var name = colon > 0 ? from[(colon + 1)..] : "";
             if (kind == "trunk" && !trunks.ContainsKey(name)) Error(Child(r, "from")!, $"route '{route}' takes calls from unknown trunk '{name}'");
             else if (kind is not ("trunk" or "user") || name.Length == 0)
-                Error(Child(r, "from")!, $"route '{route}' from: must be any, web, user:<name> or trunk:<name>");
+                Error(Child(r, "from")!, $"route '{route}' from: must be any, web, api, user:<name> or trunk:<name>");
             return new SourceFilter(kind, name);
         }
 

@@ -37,7 +37,7 @@ public sealed record TrunkDefinition(string Name, string Uri, string Transport, 
 /// <summary>A rewrite of dialed strings toward E.164, applied in order; the first match wins.</summary>
 public sealed record NormalizeRule(Regex Match, string Replacement);
 
-/// <summary>Where a call may come from: anyone, any web user, one web user, or one trunk.</summary>
+/// <summary>Where a call may come from: anyone, any web user, one web user, one trunk, or the operator API.</summary>
 public sealed record SourceFilter(string Kind, string? Name)
 {
     public static SourceFilter Any { get; } = new("any", null);
@@ -48,6 +48,7 @@ public sealed record SourceFilter(string Kind, string? Name)
         "web" => source.Kind == CallSourceKind.WebUser,
         "user" => source.Kind == CallSourceKind.WebUser && source.Name == Name,
         "trunk" => source.Kind == CallSourceKind.Trunk && source.Name == Name,
+        "api" => source.Kind == CallSourceKind.Api,
         _ => false,
     };
 }

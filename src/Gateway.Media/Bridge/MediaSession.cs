@@ -41,6 +41,8 @@ public sealed partial class MediaSession : IAsyncDisposable
     }
 
     internal WebRtcLeg Web { get; }
+    /// <summary>The web leg's ICE-lite agent: its first selected pair is "ICE connected" (the call's trace).</summary>
+    public IceLiteAgent WebIce => Web.Agent;
     internal RtpLeg Sip { get; }
     internal DtlsCertificate Certificate { get; }
     /// <summary>Creation time (<see cref="TimeProvider.GetTimestamp"/>); arrival times for jitter count from it.</summary>

@@ -16,5 +16,8 @@ namespace Gateway.Server.Api;
 [JsonSerializable(typeof(DialplanReloadRequest))]
 [JsonSerializable(typeof(DrainResource))]
 [JsonSerializable(typeof(CallRateResource))]
+[JsonSerializable(typeof(OriginateCallRequest))]
+[JsonSerializable(typeof(OriginatedCallResource))]
+[JsonSerializable(typeof(CallbackEvent))]
 [JsonSerializable(typeof(string[]))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

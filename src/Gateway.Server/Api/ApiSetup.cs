@@ -19,6 +19,10 @@ public static class ApiSetup
     {
         services.TryAddSingleton<IRegistrationDirectory, NoRegistrations>();
         services.TryAddSingleton<ICallDirectory, NoCallLayer>();
+        services.TryAddSingleton<ICallOriginator, NoCallLayer>();
+        services.TryAddSingleton<CallbackSinks>();
+        services.AddHttpClient(CallbackSinks.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = CallbackSinks.RequestTimeout, UseCookies = false });
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddOpenApi(DocumentName, o =>
         {
@@ -26,7 +30,7 @@ public static class ApiSetup
             o.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "Gateway operator API";
-                document.Info.Description = "Calls, trunks, registrations, dialplan and drain. Authorization: Bearer <Admin:Tokens> (or loopback / Admin:AllowedNetworks). Errors are RFC 9457 problem details.";
+                document.Info.Description = "Calls (list, inspect, originate, hang up), trunks, registrations, dialplan and drain. Authorization: Bearer <Admin:Tokens> (or loopback / Admin:AllowedNetworks). Errors are RFC 9457 problem details.";
                 return Task.CompletedTask;
             });
         });
@@ -37,6 +41,7 @@ public static class ApiSetup
     {
         var api = app.MapGroup(Prefix).RequireAdminAccess();
         CallsApi.Map(api);
+        OriginateApi.Map(api);
         StatusApi.Map(api);
         DialplanApi.Map(api);
         app.MapOpenApi("/api/{documentName}/openapi.json").RequireAdminAccess();
@@ -45,10 +50,12 @@ public static class ApiSetup
     }
 
     /// <summary>No call layer composed (tests of the API alone): no calls.</summary>
-    private sealed class NoCallLayer : ICallDirectory
+    private sealed class NoCallLayer : ICallDirectory, ICallOriginator
     {
+        public OriginateResult Originate(OriginateRequest request, string by, Func<string, ICallProgressSink?> progress) =>
+            new(null, request.To, null, OriginateRefusal.Draining, 503, "no call layer is running");
         public IReadOnlyList<CallSnapshot> Snapshot() => [];
         public CallSnapshot? Find(string id) => null;
-        public bool HangUp(string id) => false;
+        public bool HangUp(string id, string by) => false;
     }
 }

@@ -2,7 +2,7 @@ using Gateway.Server.Calls;
 
 namespace Gateway.Server.Api;
 
-/// <summary>One live call as GET /api/v1/calls shows it. <c>state</c> is routing, calling, ringing, early_media, offering, connecting, active or cancelling.</summary>
+/// <summary>One live call as GET /api/v1/calls shows it. <c>direction</c> is outbound, inbound or originated; <c>state</c> is routing, calling, ringing, early_media, offering, connecting, active or cancelling.</summary>
 public sealed record CallResource(
     string Id,
     string Direction,
@@ -18,7 +18,7 @@ public sealed record CallResource(
     CallMediaSnapshot? Media)
 {
     public static CallResource Of(CallSnapshot call) => new(call.Id,
-        call.Direction == CallDirection.Inbound ? "inbound" : "outbound", call.From, call.To, call.Route, call.Trunk, call.Codec,
+        call.Direction switch { CallDirection.Inbound => "inbound", CallDirection.Originated => "originated", _ => "outbound" }, call.From, call.To, call.Route, call.Trunk, call.Codec,
         StateName(call.State), call.StartedAt, call.AnsweredAt, Math.Round(call.Duration.TotalSeconds, 3), call.Media);
 
     public static string StateName(CallPhase phase) => phase switch

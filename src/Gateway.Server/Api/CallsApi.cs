@@ -17,10 +17,11 @@ internal static class CallsApi
 
         api.MapDelete("/calls/{id}", Results<NoContent, ProblemHttpResult> (string id, ICallDirectory calls, HttpContext http, ILoggerFactory loggers) =>
             {
-                if (calls.Find(id) is not { } call || !calls.HangUp(id)) return ApiProblems.NotFound($"No live call '{id}'.");
-                ApiLog.CallHungUp(loggers.CreateLogger(ApiSetup.LogCategory), id, call.From, call.To, ApiCaller.Describe(http));
+                var caller = ApiCaller.Describe(http);
+                if (calls.Find(id) is not { } call || !calls.HangUp(id, caller)) return ApiProblems.NotFound($"No live call '{id}'.");
+                ApiLog.CallHungUp(loggers.CreateLogger(ApiSetup.LogCategory), id, call.From, call.To, caller);
                 return TypedResults.NoContent();
             })
-            .WithName("HangUpCall").WithSummary("Hangs the call up on both sides (BYE or CANCEL toward SIP, hangup to the browser)");
+            .WithName("HangUpCall").WithSummary("Hangs the call up on both sides with the operator's cause: BYE with Reason: SIP;cause=200;text=\"Terminated by operator\" (CANCEL or 487 before answer), hangup to the browser, the CDR's endedBy");
     }
 }

@@ -18,11 +18,10 @@ internal sealed class CallDirectory(CallRegistry registry) : ICallDirectory
     public CallSnapshot? Find(string id) => Lookup(id) is { } call ? call.Describe(id) : null;
 
 
-    public bool HangUp(string id)
+    public bool HangUp(string id, string by)
     {
         if (Lookup(id) is not { } call) return false;
-        // One end path for operators: the drain's (BYE with Reason 503 + browser hangup, CANCEL before answer, 503 to an offered INVITE).
-        call.Guard("operator hangup", call.Shutdown);
+        call.Guard("operator hangup", () => call.HangUpByOperator(by));
         return true;
     }
 
@@ -34,6 +33,6 @@ internal sealed class CallDirectory(CallRegistry registry) : ICallDirectory
         return null;
     }
 
-    private string IdOf(GatewayCall call) =>
+    internal string IdOf(GatewayCall call) =>
         _ids.GetValue(call, _ => "k" + Interlocked.Increment(ref _next) + "-" + Gateway.Sip.Stack.SipStack.NewToken(2));
 }

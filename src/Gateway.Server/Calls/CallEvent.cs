@@ -90,6 +90,9 @@ internal sealed record StartCall(IReadOnlyList<IWebSession>? Sessions = null) : 
 /// <summary>The gateway is stopping: hang up both sides (Hosting/GatewayDrain).</summary>
 internal sealed record ShutdownRequested : CallEvent.Internal;
 
+/// <summary>An operator hangs the call up (DELETE /api/v1/calls/{id}); <paramref name="By"/> says who, for the log and the CDR.</summary>
+internal sealed record OperatorHangupRequested(string By) : CallEvent.Internal;
+
 /// <summary>End a call that never started (no SIP side to tell): by default "failed", the browser not told.</summary>
 internal sealed record AbortRequested(int Code, string Reason) : CallEvent.Internal
 {

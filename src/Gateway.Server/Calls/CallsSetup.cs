@@ -35,7 +35,9 @@ internal static class CallsSetup
         services.AddSingleton<SipAddressing>();
         services.AddSingleton(sp => DialplanWatcher.Start(ResolveDialplan(configuration), sp.GetRequiredService<ILogger<DialplanWatcher>>()));
         services.AddSingleton<CallRegistry>();
-        services.AddSingleton<ICallDirectory, CallDirectory>(); // Api/: read-only call snapshots and operator hangup
+        services.AddSingleton<CallDirectory>();
+        services.AddSingleton<ICallDirectory>(sp => sp.GetRequiredService<CallDirectory>()); // Api/: read-only call snapshots and operator hangup
+        services.AddSingleton<ICallOriginator, CallOriginator>(); // Api/: POST /api/v1/calls
         services.AddSingleton<CallLimits>();
         services.AddSingleton<ITrunkProber>(sp => new SipTrunkProber(sp.GetRequiredService<SipAddressing>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TrunkFailover(new TrunkFailoverOptions(), sp.GetRequiredService<ITrunkProber>(), sp.GetRequiredService<TimeProvider>()));

@@ -52,10 +52,15 @@ internal abstract partial class GatewayCall
         WriteCdr(end.Code, end.Reason, stats);
         if (end.Web == WebNotice.Hangup && Web is { } web) SendHangup(web, Id, end.WebCode, end.WebReason);
         Log.CallEnded(Logger, Id, end.Code, end.Reason, end.Outcome);
+        EndTrace(end);
+        OnEnded(end);
     }
 
     /// <summary>The kind's own cleanup when the call is finished (timers beyond <see cref="Keep"/>).</summary>
     protected virtual void OnFinished() { }
+
+    /// <summary>After everything else: how the call ended, for a kind that reports it (an originated call's backend).</summary>
+    protected virtual void OnEnded(CallEnd end) { }
 
     private async Task DisposeMediaAsync(ICallMedia media)
     {
@@ -71,7 +76,7 @@ internal abstract partial class GatewayCall
             Services.Cdr.Write(new CallDetailRecord(Id, Direction, _start, _answered, end, From, To, Route, TrunkName, code, reason,
                 _answered is { } a ? (end - a).TotalSeconds : 0,
                 stats.WebPacketsOut, stats.SipPacketsOut, stats.WebPacketsLost + stats.SipPacketsLost,
-                Math.Max(stats.WebJitterMs, stats.SipJitterMs), RecordingPath));
+                Math.Max(stats.WebJitterMs, stats.SipJitterMs), RecordingPath, EndedBy));
         }
         catch (Exception e)
         {

@@ -37,6 +37,9 @@ internal abstract partial class GatewayCall
         [LoggerMessage(4010, LogLevel.Warning, "Call {CallId}: {Source} event refused, its queue is full ({Refused} refused so far)")]
         public static partial void MailboxFull(ILogger logger, string callId, string source, long refused);
 
+        [LoggerMessage(4870, LogLevel.Warning, "Call {CallId} hung up by operator {By} while {State}")]
+        public static partial void OperatorHangup(ILogger logger, string callId, CallState state, string by);
+
         [LoggerMessage(4008, LogLevel.Information, "Call {CallId}: {Message}")]
         public static partial void Progress(ILogger logger, string callId, string message);
     }

@@ -16,7 +16,7 @@ internal abstract partial class GatewayCall
         var mapping = PublishedMapping;
         var media = Media;
         var now = Services.Time.GetUtcNow();
-        return new CallSnapshot(id, Direction == "inbound" ? CallDirection.Inbound : CallDirection.Outbound, From, To, Route, TrunkName,
+        return new CallSnapshot(id, DirectionOf(Direction), From, To, Route, TrunkName,
             CodecName(mapping), PhaseOf(state), _start, answered, answered is { } a ? now - a : TimeSpan.Zero, MediaOf(media));
     }
 
@@ -36,6 +36,13 @@ internal abstract partial class GatewayCall
         return new CallMediaSnapshot(received, s.WebPacketsOut + s.SipPacketsOut, lost,
             expected == 0 ? 0 : (double)lost / expected, double.IsFinite(jitter) ? jitter : 0);
     }
+
+    private static CallDirection DirectionOf(string direction) => direction switch
+    {
+        "inbound" => CallDirection.Inbound,
+        "originated" => CallDirection.Originated,
+        _ => CallDirection.Outbound,
+    };
 
     private static CallPhase PhaseOf(CallState state) => state switch
     {

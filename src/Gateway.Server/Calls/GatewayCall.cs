@@ -39,6 +39,7 @@ internal abstract partial class GatewayCall
         To = to;
         ReceivedTimestamp = receivedTimestamp;
         _start = services.Time.GetUtcNow();
+        _activity = StartTrace();
         services.Registry.Add(this);
         services.Metrics.CallStarted();
     }
@@ -172,6 +173,9 @@ internal abstract partial class GatewayCall
             case ShutdownRequested:
                 if (State != CallState.Ended) HandleShutdown();
                 break;
+            case OperatorHangupRequested hangup:
+                if (State != CallState.Ended) HandleOperatorHangup(hangup.By);
+                break;
             case AbortRequested abort:
                 End(new CallEnd(abort.Code, abort.Reason, abort.Outcome) { Web = abort.Web });
                 break;
@@ -211,6 +215,7 @@ internal abstract partial class GatewayCall
     {
         if (!from.Contains(State)) return false;
         Log.StateChanged(Logger, Id, State, next);
+        TraceMove(State, next);
         _state = next;
         if (next == CallState.Active && _answered is null)
         {
@@ -266,6 +271,7 @@ internal abstract partial class GatewayCall
             var media = Services.Media.Create();
             media.Ended += reason => Post(new MediaEnded(reason));
             media.DtmfFromWeb += (digit, duration) => Post(new WebDtmf(digit, duration));
+            if (_activity is not null) media.Milestone += TraceMedia;
             Media = media;
             return media;
         }

@@ -12,8 +12,11 @@ public interface ICallDirectory
     /// <summary>One live call, or null when there is none by that id (or it has ended).</summary>
     CallSnapshot? Find(string id);
 
-    /// <summary>Hangs the call up on both sides (BYE/CANCEL/final response and the browser's hangup); false when there is no such call.</summary>
-    bool HangUp(string id);
+    /// <summary>
+    /// Hangs the call up on both sides with the operator's cause (BYE with Reason "Terminated by operator", CANCEL or
+    /// 487 before answer, the browser's hangup); <paramref name="by"/> is logged and kept in the CDR. False when there is no such call.
+    /// </summary>
+    bool HangUp(string id, string by);
 }
 
 /// <summary>Direction of a call as the API reports it.</summary>
@@ -23,6 +26,8 @@ public enum CallDirection
     Outbound,
     /// <summary>SIP to a web user.</summary>
     Inbound,
+    /// <summary>Placed by the operator API (POST /api/v1/calls): the number first, then the web user.</summary>
+    Originated,
 }
 
 /// <summary>Where a live call is (the public mirror of the call layer's state).</summary>

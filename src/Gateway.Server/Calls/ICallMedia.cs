@@ -16,6 +16,8 @@ internal interface ICallMedia : IAsyncDisposable
     RtpEndpoint SipEndpoint { get; }
 
     event Action<MediaEndReason>? Ended;
+    /// <summary>ICE connected, then DTLS connected on the web leg (once each; for the call's trace). None by default.</summary>
+    event Action<MediaMilestone>? Milestone { add { } remove { } }
     event Action<char, int>? DtmfFromWeb;
 
     /// <summary>The browser's ICE credentials and fingerprint ("sha-256 AB:CD:..."), and the DTLS role the gateway takes.</summary>
@@ -28,6 +30,15 @@ internal interface ICallMedia : IAsyncDisposable
     /// <summary>Records both legs into <paramref name="fileName"/> under the recording folder; the full path, or null when not recorded (limit, I/O error: logged).</summary>
     string? StartRecording(string fileName, int sampleRate);
     MediaSessionStats Stats { get; }
+}
+
+/// <summary>Steps of the web leg's media the call's trace records.</summary>
+internal enum MediaMilestone
+{
+    /// <summary>The browser's first ICE check succeeded (RFC 8445 §7.3: a pair is selected).</summary>
+    IceConnected,
+    /// <summary>The DTLS handshake completed, SRTP keys in place (RFC 5764 §4).</summary>
+    DtlsConnected,
 }
 
 /// <summary>Allocates a call's media; throws <see cref="MediaUnavailableException"/> when no port is free.</summary>

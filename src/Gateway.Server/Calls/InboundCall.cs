@@ -44,6 +44,7 @@ internal sealed class InboundCall : SipBridgedCall
     {
         // The SIP table first: a CANCEL or a retransmission arriving at once finds the call (and queues behind the start).
         Services.Registry.TryAddSip(_invite.Request.CallId!, this);
+        TraceSipCallId(_invite.Request.CallId!);
         Post(new StartCall(sessions));
     }
 

@@ -21,12 +21,15 @@ internal sealed class MediaSessionCallMedia : ICallMedia
         SipEndpoint = new RtpEndpoint(Host(session.SipEndPoint.Address), session.SipEndPoint.Port);
         session.Ended += (_, reason) => Ended?.Invoke(reason);
         session.DtmfFromWeb += (_, digit, duration) => DtmfFromWeb?.Invoke(digit, duration);
+        session.WebIce.SelectedRemoteChanged += (_, previous, _) => { if (previous is null) Milestone?.Invoke(MediaMilestone.IceConnected); };
+        session.Connected += _ => Milestone?.Invoke(MediaMilestone.DtlsConnected);
     }
 
     public WebRtcEndpoint WebEndpoint { get; }
     public RtpEndpoint SipEndpoint { get; }
     public event Action<MediaEndReason>? Ended;
     public event Action<char, int>? DtmfFromWeb;
+    public event Action<MediaMilestone>? Milestone;
     public MediaSessionStats Stats => _session.Stats;
 
     public void ConfigureWeb(string iceUfrag, string icePwd, string fingerprint, bool gatewayIsDtlsServer)

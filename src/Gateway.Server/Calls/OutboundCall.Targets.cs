@@ -36,7 +36,7 @@ internal sealed partial class OutboundCall
     }
 
     /// <summary>A dialplan <c>uri:</c> target as a one-off trunk.</summary>
-    private static TrunkDefinition? UriTrunk(string target) =>
+    internal static TrunkDefinition? UriTrunk(string target) =>
         SipUri.TryParse(target, out var uri) && uri!.IsSip
             ? new TrunkDefinition("uri", target, uri.GetParameter("transport") ?? (uri.Scheme == "sips" ? "tls" : "udp"), null, null, false, [], "rfc4733", null, [])
             : null;

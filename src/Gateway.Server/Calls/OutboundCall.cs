@@ -148,6 +148,7 @@ internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
             (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Post(new TrunkProvisional(a, r)), Services.Time);
         _attempt = attempt;
         Services.Registry.TryAddSip(attempt.CallId, this);
+        TraceSipCallId(attempt.CallId);
         MoveTo(CallState.Calling, CallState.Routing);
         // RunAsync hands the INVITE to the transport before its first await: OnInviteSent runs here, on the loop.
         _ = attempt.RunAsync(OnInviteSent).ContinueWith(

@@ -41,6 +41,7 @@ internal static class HostingSetup
         builder.Services.AddGatewayAdmin(builder.Configuration);
         builder.Services.Configure<TlsOptions>(builder.Configuration.GetSection(TlsOptions.Section));
         builder.Services.AddHostedService<StartupBanner>();
+        builder.Services.AddGatewayLogFormat(); // Logging:Console:FormatterName simple | json | systemd
         builder.WebHost.ConfigureKestrel((context, kestrel) => ConfigureEndpoints(context, kestrel));
         return builder;
     }

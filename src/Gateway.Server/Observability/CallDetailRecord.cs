@@ -18,4 +18,5 @@ public sealed record CallDetailRecord(
     long PacketsToSip,
     long PacketsLost,
     double JitterMs,
-    string? Recording = null); // the WAV file of a recorded call (dialplan record: true), else null
+    string? Recording = null,  // the WAV file of a recorded call (dialplan record: true), else null
+    string? EndedBy = null);   // who hung the call up when an operator did (DELETE /api/v1/calls/{id}), else null

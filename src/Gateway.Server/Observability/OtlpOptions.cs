@@ -35,12 +35,17 @@ public sealed class OtlpOptions
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
 
-    /// <summary>The endpoint the exporter posts to: for HTTP, the signal path /v1/metrics when the URL has none.</summary>
-    public Uri? ExportUri()
+    /// <summary>
+    /// The endpoint the exporter of <paramref name="signal"/> (metrics, traces) posts to: for HTTP, the signal path
+    /// /v1/&lt;signal&gt; when the URL has none, and a URL ending /v1/metrics gives /v1/traces for traces.
+    /// </summary>
+    public Uri? ExportUri(string signal = "metrics")
     {
         if (!Uri.TryCreate(Endpoint.Trim(), UriKind.Absolute, out var uri)) return null;
-        if (Protocol == OtlpExportProtocol.HttpProtobuf && uri.AbsolutePath is "" or "/")
-            uri = new Uri(uri, "/v1/metrics");
+        if (Protocol != OtlpExportProtocol.HttpProtobuf) return uri;
+        if (uri.AbsolutePath is "" or "/") return new Uri(uri, "/v1/" + signal);
+        if (signal != "metrics" && uri.AbsolutePath.EndsWith("/v1/metrics", StringComparison.Ordinal))
+            return new Uri(uri, uri.AbsolutePath[..^"metrics".Length] + signal);
         return uri;
     }
 }

@@ -3,10 +3,11 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace Gateway.Server.Observability;
 
-/// <summary>The OTLP metrics exporter (OpenTelemetry SDK) for the Meter "Gateway", composed only when Otlp:Endpoint is set.</summary>
+/// <summary>The OTLP exporters (OpenTelemetry SDK) for the Meter "Gateway" and the ActivitySource "Gateway" (a span per call), composed only when Otlp:Endpoint is set.</summary>
 internal static class OtlpSetup
 {
     public static IServiceCollection AddGatewayOtlp(this IServiceCollection services, IConfiguration configuration)
@@ -27,6 +28,14 @@ internal static class OtlpSetup
                     exporter.Protocol = options.Protocol == OtlpExportProtocol.HttpProtobuf ? OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf : OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
                     if (options.Headers.Length > 0) exporter.Headers = options.Headers;
                     reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)options.ExportInterval.TotalMilliseconds;
+                }))
+            .WithTracing(tracing => tracing
+                .AddSource(GatewayActivity.SourceName) // one span per call (Calls/GatewayCall.Tracing.cs)
+                .AddOtlpExporter(exporter =>
+                {
+                    exporter.Endpoint = options.ExportUri("traces")!;
+                    exporter.Protocol = options.Protocol == OtlpExportProtocol.HttpProtobuf ? OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf : OpenTelemetry.Exporter.OtlpExportProtocol.Grpc;
+                    if (options.Headers.Length > 0) exporter.Headers = options.Headers;
                 }));
         return services;
     }

@@ -17,6 +17,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
 
     private ApiTestHost(TestGatewayHost host, FakeCallDirectory calls, string dialplanPath, DialplanWatcher dialplan)
     {
+        Originator = calls.Originator;
         Host = host;
         Calls = calls;
         DialplanPath = dialplanPath;
@@ -25,6 +26,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
 
     public TestGatewayHost Host { get; }
     public FakeCallDirectory Calls { get; }
+    public FakeCallOriginator Originator { get; }
     public string DialplanPath { get; }
     public DialplanWatcher Dialplan { get; }
 
@@ -42,6 +44,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
             configureServices: b =>
             {
                 b.Services.AddSingleton<ICallDirectory>(calls);
+                b.Services.AddSingleton<ICallOriginator>(calls.Originator);
                 b.Services.AddSingleton(dialplan);
                 b.Services.AddGatewayApi();
             },
@@ -68,6 +71,7 @@ internal sealed class ApiTestHost : IAsyncDisposable
 internal sealed class FakeCallDirectory : ICallDirectory
 {
     private readonly List<CallSnapshot> _calls = [];
+    public FakeCallOriginator Originator { get; } = new();
     public List<string> HungUp { get; } = [];
 
     public void Add(CallSnapshot call) { lock (_calls) _calls.Add(call); }
@@ -76,7 +80,7 @@ internal sealed class FakeCallDirectory : ICallDirectory
 
     public CallSnapshot? Find(string id) { lock (_calls) return _calls.FirstOrDefault(c => c.Id == id); }
 
-    public bool HangUp(string id)
+    public bool HangUp(string id, string by)
     {
         lock (_calls)
         {
@@ -84,5 +88,18 @@ internal sealed class FakeCallDirectory : ICallDirectory
             HungUp.Add(id);
             return true;
         }
+    }
+}
+
+/// <summary>An <see cref="ICallOriginator"/> that answers <see cref="Next"/> and keeps each request and its progress sink.</summary>
+internal sealed class FakeCallOriginator : ICallOriginator
+{
+    public OriginateResult Next { get; set; } = new("k7-xy", "+441632960000", "out");
+    public List<(OriginateRequest Request, string By, ICallProgressSink? Sink)> Requests { get; } = [];
+
+    public OriginateResult Originate(OriginateRequest request, string by, Func<string, ICallProgressSink?> progress)
+    {
+        lock (Requests) Requests.Add((request, by, Next.Id is { } id ? progress(id) : null));
+        return Next;
     }
 }

@@ -26,8 +26,14 @@ public sealed class OpenApiDocumentTests
         Assert.NotNull(paths["/api/v1/calls/{id}"]!["get"]);
         Assert.NotNull(paths["/api/v1/calls/{id}"]!["delete"]);
         Assert.NotNull(paths["/api/v1/dialplan/reload"]!["post"]!["requestBody"]);
+        var originate = paths["/api/v1/calls"]!["post"]!;
+        Assert.Equal("OriginateCall", (string?)originate["operationId"]);
+        Assert.NotNull(originate["requestBody"]!["content"]!["application/json"]);
+        Assert.NotNull(originate["responses"]!["201"]);
         var schemas = document["components"]!["schemas"]!.AsObject();
         Assert.True(schemas.ContainsKey("CallResource"), string.Join(", ", schemas.Select(s => s.Key)));
         Assert.NotNull(schemas["CallResource"]!["properties"]!["durationSeconds"]);
+        Assert.NotNull(schemas["OriginateCallRequest"]!["properties"]!["callbackUrl"]);
+        Assert.NotNull(schemas["OriginatedCallResource"]!["properties"]!["id"]);
     }
 }

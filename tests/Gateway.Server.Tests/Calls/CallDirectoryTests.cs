@@ -34,14 +34,19 @@ public sealed class CallDirectoryTests
         Assert.Equal(call.Id, directory.Find(call.Id)?.Id);
         Assert.Equal(call.Id, Assert.Single(directory.Snapshot()).Id); // the id is stable
 
-        Assert.True(directory.HangUp(call.Id));
-        await peer.WaitForAsync(SipMethods.Bye);
-        // The drain's end path: an answered call ends 200 for the browser, BYE with Reason cause 503 toward SIP.
-        Assert.Equal(200, (int)(await web.WaitForAsync("hangup", "c1"))["code"]!);
+        Assert.True(directory.HangUp(call.Id, "token sha256:0badf00d from 127.0.0.1"));
+        var bye = await peer.WaitForAsync(SipMethods.Bye);
+        // The operator's own cause: RFC 3326 Reason on the BYE, the browser's hangup reason, the CDR's reason and who.
+        Assert.Equal("SIP ;cause=200 ;text=\"Terminated by operator\"", bye.GetHeader("Reason"));
+        var hangup = await web.WaitForAsync("hangup", "c1");
+        Assert.Equal(200, (int)hangup["code"]!);
+        Assert.Equal("Terminated by operator", (string?)hangup["reason"]);
         await gw.WaitForNoCallsAsync();
+        var cdr = Assert.Single(gw.Cdr.Records);
+        Assert.Equal((200, "Terminated by operator", "token sha256:0badf00d from 127.0.0.1"), (cdr.Cause, cdr.Reason, cdr.EndedBy));
         Assert.Empty(directory.Snapshot());
         Assert.Null(directory.Find(call.Id));
-        Assert.False(directory.HangUp(call.Id));
+        Assert.False(directory.HangUp(call.Id, "test"));
     }
 
     [Fact]
@@ -55,7 +60,7 @@ public sealed class CallDirectoryTests
 
         Assert.Single(directory.Snapshot());
         Assert.Null(directory.Find("c1")); // the browser's id is not the directory's
-        Assert.False(directory.HangUp("k999-zz"));
+        Assert.False(directory.HangUp("k999-zz", "test"));
         gw.Controller.OnMessage(web, new Hangup("c1"));
         await gw.WaitForNoCallsAsync();
     }

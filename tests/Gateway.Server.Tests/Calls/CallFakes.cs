@@ -95,6 +95,13 @@ internal sealed class FakeCallMedia(int index) : ICallMedia
     public MediaSessionStats Stats => new(10, 1000, 11, 1100, 12, 1200, 13, 1300, 1, 2, 0.5, 1.5);
     public void End(MediaEndReason reason) => Ended?.Invoke(reason);
     public void RaiseDtmf(char digit) => DtmfFromWeb?.Invoke(digit, 100);
+    public event Action<MediaMilestone>? Milestone;
+    /// <summary>The web leg's ICE then DTLS come up (the call's trace records them).</summary>
+    public void Connect()
+    {
+        Milestone?.Invoke(MediaMilestone.IceConnected);
+        Milestone?.Invoke(MediaMilestone.DtlsConnected);
+    }
 
     public ValueTask DisposeAsync()
     {

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Gateway.Dialplan;
+
+namespace Gateway.Server.Calls;
+
+/// <summary>
+/// <see cref="ICallOriginator"/>: routes the number as the source api, checks the web user can take a call, then
+/// starts an <see cref="OriginatedCall"/> under its directory id. Nothing is allocated for a refused request.
+/// </summary>
+internal sealed partial class CallOriginator(CallServices services, CallDirectory directory, ILogger<CallOriginator> logger) : ICallOriginator
+{
+    public OriginateResult Originate(OriginateRequest request, string by, Func<string, ICallProgressSink?> progress)
+    {
+        var received = Stopwatch.GetTimestamp();
+        if (services.Drain.IsDraining)
+            return new OriginateResult(null, request.To, null, OriginateRefusal.Draining, 503, "the gateway is shutting down: no new calls");
+        var plan = services.Dialplan();
+        var decision = plan.Route(new CallRequest(CallSource.Api, request.To, services.Time.GetUtcNow()));
+        Log.Routed(logger, request.To, request.User, decision.Route ?? "-", decision.Action?.ToString() ?? "deny", by);
+        if (decision.IsDenied)
+            return new OriginateResult(null, decision.Normalized, decision.Route, OriginateRefusal.Denied, decision.RejectCode, decision.Reason ?? "rejected by the dialplan");
+        if (decision.Action is not (RouteActionKind.Trunk or RouteActionKind.Uri))
+            return new OriginateResult(null, decision.Normalized, decision.Route, OriginateRefusal.NotDialable, 501,
+                $"route '{decision.Route}' does not dial a trunk or a URI ({decision.Action}); originated calls need one");
+        var sessions = services.Users.SessionsFor(request.User);
+        if (sessions.Count == 0)
+            return new OriginateResult(null, decision.Normalized, decision.Route, OriginateRefusal.UserUnavailable, 480, $"web user '{request.User}' has no signaling session");
+        if (sessions.All(s => services.Registry.IsSessionBusy(s.SessionId)))
+            return new OriginateResult(null, decision.Normalized, decision.Route, OriginateRefusal.UserBusy, 486, $"every session of web user '{request.User}' is in a call");
+        var call = new OriginatedCall(services, request.User, plan, decision, received);
+        var id = directory.IdOf(call);
+        call.Progress = progress(id);
+        call.Start(sessions);
+        Log.Originated(logger, id, decision.Normalized, request.User, by);
+        return new OriginateResult(id, decision.Normalized, decision.Route);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(4871, LogLevel.Information, "Originate to {To} for web user {User} by {By}: route {Route}, {Action}")]
+        public static partial void Routed(ILogger logger, string to, string user, string route, string action, string by);
+
+        [LoggerMessage(4872, LogLevel.Information, "Call {CallId} originated to {To}, then web user {User}, by {By}")]
+        public static partial void Originated(ILogger logger, string callId, string to, string user, string by);
+    }
+}

@@ -1,0 +1,36 @@
+namespace Gateway.Server.Calls;
+
+/// <summary>
+/// Places a call for an operator's backend (POST /api/v1/calls): the number through the dialplan as the source
+/// <c>api</c> (its routes and guards decide the trunks), and once that party answers, the web user's sessions are rung
+/// with it as an incoming call.
+/// </summary>
+public interface ICallOriginator
+{
+    /// <param name="progress">Given the call's directory id, where its steps go (null: nowhere).</param>
+    OriginateResult Originate(OriginateRequest request, string by, Func<string, ICallProgressSink?> progress);
+}
+
+/// <summary>Dial <paramref name="To"/>, then bridge the web user <paramref name="User"/>.</summary>
+public sealed record OriginateRequest(string To, string User);
+
+/// <summary>Why an originate request was refused before any call was placed.</summary>
+public enum OriginateRefusal
+{
+    /// <summary>The gateway drains: no new calls.</summary>
+    Draining,
+    /// <summary>The dialplan denies the number to the source api (no route, a guard, reject:).</summary>
+    Denied,
+    /// <summary>The route does not dial a trunk or a URI (user:, app:).</summary>
+    NotDialable,
+    /// <summary>The web user has no signaling session.</summary>
+    UserUnavailable,
+    /// <summary>Every session of the web user is in a call.</summary>
+    UserBusy,
+}
+
+/// <summary>The call placed (its directory id), or why not.</summary>
+public sealed record OriginateResult(string? Id, string Number, string? Route, OriginateRefusal? Refusal = null, int? Code = null, string? Detail = null)
+{
+    public bool IsStarted => Id is not null;
+}

@@ -1,0 +1,215 @@
+using Gateway.Dialplan;
+using Gateway.Sdp;
+using Gateway.Sdp.Translation;
+using Gateway.Sip.Dialogs;
+using Gateway.Sip.Messages;
+
+namespace Gateway.Server.Calls;
+
+/// <summary>
+/// A call the gateway originates for an operator's backend (POST /api/v1/calls, click-to-call): the number is dialed
+/// first, through the dialplan's route for the source api and its failover, with the gateway's own offer
+/// (<see cref="OriginateOffer"/>); once that party answers (ACK), the web user's free sessions are rung with its
+/// answer as the offer ("incoming", <see cref="InboundTranslator"/>); the first browser answer bridges the two.
+/// Every step is an event on the call's loop, like the other kinds; its steps go to <see cref="Progress"/>.
+/// This file: routing to the SIP answer. The web side and the end: OriginatedCall.Bridge.cs.
+/// </summary>
+internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
+{
+    private readonly CompiledDialplan _plan;
+    private readonly RouteDecision _decision;
+    private readonly CancellationTokenSource _stopFailover = new();
+    /// <summary>The attempt whose INVITE is in flight (null between attempts and once its final response came).</summary>
+    private TrunkAttempt? _attempt;
+    /// <summary>The answered trunk's SDP policy (the browser's offer is made with it).</summary>
+    private SdpTranslationPolicy _policy = SdpTranslationPolicy.Default;
+
+    public OriginatedCall(CallServices services, string user, CompiledDialplan plan, RouteDecision decision, long receivedTimestamp)
+        : base(services, services.Registry.NextServerCallId(), "originated", decision.Normalized, user, receivedTimestamp)
+    {
+        Route = decision.Route;
+        RouteRecord = decision.Record;
+        _plan = plan;
+        _decision = decision;
+    }
+
+    /// <summary>Where the call's steps go (set before <see cref="Start"/>).</summary>
+    public ICallProgressSink? Progress { private get; set; }
+
+    /// <summary>Routing -> Calling: media, the no-answer timer, then the route's trunks in failover order.</summary>
+    public void Start(IReadOnlyList<Signaling.IWebSession> sessions) => Post(new StartCall(sessions));
+
+    protected override void Handle(CallEvent e)
+    {
+        switch (e)
+        {
+            case StartCall start: OnStart(start.Sessions!); break;
+            case TrunkDialRequested requested: OnDialRequested(requested.Step); break;
+            case TrunkResolved resolved: OnResolved(resolved.Step, resolved.Destination); break;
+            case TrunkProvisional provisional: OnProvisional(provisional.Attempt, provisional.Response); break;
+            case TrunkFinal final: OnFinal(final.Step, final.Attempt, final.Final); break;
+            case DialFinished dialed: OnDialed(dialed.Result); break;
+            case TimerFired { Timer: CallTimer.NoAnswer } timer: OnNoAnswer(timer.Generation); break;
+            case TimerFired { Timer: CallTimer.CancelTimeout }: OnCancelTimeout(); break;
+            default: base.Handle(e); break;
+        }
+    }
+
+    private void OnStart(IReadOnlyList<Signaling.IWebSession> sessions)
+    {
+        if (State != CallState.Routing) return;
+        _sessions = sessions;
+        if (CreateMedia() is null)
+        {
+            End(new CallEnd(503, "Service Unavailable (no media port)", "failed"));
+            return;
+        }
+        StartTimer(CallTimer.NoAnswer, Services.Options.NoAnswerTimeout);
+        _ = DialAsync();
+    }
+
+    /// <summary>The failover (off the loop): its end comes back as <see cref="DialFinished"/>.</summary>
+    private async Task DialAsync()
+    {
+        TrunkDialResult result;
+        try
+        {
+            if (_decision.Action == RouteActionKind.Uri)
+            {
+                var target = OutboundCall.UriTrunk(_decision.Target ?? "");
+                result = target is null ? new TrunkDialResult(404, "invalid route target") : await DialAsync(target, _decision, _stopFailover.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                (result, _) = await Services.Failover.ExecuteAsync(_plan, _decision, this, _stopFailover.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            result = new TrunkDialResult(487, "Request Terminated");
+        }
+        catch (Exception e)
+        {
+            Log.HandlerFailed(Logger, e, Id, "dial");
+            result = new TrunkDialResult(500, "gateway error");
+        }
+        Post(new DialFinished(result));
+    }
+
+    /// <summary>One attempt on one trunk (called by <see cref="TrunkFailover"/>, off the loop).</summary>
+    public Task<TrunkDialResult> DialAsync(TrunkDefinition trunk, RouteDecision decision, CancellationToken cancellationToken)
+    {
+        var step = new DialStep(trunk, decision, cancellationToken);
+        Post(new TrunkDialRequested(step));
+        return step.Result.Task;
+    }
+
+    private bool Dialing => State is CallState.Routing or CallState.Calling or CallState.Ringing or CallState.EarlyMedia;
+
+    private void OnDialRequested(DialStep step)
+    {
+        if (!Dialing) { step.Complete(new TrunkDialResult(487, "Request Terminated")); return; }
+        var trunk = step.Trunk;
+        TrunkName = trunk.Name;
+        if (trunk.Name != "uri" && (step.Lease = Services.Limits.TryAcquireTrunk(_plan, trunk.Name)) is null)
+        {
+            step.Complete(new TrunkDialResult(503, $"trunk {trunk.Name} is full"));
+            return;
+        }
+        if (!SipUri.TryParse(trunk.Uri, out var trunkUri))
+        {
+            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
+            return;
+        }
+        _ = Services.Sip.ResolveAsync(trunkUri!, trunk.Transport, step.Cancellation).ContinueWith(
+            t => Post(new TrunkResolved(step, t.IsCompletedSuccessfully ? t.Result : null)),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void OnResolved(DialStep step, Gateway.Sip.Transport.SipEndPoint? destination)
+    {
+        if (!Dialing) { step.Complete(new TrunkDialResult(487, "Request Terminated")); return; }
+        var trunk = step.Trunk;
+        if (destination is not { } to || !SipUri.TryParse(trunk.Uri, out var trunkUri))
+        {
+            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
+            return;
+        }
+        var policy = OutboundCall.PolicyFor(trunk, _decision.WebCodec);
+        if (!OriginateOffer.TryCreate(Media!.SipEndpoint, policy, out var offer, out var failure))
+        {
+            step.Complete(new TrunkDialResult(failure!.StatusCode, failure.Reason));
+            return;
+        }
+        var requestUri = trunk.Name == "uri" ? trunkUri! : OutboundCall.RequestUriFor(trunkUri!, step.Decision.Normalized);
+        var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, _decision.CallerId is { Length: > 0 } id ? id : "api", offer!, null,
+            (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Post(new TrunkProvisional(a, r)), Services.Time);
+        _attempt = attempt;
+        _policy = policy;
+        Services.Registry.TryAddSip(attempt.CallId, this);
+        TraceSipCallId(attempt.CallId);
+        MoveTo(CallState.Calling, CallState.Routing);
+        _ = attempt.RunAsync(static () => { }).ContinueWith(
+            t => Post(new TrunkFinal(step, attempt, t.IsCompletedSuccessfully ? t.Result : SipResponse.CreateFor(attempt.Invite, 500, "Server Internal Error (gateway)"))),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>Calling -> Ringing on 180/183 (early media is not relayed: nobody listens yet).</summary>
+    private void OnProvisional(TrunkAttempt attempt, SipResponse response)
+    {
+        if (response.StatusCode == 100 || attempt != _attempt) return;
+        if (MoveTo(CallState.Ringing, CallState.Calling)) Report(OriginateProgress.Ringing, response.StatusCode, response.ReasonPhrase);
+    }
+
+    private void OnFinal(DialStep step, TrunkAttempt attempt, SipResponse final)
+    {
+        Services.Metrics.SipResponse(final.StatusCode);
+        if (ReferenceEquals(_attempt, attempt)) _attempt = null;
+        if (final.IsSuccess)
+        {
+            Keep(step.TakeLease());
+            OnAnswered(attempt, final);
+            step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
+            return;
+        }
+        Services.Registry.RemoveSip(attempt.CallId, this);
+        Log.AttemptFailed(Logger, Id, attempt.Trunk.Name, final.StatusCode, final.ReasonPhrase);
+        step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
+    }
+
+    /// <summary>2xx: ACK, then ring the web user with the answer as the browser's offer (or BYE when given up meanwhile, RFC 3261 §15).</summary>
+    private void OnAnswered(TrunkAttempt attempt, SipResponse ok)
+    {
+        if (!SipDialog.TryCreateAsUac(attempt.Invite, ok, out var dialog))
+        {
+            Fail(502, "Bad Gateway (2xx without To tag)");
+            return;
+        }
+        var leg = new SipCallLeg(dialog!, OutboundCall.PeerFor(dialog!, attempt.Destination), Services.Sip, attempt.SipOffer);
+        leg.SendAck(attempt.Invite.CSeq!.Value.Number);
+        Leg = leg;
+        TrunkName = attempt.Trunk.Name;
+        DtmfMode = attempt.Trunk.DtmfMode;
+        if (State is CallState.Cancelling or CallState.Ended)
+        {
+            SendBye(487, "cancelled");
+            if (_cancelling is { } pending) Finish(pending);
+            return;
+        }
+        if (SipCallLeg.ReadSdp(ok) is not { } sdp)
+        {
+            End(new CallEnd(488, "Not Acceptable Here (no SDP in the answer)", "failed") { ByeReason = (488, "no SDP answer") });
+            return;
+        }
+        Report(OriginateProgress.Answered, ok.StatusCode, ok.ReasonPhrase);
+        if (SessionExpiresValue.TryParse(ok.GetHeader(SipHeaderNames.SessionExpires), out var se))
+            SessionTimer.Start(se.DeltaSeconds, weRefresh: se.Refresher != "uas"); // RFC 4028 §7.2: we are the UAC
+        RingWebUser(sdp);
+    }
+
+    private void Report(OriginateProgress step, int? code = null, string? reason = null, string? outcome = null)
+    {
+        try { Progress?.Report(new CallProgress(step, Services.Time.GetUtcNow(), code, reason, outcome)); }
+        catch (Exception e) { Log.HandlerFailed(Logger, e, Id, "progress report"); }
+    }
+}

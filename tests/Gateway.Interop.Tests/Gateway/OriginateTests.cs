@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Gateway.Interop.Tests.Sip;
+using Xunit.Abstractions;
+
+namespace Gateway.Interop.Tests.Gateway;
+
+/// <summary>
+/// Issue #19: POST /api/v1/calls dials a sipp trunk, then rings the web user alice in Chromium and bridges them; audio
+/// flows both ways; DELETE /api/v1/calls/{id} hangs up with the operator's cause (sipp checks the BYE's Reason). The
+/// bar: from the REST call to audio both ways under 1 s of gateway time on loopback (the page accepts within 5 ms and
+/// its own answer time is taken off; sipp answers at once).
+/// </summary>
+[Trait("Category", "E2E")]
+[Collection(E2eCollection.Name)]
+public sealed class OriginateTests(ITestOutputHelper output)
+{
+    [SkippableFact(Timeout = 150_000)]
+    public async Task Originate_to_sipp_then_bridge_to_a_web_user_audio_both_ways_then_hang_up_by_api()
+    {
+        if (!E2e.PeersAvailable(output)) return;
+        using var media = new RtpEcho();
+        var port = Sipp.FreePort();
+        using var stop = new CancellationTokenSource();
+        var sipp = E2e.StartSippUas("uas-operator-bye.xml", port, media.Port, calls: 2, stop: stop.Token);
+        using var callbacks = new CallbackRecorder();
+        try
+        {
+            await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml",
+                new Dictionary<string, string> { ["TRUNK_PORT"] = $"{port}", ["BACKUP_PORT"] = $"{port}" },
+                new Dictionary<string, string> { ["Logging:LogLevel:Gateway.Server.Calls"] = "Debug" }); // state changes with their times
+            await using var browser = await ChromiumDriver.StartAsync(output);
+            var page = await E2e.OpenDialerAsync(browser, gateway, user: "alice");
+
+            // The first call after start pays the JIT (call path, DTLS, HTTP client); the bar is met by the second.
+            var cold = await OriginateBridgeAndHangUpAsync(gateway, browser, page, media, callbacks, 1);
+            var warm = await OriginateBridgeAndHangUpAsync(gateway, browser, page, media, callbacks, 2);
+            output.WriteLine($"originate bar: first call after start {cold:F0} ms, second {warm:F0} ms of gateway time");
+            Assert.True(warm < 1000, $"originate-then-bridge took {warm:F0} ms of gateway time (bar: 1 s)");
+            await E2e.AssertSippSucceeded(sipp, output, TimeSpan.FromSeconds(15)); // both BYEs had the operator's Reason
+        }
+        finally
+        {
+            output.WriteLine(media.Summary());
+            stop.Cancel();
+            await sipp;
+        }
+    }
+
+    /// <summary>
+    /// One originate: POST, the page accepts at once, audio both ways, checks, DELETE. Returns the gateway time: from the
+    /// POST to audio both ways, less the time the call waited for the browser's answer (Offering -> Active in the log).
+    /// </summary>
+    private async Task<double> OriginateBridgeAndHangUpAsync(GatewayProcess gateway, ChromiumDriver browser, int page, RtpEcho media, CallbackRecorder callbacks, int n)
+    {
+        // The agent accepts as soon as the call is offered (a 5 ms poll in the page); the page notes the first audio it
+        // receives with a 10 ms getStats poll (no driver round trip).
+        await browser.EvalAsync(page, """
+            (() => {
+              window.__audioAt = 0;
+              const t = setInterval(() => {
+                if (window.gateway.state !== 'incoming') return;
+                clearInterval(t);
+                document.querySelector('#accept').click();
+              }, 5);
+              const a = setInterval(async () => {
+                const pc = window.gateway.pc;
+                if (!pc || window.gateway.state !== 'active') return;
+                for (const r of (await pc.getStats()).values())
+                  if (r.type === 'inbound-rtp' && r.kind === 'audio' && r.packetsReceived > 0 && !window.__audioAt) { window.__audioAt = Date.now(); clearInterval(a); }
+              }, 10);
+              return true;
+            })()
+            """);
+        var heardBefore = media.Received(0) + media.Received(8);
+        var posted = DateTimeOffset.UtcNow;
+        using var created = await gateway.Http.PostAsJsonAsync("api/v1/calls", new { to = "+441632960000", user = "alice", callbackUrl = callbacks.Url });
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"{created.StatusCode}: {body}");
+        var id = (string)JsonNode.Parse(body)!["id"]!;
+        Assert.Equal($"/api/v1/calls/{id}", created.Headers.Location?.ToString());
+
+        // Audio both ways: the trunk's RTP echo hears the browser (polled here), the browser hears the echo (noted by the page).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (media.Received(0) + media.Received(8) == heardBefore)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the trunk got no audio: {media.Summary()}");
+            await Task.Delay(2);
+        }
+        var trunkHeard = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        double browserHeard;
+        while ((browserHeard = (await browser.EvalAsync(page, "window.__audioAt"))!.GetValue<double>()) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the browser got no audio: {await browser.StatsAsync(page)}");
+            await Task.Delay(20);
+        }
+        var total = Math.Max(trunkHeard, browserHeard) - posted.ToUnixTimeMilliseconds();
+        var browserWait = StateChange(gateway, n, "Offering -> Active") - StateChange(gateway, n, "Ringing -> Offering");
+        output.WriteLine($"originate {n}: POST -> audio both ways {total:F0} ms (trunk heard the browser at {trunkHeard - posted.ToUnixTimeMilliseconds()} ms, " +
+            $"the browser the trunk at {browserHeard - posted.ToUnixTimeMilliseconds():F0} ms), waiting for the browser's answer {browserWait.TotalMilliseconds:F0} ms: " +
+            $"{total - browserWait.TotalMilliseconds:F0} ms of gateway time");
+
+        await browser.WaitStateAsync(page, E2e.Step, "active");
+        await E2e.AssertMediaFlowsAsync(browser, page, output, TimeSpan.FromSeconds(1));
+        var listed = JsonNode.Parse(await gateway.Http.GetStringAsync($"api/v1/calls/{id}"))!;
+        Assert.Equal(("originated", "active", "primary", "+441632960000", "alice"),
+            ((string?)listed["direction"], (string?)listed["state"], (string?)listed["trunk"], (string?)listed["from"], (string?)listed["to"]));
+
+        var events = (await browser.EventsAsync(page)).Count;
+        using var deleted = await gateway.Http.DeleteAsync($"api/v1/calls/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var (_, hangup) = await browser.WaitEventAsync(page, E2e.Step, events, "hangup");
+        Assert.Equal("Terminated by operator", (string?)hangup["reason"]);
+        await browser.WaitStateAsync(page, E2e.Step, "ended", "idle");
+
+        var steps = (await callbacks.WaitForAsync(4 * n, E2e.Step)).Skip(4 * (n - 1)).ToList();
+        Assert.Equal(["ringing", "answered", "bridged", "ended"], steps.Select(s => (string?)s["event"]));
+        Assert.All(steps, s => Assert.Equal(id, (string?)s["callId"]));
+        var cdr = await E2e.WaitForCdrAsync(gateway, ((string?)hangup["id"])!);
+        Assert.Equal(("originated", "Terminated by operator", "client 127.0.0.1"), ((string?)cdr["direction"], (string?)cdr["reason"], (string?)cdr["endedBy"]));
+        return total - browserWait.TotalMilliseconds;
+    }
+
+    /// <summary>When the <paramref name="n"/>th originated call made that state change, by the gateway's log ("HH:mm:ss.fff dbug: ...").</summary>
+    private static TimeSpan StateChange(GatewayProcess gateway, int n, string change)
+    {
+        var lines = File.ReadAllLines(gateway.LogPath).Where(l => l.Contains("OriginatedCall[4000]", StringComparison.Ordinal) && l.EndsWith(change, StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count >= n, $"no '{change}' for call {n} in {gateway.LogPath}");
+        return TimeSpan.ParseExact(lines[n - 1].TrimStart()[..12], @"hh\:mm\:ss\.fff", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A backend's callback endpoint on loopback: records each JSON POST, answers 204.</summary>
+    private sealed class CallbackRecorder : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly List<JsonNode> _received = [];
+        private readonly Task _loop;
+
+        public CallbackRecorder()
+        {
+            var port = Sipp.FreePort();
+            Url = $"http://127.0.0.1:{port}/calls/events";
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            _listener.Start();
+            _loop = Task.Run(ServeAsync);
+        }
+
+        public string Url { get; }
+
+        private async Task ServeAsync()
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext context;
+                try { context = await _listener.GetContextAsync(); }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException) { return; }
+                using (var reader = new StreamReader(context.Request.InputStream))
+                {
+                    var json = JsonNode.Parse(await reader.ReadToEndAsync())!;
+                    lock (_received) _received.Add(json);
+                }
+                context.Response.StatusCode = 204;
+                context.Response.Close();
+            }
+        }
+
+        public async Task<IReadOnlyList<JsonNode>> WaitForAsync(int count, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (true)
+            {
+                lock (_received) if (_received.Count >= count) return [.. _received];
+                if (DateTime.UtcNow > deadline) lock (_received) throw new TimeoutException($"{_received.Count} callbacks: " + string.Join(" ", _received));
+                await Task.Delay(50);
+            }
+        }
+
+        public void Dispose()
+        {
+            _listener.Close();
+            try { _loop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+        }
+    }
+}
