@@ -6,4 +6,6 @@ using BenchmarkDotNet.Running;
 if (args.Length > 0 && args[0] == "transcoding-cpu") { Gateway.Bench.Media.TranscodingCpu.Run(args); return; }
 // Managed memory of N registrar bindings (not BenchmarkDotNet): -- registrar-memory [bindings]
 if (args.Length > 0 && args[0] == "registrar-memory") { Gateway.Bench.Sip.RegistrarMemory.Run(args); return; }
+// The cluster's presence lookup per INVITE against a real Redis (not BenchmarkDotNet): -- presence-lookup <redis> [lookups]
+if (args.Length > 0 && args[0] == "presence-lookup") { Gateway.Bench.Cluster.PresenceLookup.Run(args); return; }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
