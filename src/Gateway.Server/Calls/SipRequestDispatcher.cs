@@ -14,8 +14,11 @@ namespace Gateway.Server.Calls;
 /// is answered 200, anything for an unknown dialog 481. Runs on the transport's receive loop: never blocks, never throws.
 /// </summary>
 internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger,
-    Gateway.Server.Trunks.TrunkRegistrarSources? registrars = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null)
+    Gateway.Server.Trunks.TrunkRegistrarSources? registrars = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null,
+    PromptCache? prompts = null)
 {
+    private readonly PromptCache _prompts = prompts ?? new PromptCache(services.Loggers.CreateLogger<PromptCache>());
+
     private const string SupportedTags = "timer";
 
     public void Attach(SipStack stack)
@@ -124,7 +127,9 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         if (user is null)
         {
             if (decision.IsDenied) Respond(incoming, decision.RejectCode!.Value, SipStatus.ReasonPhrase(decision.RejectCode.Value));
-            else Respond(incoming, 501, "Not Implemented (SIP calls may only reach web users)");
+            else if (decision.Action == RouteActionKind.App && CallApp.Parse(decision.Target) is { } app)
+                new SipAppCall(services, incoming, app, decision, plan, _prompts, trunk?.Name, received).Start(); // answered by the gateway
+            else Respond(incoming, 501, "Not Implemented (SIP calls may only reach web users and applications)");
             return;
         }
         var sessions = services.Users.SessionsFor(user);
