@@ -111,22 +111,22 @@ public sealed partial class ConferenceRooms
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 6300, Level = LogLevel.Information, Message = "conference {Room}: opened, mixing at {Rate} Hz")]
+        [LoggerMessage(EventId = 6270, Level = LogLevel.Information, Message = "conference {Room}: opened, mixing at {Rate} Hz")]
         public static partial void Opened(ILogger logger, string room, int rate);
 
-        [LoggerMessage(EventId = 6301, Level = LogLevel.Information, Message = "conference {Room}: a {Codec} participant joined ({Count} in the room)")]
+        [LoggerMessage(EventId = 6271, Level = LogLevel.Information, Message = "conference {Room}: a {Codec} participant joined ({Count} in the room)")]
         public static partial void Joined(ILogger logger, string room, AudioCodec codec, int count);
 
-        [LoggerMessage(EventId = 6302, Level = LogLevel.Information, Message = "conference {Room}: a participant left ({Count} in the room)")]
+        [LoggerMessage(EventId = 6272, Level = LogLevel.Information, Message = "conference {Room}: a participant left ({Count} in the room)")]
         public static partial void Left(ILogger logger, string room, int count);
 
-        [LoggerMessage(EventId = 6303, Level = LogLevel.Information, Message = "conference {Room}: ended after {Ticks} mix ticks")]
+        [LoggerMessage(EventId = 6273, Level = LogLevel.Information, Message = "conference {Room}: ended after {Ticks} mix ticks")]
         public static partial void Closed(ILogger logger, string room, long ticks);
 
-        [LoggerMessage(EventId = 6304, Level = LogLevel.Warning, Message = "conference {Room}: full ({Max} participants), join refused")]
+        [LoggerMessage(EventId = 6274, Level = LogLevel.Warning, Message = "conference {Room}: full ({Max} participants), join refused")]
         public static partial void RoomFull(ILogger logger, string room, int max);
 
-        [LoggerMessage(EventId = 6305, Level = LogLevel.Warning, Message = "conference {Room}: {Max} rooms open already, join refused")]
+        [LoggerMessage(EventId = 6275, Level = LogLevel.Warning, Message = "conference {Room}: {Max} rooms open already, join refused")]
         public static partial void TooManyRooms(ILogger logger, string room, int max);
     }
 }
