@@ -341,14 +341,23 @@ public static partial class DialplanLoader
                     return new RouteAction(RouteActionKind.User, [], Scalar(r, "user"), null);
                 case "app":
                     var app = Scalar(r, "app") ?? "";
-                    if (app != "echo" && !app.StartsWith("playback ", StringComparison.Ordinal))
-                        Error(Child(r, "app")!, $"route '{route}' app must be 'echo' or 'playback <file>'");
+                    if (app.StartsWith("conference", StringComparison.Ordinal))
+                    {
+                        if (!ConferenceRoomTemplate.IsMatch(app))
+                            Error(Child(r, "app")!, $"route '{route}' app 'conference <room>' needs one room name of 1-64 letters, digits, . _ - and $0, $1.. (e.g. 'conference room-$1')");
+                    }
+                    else if (app != "echo" && !app.StartsWith("playback ", StringComparison.Ordinal))
+                        Error(Child(r, "app")!, $"route '{route}' app must be 'echo', 'playback <file>' or 'conference <room>'");
                     return new RouteAction(RouteActionKind.App, [], app, null);
                 default:
                     var code = Int(r, "reject", 400, 699);
                     return code is null ? null : new RouteAction(RouteActionKind.Reject, [], null, code);
             }
         }
+
+        /// <summary><c>conference &lt;room&gt;</c>: one room name, regex group references allowed (substituted at routing).</summary>
+        private static readonly System.Text.RegularExpressions.Regex ConferenceRoomTemplate =
+            new(@"^conference [A-Za-z0-9._$-]{1,64}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
         private void CheckKeys(YamlMappingNode map, string[] allowed, string where)
         {

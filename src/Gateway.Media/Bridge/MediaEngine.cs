@@ -59,6 +59,7 @@ public sealed partial class MediaEngine : IAsyncDisposable
         Log.IoMode(_logger, IoMode, options.IoMode, threads, options.IoTick.TotalMilliseconds);
         Opus = new Transcoding.OpusCodecProvider(options.OpusLibrary, options.OpusComplexity);
         Log.OpusBackend(_logger, Opus.Backend, Opus.Version, Opus.Complexity);
+        Conferences = new Conference.ConferenceRooms(options.Conference, Opus, _time, _loggerFactory.CreateLogger<Conference.ConferenceRooms>());
         if (options.SharedWebPort != 0)
         {
             var socket = UdpMediaSocket.TryBind(new IPEndPoint(options.BindAddress, options.SharedWebPort));
@@ -77,6 +78,9 @@ public sealed partial class MediaEngine : IAsyncDisposable
 
     /// <summary>Opus codecs of transcoded calls (native libopus or managed, probed once at start).</summary>
     public Transcoding.OpusCodecProvider Opus { get; }
+
+    /// <summary>The conference rooms of <c>app: conference</c> calls.</summary>
+    public Conference.ConferenceRooms Conferences { get; }
 
     /// <summary>How the sockets are read: what <see cref="MediaEngineOptions.IoMode"/> resolved to.</summary>
     public MediaIoMode IoMode { get; }

@@ -45,6 +45,19 @@ public sealed class MediaEngineOptions
     /// <summary>Opus implementation of transcoded calls: native libopus when it loads (auto) or always the managed one.</summary>
     public Transcoding.OpusLibrary OpusLibrary { get; set; } = Transcoding.OpusLibrary.Auto;
 
+    /// <summary>Conference rooms (dialplan <c>app: conference</c>): mix rate (16000 or 48000), participants per room, rooms
+    /// at once, join/leave tones.</summary>
+    public int ConferenceSampleRate { get; set; } = 16000;
+    public int ConferenceMaxParticipants { get; set; } = 50;
+    public int ConferenceMaxRooms { get; set; } = 100;
+    public bool ConferenceTones { get; set; } = true;
+
+    /// <summary>The conference settings as the mixer takes them.</summary>
+    public Conference.ConferenceOptions Conference => new()
+    {
+        SampleRate = ConferenceSampleRate, MaxParticipants = ConferenceMaxParticipants, MaxRooms = ConferenceMaxRooms, Tones = ConferenceTones,
+    };
+
     /// <summary>Largest accepted <see cref="IoThreads"/> and <see cref="IoTick"/>.</summary>
     public const int MaxIoThreads = 64;
     public static readonly TimeSpan MaxIoTick = TimeSpan.FromMilliseconds(10);
@@ -59,6 +72,9 @@ public sealed class MediaEngineOptions
         if (IoTick < TimeSpan.Zero || IoTick > MaxIoTick) return $"Media:IoTick {IoTick} is outside 0-{MaxIoTick}";
         if (OpusComplexity is < 0 or > 10) return $"Media:OpusComplexity {OpusComplexity} is outside 0-10";
         if (!Enum.IsDefined(OpusLibrary)) return $"Media:OpusLibrary {OpusLibrary} is not auto or managed";
+        if (ConferenceSampleRate is not (16000 or 48000)) return $"Media:ConferenceSampleRate {ConferenceSampleRate} is not 16000 or 48000";
+        if (ConferenceMaxParticipants is < 2 or > 1000) return $"Media:ConferenceMaxParticipants {ConferenceMaxParticipants} is outside 2-1000";
+        if (ConferenceMaxRooms is < 1 or > 10000) return $"Media:ConferenceMaxRooms {ConferenceMaxRooms} is outside 1-10000";
         // A setting that would do nothing is refused rather than silently ignored.
         if (IoMode == MediaIoMode.Portable && (IoThreads != 0 || IoTick != DefaultIoTick))
             return "Media:IoThreads and Media:IoTick apply to the batched I/O mode only: remove them or set Media:IoMode to auto or batched";

@@ -14,7 +14,7 @@ public sealed partial class MediaSession
 {
     private volatile bool _forwardToWeb = true, _forwardToSip = true;
     private volatile MediaCodecMapping? _codecs;
-    private volatile RelayPath? _webToSip, _sipToWeb, _echo;
+    private volatile RelayPath? _webToSip, _sipToWeb, _echo, _sipEcho;
     private volatile TranscodingPath? _transcodeWebToSip, _transcodeSipToWeb;
     private readonly DtmfReceiver _dtmfFromWeb = new();
 
@@ -58,13 +58,21 @@ public sealed partial class MediaSession
     internal TranscodingPath? TranscodingWebToSip => _transcodeWebToSip;
     internal TranscodingPath? TranscodingSipToWeb => _transcodeSipToWeb;
 
-    private void ConfigureEcho(int webPayloadType, int clockRate)
+    private void ConfigureEcho(int payloadType, int clockRate, MediaAppLeg leg)
     {
         uint clock = (uint)Math.Max(1, clockRate);
-        var echo = new RelayPath(Web.LocalSsrc, Math.Max(1, clock / 50));
-        echo.Map(webPayloadType, webPayloadType);
-        Web.Counters.SetClockRate(clock);
-        _echo = echo;
+        var echo = new RelayPath(leg == MediaAppLeg.Web ? Web.LocalSsrc : Sip.LocalSsrc, Math.Max(1, clock / 50));
+        echo.Map(payloadType, payloadType);
+        if (leg == MediaAppLeg.Web)
+        {
+            Web.Counters.SetClockRate(clock);
+            _echo = echo;
+        }
+        else
+        {
+            Sip.Counters.SetClockRate(clock);
+            _sipEcho = echo;
+        }
     }
 
     /// <summary>An authenticated, decrypted RTP packet from the browser in <paramref name="buffer"/>[..<paramref name="length"/>].</summary>
@@ -74,6 +82,11 @@ public sealed partial class MediaSession
         var codecs = _codecs;
         if (codecs?.WebTelephoneEventPayloadType is int te && (packet[1] & 0x7F) == te) DetectDtmf(packet, codecs.WebClockRate);
 
+        if (_participant is { } participant && _participantLeg == MediaAppLeg.Web)
+        {
+            participant.Push(packet); // conference: decoded into the room's mix (the mixer sends the browser its own)
+            return;
+        }
         if (_echo is { } echo)
         {
             // Echo (extension 600): the same packet back under our SSRC, protected with the outbound context.
@@ -100,6 +113,16 @@ public sealed partial class MediaSession
     /// <summary>A plain RTP packet from the trunk in <paramref name="buffer"/>[..<paramref name="length"/>]; the buffer has room for the SRTP tag.</summary>
     internal void OnSipRtp(Span<byte> buffer, int length)
     {
+        if (_participant is { } participant && _participantLeg == MediaAppLeg.Sip)
+        {
+            participant.Push(buffer[..length]); // a SIP caller in a conference
+            return;
+        }
+        if (_sipEcho is { } echo)
+        {
+            if (echo.Rewrite(buffer[..length]) && Sip.Send(buffer, length)) _engine.CountRelayed(length);
+            return;
+        }
         _recording?.Capture(Recording.RecordingChannel.Sip, buffer[..length]);
         if (!_forwardToWeb) return;
         if (_transcodeSipToWeb is { } transcode)

@@ -106,20 +106,20 @@ public sealed partial class MediaSession : IAsyncDisposable
         _forwardToSip = toSip;
     }
 
-    /// <summary>Built-in app: send the web leg's audio back to it (extension 600).</summary>
-    public void StartEcho(int webPayloadType, int clockRate)
+    /// <summary>Built-in app: send the leg's audio back to it (extension 600); <paramref name="leg"/> Sip for a SIP caller.</summary>
+    public void StartEcho(int payloadType, int clockRate, MediaAppLeg leg = MediaAppLeg.Web)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        ConfigureEcho(webPayloadType, clockRate);
+        ConfigureEcho(payloadType, clockRate, leg);
     }
 
     /// <summary>Built-in app: play 8 kHz 16-bit mono samples to the web leg as G.711 (PCMU 0 or PCMA 8), or as Opus when
     /// <paramref name="clockRate"/> is 48000 (the browser negotiated Opus), looping until disposed.</summary>
-    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType, int clockRate = 8000)
+    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType, int clockRate = 8000, MediaAppLeg leg = MediaAppLeg.Web)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var opus = clockRate == Transcoding.OpusCodecProvider.SampleRate ? _engine.Opus : null;
-        var app = new PlaybackApp(Web, samples8k, webPayloadType, _time, _engine.CountRelayed, opus);
+        var app = new PlaybackApp(AppLegOutput.For(this, leg, _engine.CountRelayed), samples8k, webPayloadType, _time, opus);
         if (Interlocked.CompareExchange(ref _playback, app, null) is not null)
         {
             _ = app.DisposeAsync();
@@ -215,6 +215,7 @@ public sealed partial class MediaSession : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         StopRecording();
+        LeaveConference();
         _dtmfToSip.Stop();
         if (_playback is { } playback) await playback.DisposeAsync().ConfigureAwait(false);
         Web.StopDtls();

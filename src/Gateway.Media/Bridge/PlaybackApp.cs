@@ -7,7 +7,7 @@ namespace Gateway.Media.Bridge;
 /// <summary>
 /// Built-in playback (extension 601): every 20 ms one G.711 frame of 160 samples (RFC 3551 §4.5.14: PCMU 0, PCMA 8),
 /// or, when the browser negotiated Opus, the same 160 samples resampled to 48 kHz and Opus-encoded (RFC 7587 §4.2),
-/// looping over the samples, to the web leg under its own SSRC. Ticks before DTLS completes are skipped; a slow tick
+/// looping over the samples, to the web leg (or a SIP caller's) under its own SSRC. Ticks before the leg can send are skipped; a slow tick
 /// never overlaps the next one.
 /// </summary>
 internal sealed class PlaybackApp : IAsyncDisposable
@@ -15,7 +15,7 @@ internal sealed class PlaybackApp : IAsyncDisposable
     public const int FrameSamples = 160;
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(20);
 
-    private readonly WebRtcLeg _web;
+    private readonly AppLegOutput _output;
     private readonly ReadOnlyMemory<short> _samples;
     private readonly byte _payloadType;
     private readonly byte[] _buffer = new byte[RtpHeader.FixedLength + OpusFrameEncoder.MaxPacket + 64];
@@ -24,7 +24,6 @@ internal sealed class PlaybackApp : IAsyncDisposable
     private readonly OpusFrameEncoder? _opus;
     private readonly Resampler? _upsampler;
     private readonly ITimer _timer;
-    private readonly Action<int> _onSent;
     private readonly TimeProvider _time;
     private long _startedAt;
     private bool _started;
@@ -32,8 +31,7 @@ internal sealed class PlaybackApp : IAsyncDisposable
     private ushort _sequence = (ushort)Random.Shared.Next(0, 65536);
     private uint _timestamp = (uint)Random.Shared.Next();
 
-    public PlaybackApp(WebRtcLeg web, ReadOnlyMemory<short> samples8k, int payloadType, TimeProvider time, Action<int> onSent,
-        OpusCodecProvider? opus = null)
+    public PlaybackApp(AppLegOutput output, ReadOnlyMemory<short> samples8k, int payloadType, TimeProvider time, OpusCodecProvider? opus = null)
     {
         if (opus is null && payloadType is not (0 or 8)) throw new ArgumentOutOfRangeException(nameof(payloadType), "playback sends PCMU (0) or PCMA (8), or Opus");
         if (opus is not null && (uint)payloadType > 127) throw new ArgumentOutOfRangeException(nameof(payloadType));
@@ -43,10 +41,9 @@ internal sealed class PlaybackApp : IAsyncDisposable
             _upsampler = Resampler.Create(8000, OpusCodecProvider.SampleRate, FrameSamples);
         }
         if (samples8k.IsEmpty) throw new ArgumentException("no samples to play", nameof(samples8k));
-        _web = web;
+        _output = output;
         _samples = samples8k;
         _payloadType = (byte)payloadType;
-        _onSent = onSent;
         _time = time;
         _timer = time.CreateTimer(static s => ((PlaybackApp)s!).Tick(), this, Period, Period);
     }
@@ -58,7 +55,7 @@ internal sealed class PlaybackApp : IAsyncDisposable
         if (Interlocked.Exchange(ref _busy, 1) != 0) return;
         try
         {
-            if (!_web.IsConnected) return;
+            if (!_output.IsReady) return;
             long now = _time.GetTimestamp();
             if (!_started) { _started = true; _startedAt = now - PeriodTimestamp; } // the first frame is due now
             // Frames due by the media clock: a late timer tick catches up (at most 3 frames at once), so the cadence holds.
@@ -82,7 +79,7 @@ internal sealed class PlaybackApp : IAsyncDisposable
             _frame[i] = samples[_position];
             if (++_position == samples.Length) _position = 0;
         }
-        int header = RtpHeaderWriter.Write(_buffer, _payloadType, _sequence, _timestamp, _web.LocalSsrc, marker: FramesSent == 0);
+        int header = RtpHeaderWriter.Write(_buffer, _payloadType, _sequence, _timestamp, _output.Ssrc, marker: FramesSent == 0);
         int length = FrameSamples;
         if (_opus is not null)
         {
@@ -99,7 +96,7 @@ internal sealed class PlaybackApp : IAsyncDisposable
         }
         _sequence++;
         FramesSent++; // counts frames played, sent or lost on the way
-        if (length > 0 && _web.SendRtp(_buffer, header + length)) _onSent(header + length);
+        if (length > 0) _output.Send(_buffer, header + length);
     }
 
     public ValueTask DisposeAsync() => _timer.DisposeAsync();

@@ -18,7 +18,7 @@ public sealed class MediaRecorder : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task? _loop;
-    private long _droppedFromEnded;
+    private long _droppedFromEnded, _written;
     private int _starting; // recordings between the limit check and joining _active
 
     /// <param name="runLoop">False for tests that call <see cref="PumpAll"/> themselves.</param>
@@ -39,6 +39,9 @@ public sealed class MediaRecorder : IAsyncDisposable
     {
         get { lock (_gate) return _active.Count; }
     }
+
+    /// <summary>Recordings finished and closed so far (their files are complete).</summary>
+    public long WrittenCount => Interlocked.Read(ref _written);
 
     /// <summary>Frames dropped by every recording so far (the writer fell behind the media path).</summary>
     public long DroppedFrames
@@ -118,6 +121,7 @@ public sealed class MediaRecorder : IAsyncDisposable
             if (!_active.Remove(recording)) return;
             _droppedFromEnded += recording.DroppedFrames;
         }
+        Interlocked.Increment(ref _written);
         RecordingLog.Finished(_logger, recording.Path, recording.SamplesWritten / (double)recording.SampleRate, recording.DroppedFrames);
     }
 

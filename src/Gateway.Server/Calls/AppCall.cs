@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Dialplan;
+using Gateway.Media.Bridge;
 using Gateway.Sdp;
 using Gateway.Sdp.Translation;
 using Gateway.Server.Signaling;
@@ -7,8 +8,8 @@ using Gateway.Server.Signaling;
 namespace Gateway.Server.Calls;
 
 /// <summary>
-/// A built-in application answering the browser itself: <c>echo</c> (its audio back) or <c>playback &lt;file&gt;</c>
-/// (a WAV file, looped). The browser's answer comes from the SDP layer: its offer is translated to a SIP offer
+/// A built-in application answering the browser itself: <c>echo</c> (its audio back), <c>playback &lt;file&gt;</c>
+/// (a WAV file, looped) or <c>conference &lt;room&gt;</c> (<see cref="CallApp"/>). The browser's answer comes from the SDP layer: its offer is translated to a SIP offer
 /// restricted to Opus and G.711, a matching SIP answer is synthesized (Opus first), and translated back to a JSEP answer.
 /// </summary>
 internal sealed class AppCall : GatewayCall
@@ -25,6 +26,7 @@ internal sealed class AppCall : GatewayCall
     private readonly string _app;
     private readonly PromptCache _prompts;
     private readonly CompiledDialplan _plan;
+    private ConferenceSeat? _seat;
 
     public AppCall(CallServices services, IWebSession session, PlaceCall message, SessionDescription browserOffer, RouteDecision decision,
         CompiledDialplan plan, PromptCache prompts, string caller, long receivedTimestamp)
@@ -45,22 +47,22 @@ internal sealed class AppCall : GatewayCall
     protected override void Handle(CallEvent e)
     {
         if (e is StartCall) OnStart();
+        else if (e is ConferenceDigit digit && State == CallState.Active) _seat?.OnDigit(digit.Digit);
         else base.Handle(e);
     }
 
     private void OnStart()
     {
         if (State != CallState.Routing) return;
-        var name = _app.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         ReadOnlyMemory<short> prompt = default;
-        if (name.Length == 0 || name[0] is not ("echo" or "playback"))
+        if (CallApp.Parse(_app) is not { } app)
         {
             End(new CallEnd(501, $"Not Implemented (no application '{_app}')", "failed"));
             return;
         }
-        if (name[0] == "playback")
+        if (app.Kind == CallAppKind.Playback)
         {
-            if (name.Length < 2 || _prompts.Load(Path.GetDirectoryName(Path.GetFullPath(_plan.File)) ?? ".", name[1]) is not { } samples)
+            if (app.LoadPrompt(_prompts, _plan) is not { } samples)
             {
                 End(new CallEnd(404, "Not Found (prompt file missing or unreadable)", "failed"));
                 return;
@@ -80,9 +82,12 @@ internal sealed class AppCall : GatewayCall
             return;
         }
         media.ConfigureWeb(answer!.RemoteIceUfrag ?? "", answer.RemoteIcePwd ?? "", answer.RemoteFingerprint ?? "", answer.GatewayIsDtlsServer);
-        var codec = answer.BrowserLeg.Codec;
-        if (name[0] == "echo") media.StartEcho(codec.PayloadType, codec.ClockRate);
-        else media.StartPlayback(prompt, codec.PayloadType, codec.ClockRate);
+        if (app.Start(media, answer.BrowserLeg, MediaAppLeg.Web, prompt, digit => Post(new ConferenceDigit(digit))) is { } refused)
+        {
+            End(refused);
+            return;
+        }
+        if (app.Kind == CallAppKind.Conference) _seat = new ConferenceSeat(media);
         MoveTo(CallState.Active, CallState.Routing);
         SendTyped(Web!, "answer", Id, answer.Sdp.ToString());
         Services.Metrics.ObserveSetup(Since(ReceivedTimestamp));
@@ -109,8 +114,12 @@ internal sealed class AppCall : GatewayCall
             case Hangup:
                 End(new CallEnd(200, "Normal", "answered"));
                 break;
-            case SendDtmf:
-                break; // the apps take no digits
+            case SendDtmf dtmf:
+                foreach (var digit in dtmf.Digits) _seat?.OnDigit(digit); // *6 toggles a conference participant's mute; other apps take none
+                break;
+            case SetMute mute when _seat is not null:
+                _seat.Muted = mute.Mute;
+                break;
             default:
                 session.SendError(message.Id, "bad_request", "not supported by the built-in application");
                 break;

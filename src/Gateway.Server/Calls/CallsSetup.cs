@@ -114,6 +114,10 @@ internal static class CallsSetup
         if (section["OpusLibrary"] is { Length: > 0 } opus)
             options.OpusLibrary = Enum.TryParse<Gateway.Media.Transcoding.OpusLibrary>(opus, ignoreCase: true, out var o) && Enum.IsDefined(o) ? o
                 : throw new InvalidOperationException($"Media:OpusLibrary '{opus}' is not auto or managed");
+        options.ConferenceSampleRate = section.GetValue("ConferenceSampleRate", options.ConferenceSampleRate);
+        options.ConferenceMaxParticipants = section.GetValue("ConferenceMaxParticipants", options.ConferenceMaxParticipants);
+        options.ConferenceMaxRooms = section.GetValue("ConferenceMaxRooms", options.ConferenceMaxRooms);
+        options.ConferenceTones = section.GetValue("ConferenceTones", options.ConferenceTones);
         if (options.Validate() is { } invalid) throw new InvalidOperationException(invalid);
         return options;
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Media.Bridge;
+using Gateway.Media.Conference;
 using Gateway.Sdp.Translation;
 
 namespace Gateway.Server.Calls;
@@ -24,8 +25,15 @@ internal interface ICallMedia : IAsyncDisposable
     void ConfigureWeb(string iceUfrag, string icePwd, string fingerprint, bool gatewayIsDtlsServer);
     void ConfigureSip(IPEndPoint remote, MediaCodecMapping codecs);
     void SetForwarding(bool toWeb, bool toSip);
-    void StartEcho(int webPayloadType, int clockRate);
-    void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType, int clockRate);
+    /// <summary>Built-in applications on <paramref name="leg"/>: echo, playback, a conference room (a browser's or a SIP caller's leg).</summary>
+    void StartEcho(int payloadType, int clockRate, MediaAppLeg leg);
+    void StartPlayback(ReadOnlyMemory<short> samples8k, int payloadType, int clockRate, MediaAppLeg leg);
+    /// <summary>A SIP caller answered by an application: where its RTP comes from and goes (plain RTP).</summary>
+    void ConfigureSipApp(IPEndPoint remote, int clockRate);
+    /// <summary>Joins a conference room; <paramref name="onDigit"/> hears the leg's RFC 4733 digits (any thread).</summary>
+    ConferenceError JoinConference(string room, ConferenceCodec codec, MediaAppLeg leg, Action<char> onDigit);
+    /// <summary>Whether the call's participant is out of the others' mix.</summary>
+    bool ConferenceMuted { get; set; }
     void SendDtmfToSip(string digits, int durationMs);
     /// <summary>Records both legs into <paramref name="fileName"/> under the recording folder; the full path, or null when not recorded (limit, I/O error: logged).</summary>
     string? StartRecording(string fileName, int sampleRate);

@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.Media.Bridge;
+using Gateway.Media.Conference;
 using Gateway.Media.Ice;
 using Gateway.Media.Recording;
 using Gateway.Sdp.Translation;
@@ -43,8 +44,15 @@ internal sealed class MediaSessionCallMedia : ICallMedia
 
     public void ConfigureSip(IPEndPoint remote, MediaCodecMapping codecs) => _session.ConfigureSip(remote, codecs);
     public void SetForwarding(bool toWeb, bool toSip) => _session.SetForwarding(toWeb, toSip);
-    public void StartEcho(int webPayloadType, int clockRate) => _session.StartEcho(webPayloadType, clockRate);
-    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType, int clockRate) => _session.StartPlayback(samples8k, webPayloadType, clockRate);
+    public void StartEcho(int payloadType, int clockRate, MediaAppLeg leg) => _session.StartEcho(payloadType, clockRate, leg);
+    public void StartPlayback(ReadOnlyMemory<short> samples8k, int payloadType, int clockRate, MediaAppLeg leg) => _session.StartPlayback(samples8k, payloadType, clockRate, leg);
+    public void ConfigureSipApp(IPEndPoint remote, int clockRate) => _session.ConfigureSipApp(remote, clockRate);
+    public ConferenceError JoinConference(string room, ConferenceCodec codec, MediaAppLeg leg, Action<char> onDigit) => _session.JoinConference(room, codec, leg, onDigit);
+    public bool ConferenceMuted
+    {
+        get => _session.ConferenceMuted;
+        set => _session.ConferenceMuted = value;
+    }
     public void SendDtmfToSip(string digits, int durationMs) => _session.SendDtmfToSip(digits, durationMs);
     public ValueTask DisposeAsync() => _session.DisposeAsync();
 

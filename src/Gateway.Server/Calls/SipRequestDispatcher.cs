@@ -15,8 +15,10 @@ namespace Gateway.Server.Calls;
 /// </summary>
 internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger,
     Gateway.Server.Trunks.TrunkRegistrarSources? registrars = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null,
-    Cluster.ClusterRedirect? cluster = null)
+    PromptCache? prompts = null, Cluster.ClusterRedirect? cluster = null)
 {
+    private readonly PromptCache _prompts = prompts ?? new PromptCache(services.Loggers.CreateLogger<PromptCache>());
+
     private const string SupportedTags = "timer";
 
     public void Attach(SipStack stack)
@@ -125,7 +127,9 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         if (user is null)
         {
             if (decision.IsDenied) Respond(incoming, decision.RejectCode!.Value, SipStatus.ReasonPhrase(decision.RejectCode.Value));
-            else Respond(incoming, 501, "Not Implemented (SIP calls may only reach web users)");
+            else if (decision.Action == RouteActionKind.App && CallApp.Parse(decision.Target) is { } app)
+                new SipAppCall(services, incoming, app, decision, plan, _prompts, trunk?.Name, received).Start(); // answered by the gateway
+            else Respond(incoming, 501, "Not Implemented (SIP calls may only reach web users and applications)");
             return;
         }
         // Cluster/: the user may be on other nodes (a 302 to them); served here once the lookup found none.

@@ -24,6 +24,11 @@ internal sealed class GatewayMeterObservers : IHostedService
         _meter.CreateObservableCounter("gateway.media.packets_relayed", () => Media().PacketsRelayed, "{packet}", "RTP/RTCP packets relayed between the web and SIP legs.");
         _meter.CreateObservableCounter("gateway.media.bytes_relayed", () => Media().BytesRelayed, "By", "Bytes relayed between the web and SIP legs.");
         _meter.CreateObservableCounter("gateway.dtls.failures", () => Media().DtlsFailures, "{handshake}", "DTLS handshakes that failed or timed out.");
+        _meter.CreateObservableUpDownCounter("gateway.conference.rooms", () => Apps().ConferenceRooms, "{room}", "Conference rooms open.");
+        _meter.CreateObservableUpDownCounter("gateway.conference.participants", () => Apps().ConferenceParticipants, "{participant}", "Participants in all conference rooms.");
+        _meter.CreateObservableUpDownCounter("gateway.recordings.active", () => Apps().RecordingsActive, "{recording}", "Calls being recorded now.");
+        _meter.CreateObservableCounter("gateway.recordings.written", () => Apps().RecordingsWritten, "{recording}", "Recordings finished and closed.");
+        _meter.CreateObservableCounter("gateway.recording.frames_dropped", () => Apps().RecordingFramesDropped, "{frame}", "Recorded frames dropped (the writer fell behind).");
         _meter.CreateObservableGauge("gateway.trunk.up", () => PerTrunk(t => t.Up ? 1 : 0), null,
             "1 while the trunk answers its OPTIONS keep-alives (or is not probed), 0 once marked down.");
         _meter.CreateObservableGauge("gateway.trunk.breaker_open", () => PerTrunk(t => t.Breaker == TrunkBreakerState.Closed ? 0 : 1), null,
@@ -36,6 +41,7 @@ internal sealed class GatewayMeterObservers : IHostedService
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private MediaTotals Media() => MediaTotals.Read(_services);
+    private AppTotals Apps() => AppTotals.Read(_services);
 
     private IEnumerable<Measurement<long>> PerTrunk(Func<TrunkHealth, long> value) =>
         (_services.GetService<TrunkFailover>()?.Snapshot() ?? [])

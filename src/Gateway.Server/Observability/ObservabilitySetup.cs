@@ -36,7 +36,7 @@ internal static class ObservabilitySetup
         app.MapGet("/metrics", (GatewayMetrics metrics, IServiceProvider services) =>
             Results.Text(PrometheusTextWriter.Render(metrics, MediaTotals.Read(services), services.GetService<TrunkFailover>()?.Snapshot(),
                 services.GetService<Gateway.Server.Trunks.TrunkRegistrations>()?.Snapshot(),
-                services.GetService<Gateway.Server.Registrar.IRegisteredDevices>()?.Count),
+                services.GetService<Gateway.Server.Registrar.IRegisteredDevices>()?.Count, AppTotals.Read(services)),
                 PrometheusTextWriter.ContentType)).RequireAdminAccess();
         return app;
     }

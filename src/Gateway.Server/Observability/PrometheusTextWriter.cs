@@ -12,7 +12,7 @@ internal static class PrometheusTextWriter
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
     public static string Render(GatewayMetrics metrics, MediaTotals media, IReadOnlyList<Gateway.Dialplan.TrunkHealth>? trunks = null,
-        IReadOnlyList<Gateway.Server.Trunks.TrunkRegistrationStatus>? registrations = null, int? bindings = null)
+        IReadOnlyList<Gateway.Server.Trunks.TrunkRegistrationStatus>? registrations = null, int? bindings = null, AppTotals? apps = null)
     {
         var text = new StringBuilder(4096);
 
@@ -48,7 +48,18 @@ internal static class PrometheusTextWriter
         if (trunks is not null) Trunks(text, trunks);
         if (registrations is { Count: > 0 }) Registrations(text, registrations);
         if (bindings is { } held) Single(text, "gateway_registrations", "gauge", "SIP registrations (bindings) held by the registrar.", held);
+        if (apps is { } a) Apps(text, a);
         return text.ToString();
+    }
+
+    /// <summary>Conference rooms (dialplan/README.md "Conferences") and call recordings ("Recording").</summary>
+    private static void Apps(StringBuilder text, AppTotals apps)
+    {
+        Single(text, "gateway_conference_rooms", "gauge", "Conference rooms open (a room ends with its last participant).", apps.ConferenceRooms);
+        Single(text, "gateway_conference_participants", "gauge", "Participants in all conference rooms.", apps.ConferenceParticipants);
+        Single(text, "gateway_recordings_active", "gauge", "Calls being recorded now.", apps.RecordingsActive);
+        Single(text, "gateway_recordings_written_total", "counter", "Recordings finished and closed since start.", apps.RecordingsWritten);
+        Single(text, "gateway_recording_frames_dropped_total", "counter", "Recorded frames dropped because the writer fell behind the media path.", apps.RecordingFramesDropped);
     }
 
     /// <summary>Per register: true trunk: whether its registrar holds our binding (dialplan/README.md "Registration").</summary>

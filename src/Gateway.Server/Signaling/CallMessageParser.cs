@@ -13,7 +13,7 @@ internal sealed class CallMessageParser(int maxSdpBytes)
     public const int MaxSdpMidLength = 64;
 
     public static bool IsCallType(string type) => type is "call" or "candidate" or "ringing" or "answer" or "reject"
-        or "dtmf" or "hold" or "unhold" or "transfer" or "hangup";
+        or "dtmf" or "hold" or "unhold" or "mute" or "unmute" or "transfer" or "hangup";
 
     public bool TryParse(string type, JsonObject obj, out ClientCallMessage? message, out string error)
     {
@@ -58,6 +58,10 @@ internal sealed class CallMessageParser(int maxSdpBytes)
             case "hold":
             case "unhold":
                 message = new SetHold(id, type == "hold");
+                return true;
+            case "mute":
+            case "unmute":
+                message = new SetMute(id, type == "mute");
                 return true;
             case "transfer":
                 if (!TryTarget(obj, out var target, out error)) return false;

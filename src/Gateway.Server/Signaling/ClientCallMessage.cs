@@ -24,6 +24,9 @@ public sealed record SendDtmf(string Id, string Digits, int DurationMs) : Client
 /// <summary>{"type":"hold"} (Hold = true) or {"type":"unhold"} (Hold = false).</summary>
 public sealed record SetHold(string Id, bool Hold) : ClientCallMessage(Id);
 
+/// <summary>{"type":"mute"} (Mute = true) or {"type":"unmute"} (Mute = false): a conference participant out of, or back in, the mix.</summary>
+public sealed record SetMute(string Id, bool Mute) : ClientCallMessage(Id);
+
 /// <summary>{"type":"transfer","id","to"}: blind transfer via REFER.</summary>
 public sealed record BlindTransfer(string Id, string To) : ClientCallMessage(Id);
 

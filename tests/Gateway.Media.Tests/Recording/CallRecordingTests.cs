@@ -108,6 +108,10 @@ public sealed class CallRecordingTests : IDisposable
 
         Assert.Equal(36, recording.DroppedFrames);
         Assert.Equal(36, recorder.DroppedFrames);
+        Assert.Equal((1, 0L), (recorder.ActiveCount, recorder.WrittenCount));
+        recording.Stop();
+        recorder.PumpAll();
+        Assert.Equal((0, 1L, 36L), (recorder.ActiveCount, recorder.WrittenCount, recorder.DroppedFrames)); // kept past the call
     }
 
     [Fact]

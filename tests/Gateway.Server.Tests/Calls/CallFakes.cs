@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Media.Bridge;
+using Gateway.Media.Conference;
 using Gateway.Sdp.Translation;
 using Gateway.Server.Calls;
 using Gateway.Server.Observability;
@@ -84,8 +85,18 @@ internal sealed class FakeCallMedia(int index) : ICallMedia
         Calls.Enqueue($"sip {remote} {codecs.WebPayloadType}->{codecs.SipPayloadType}");
     }
     public void SetForwarding(bool toWeb, bool toSip) => Calls.Enqueue($"forward {toWeb} {toSip}");
-    public void StartEcho(int webPayloadType, int clockRate) => Calls.Enqueue($"echo {webPayloadType} {clockRate}");
-    public void StartPlayback(ReadOnlyMemory<short> samples8k, int webPayloadType, int clockRate) => Calls.Enqueue($"playback {samples8k.Length} {webPayloadType}");
+    public void StartEcho(int payloadType, int clockRate, MediaAppLeg leg) => Calls.Enqueue(leg == MediaAppLeg.Web ? $"echo {payloadType} {clockRate}" : $"echo sip {payloadType} {clockRate}");
+    public void StartPlayback(ReadOnlyMemory<short> samples8k, int payloadType, int clockRate, MediaAppLeg leg) => Calls.Enqueue($"playback {samples8k.Length} {payloadType}");
+    public void ConfigureSipApp(IPEndPoint remote, int clockRate) => Calls.Enqueue($"sip app {remote} {clockRate}");
+    public ConferenceError JoinConference(string room, ConferenceCodec codec, MediaAppLeg leg, Action<char> onDigit)
+    {
+        Calls.Enqueue($"conference {room} {codec.Codec} {leg}");
+        ConferenceDigits = onDigit;
+        return JoinResult;
+    }
+    public ConferenceError JoinResult { get; set; }
+    public Action<char>? ConferenceDigits { get; private set; }
+    public bool ConferenceMuted { get; set; }
     public void SendDtmfToSip(string digits, int durationMs) => Calls.Enqueue($"dtmf {digits} {durationMs}");
     public string? StartRecording(string fileName, int sampleRate)
     {

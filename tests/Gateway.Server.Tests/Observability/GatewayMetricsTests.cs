@@ -114,4 +114,16 @@ public sealed class GatewayMetricsTests
         Assert.Equal(40_000, text.Value("gateway_sip_responses_total", "code", "200"));
         Assert.Equal(40_000, text.Value("gateway_call_setup_seconds_count"));
     }
+
+    [Fact]
+    public void Conference_and_recording_state_is_rendered_when_given()
+    {
+        var text = PrometheusText.Parse(PrometheusTextWriter.Render(new GatewayMetrics(), default, apps: new AppTotals(2, 7, 1, 3, 36)));
+
+        Assert.Equal(("gauge", 2.0), (text.Types["gateway_conference_rooms"], text.Value("gateway_conference_rooms")));
+        Assert.Equal(("gauge", 7.0), (text.Types["gateway_conference_participants"], text.Value("gateway_conference_participants")));
+        Assert.Equal(("gauge", 1.0), (text.Types["gateway_recordings_active"], text.Value("gateway_recordings_active")));
+        Assert.Equal(("counter", 3.0), (text.Types["gateway_recordings_written_total"], text.Value("gateway_recordings_written_total")));
+        Assert.Equal(("counter", 36.0), (text.Types["gateway_recording_frames_dropped_total"], text.Value("gateway_recording_frames_dropped_total")));
+    }
 }

@@ -23,6 +23,8 @@ public sealed class CallMessageTests
         { """{"type":"dtmf","id":"c1","digits":"0","duration":2000}""", new SendDtmf("c1", "0", 2000) },
         { """{"type":"hold","id":"c1"}""", new SetHold("c1", true) },
         { """{"type":"unhold","id":"c1"}""", new SetHold("c1", false) },
+        { """{"type":"mute","id":"c1"}""", new SetMute("c1", true) },
+        { """{"type":"unmute","id":"c1"}""", new SetMute("c1", false) },
         { """{"type":"transfer","id":"c1","to":"+14155550199"}""", new BlindTransfer("c1", "+14155550199") },
         { """{"type":"transfer","id":"c1","to":"sips:desk@example.com"}""", new BlindTransfer("c1", "sips:desk@example.com") },
         { """{"type":"hangup","id":"c1"}""", new Hangup("c1") },
