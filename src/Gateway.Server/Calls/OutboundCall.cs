@@ -211,6 +211,7 @@ internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
             Fail(502, "Bad Gateway (2xx without To tag)");
             return;
         }
+        if (attempt.EarlyDialogCSeq(dialog!.RemoteTag) is { } used) dialog.ContinueLocalCSeq(used); // after our PRACKs (RFC 3262 §4)
         var leg = new SipCallLeg(dialog!, PeerFor(dialog!, attempt.Destination), Services.Sip, attempt.SipOffer);
         leg.SendAck(attempt.Invite.CSeq!.Value.Number);
         Leg = leg;

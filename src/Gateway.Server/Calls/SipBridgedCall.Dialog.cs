@@ -54,11 +54,18 @@ internal abstract partial class SipBridgedCall
             case SipMethods.Options:
                 Respond(incoming, CallServices.ResponseWithAllow(request, 200));
                 break;
+            case SipMethods.Prack:
+                OnPrack(incoming);
+                break;
             default:
                 Respond(incoming, CallServices.ResponseWithAllow(request, 405));
                 break;
         }
     }
+
+    /// <summary>A PRACK (RFC 3262 §3): only an inbound call sends reliable provisionals; anything else has none to match (481).</summary>
+    protected virtual void OnPrack(IncomingRequest prack) =>
+        Respond(prack, SipResponse.CreateFor(prack.Request, 481, "Call/Transaction Does Not Exist (no reliable provisional)"));
 
     /// <summary>The SIP side hung up.</summary>
     protected virtual void OnRemoteBye(SipRequest bye) => End(CallEnd.ByRemote(IsAnswered ? "answered" : "cancelled"));

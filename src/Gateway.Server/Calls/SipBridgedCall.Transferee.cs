@@ -108,6 +108,7 @@ internal abstract partial class SipBridgedCall
                 Services.Registry.RemoveSip(attempt.CallId, this);
                 return;
             }
+            if (attempt.EarlyDialogCSeq(dialog!.RemoteTag) is { } used) dialog.ContinueLocalCSeq(used);
             var newLeg = new SipCallLeg(dialog!, OutboundCall.PeerFor(dialog!, to), Services.Sip, offer);
             newLeg.SendAck(attempt.Invite.CSeq!.Value.Number);
             if (!SwapLeg(transfer, newLeg, final, trunk))

@@ -56,6 +56,8 @@ internal sealed class SipTestPeer : IAsyncDisposable
     public SipDialog? Dialog { get; private set; }
     public SipEndPoint? GatewayEndPoint { get; private set; }
     public IReadOnlyList<SipRequest> Received => [.. _received];
+    /// <summary>Every provisional response to the INVITEs this peer sent with <see cref="Call"/>.</summary>
+    public ConcurrentQueue<SipResponse> ProvisionalResponses { get; } = new();
 
     public int Count(string method) => _received.Count(r => r.Method == method);
 
@@ -154,12 +156,20 @@ internal sealed class SipTestPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>A provisional response (180, or 183 with <see cref="PcmuSdp"/> when <paramref name="withSdp"/>) to the INVITE left pending.</summary>
-    public void Provisional(int status, bool withSdp = false)
+    /// <summary>
+    /// A provisional response (180, or 183 with <see cref="PcmuSdp"/> when <paramref name="withSdp"/>) to the INVITE left
+    /// pending; with <paramref name="rseq"/>, sent reliably (Require: 100rel, RFC 3262).
+    /// </summary>
+    public void Provisional(int status, bool withSdp = false, uint? rseq = null)
     {
         var (incoming, tag) = _ringing.Values.Single();
         var response = SipResponse.CreateFor(incoming.Request, status, toTag: tag);
         response.AddHeader("Contact", Contact());
+        if (rseq is { } number)
+        {
+            response.AddHeader("Require", "100rel");
+            response.AddHeader("RSeq", number.ToString());
+        }
         if (withSdp)
         {
             response.AddHeader("Content-Type", "application/sdp");
@@ -267,7 +277,11 @@ internal sealed class SipTestPeer : IAsyncDisposable
             invite.Body = Encoding.ASCII.GetBytes(sdp);
         }
         var provisionals = new ConcurrentQueue<int>();
-        var tx = Stack.SendInvite(invite, gateway, r => provisionals.Enqueue(r.StatusCode));
+        var tx = Stack.SendInvite(invite, gateway, r =>
+        {
+            ProvisionalResponses.Enqueue(r);
+            provisionals.Enqueue(r.StatusCode);
+        });
         return (invite, tx, provisionals);
     }
 
