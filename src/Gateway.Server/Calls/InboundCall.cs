@@ -7,6 +7,7 @@ using Gateway.Sdp.Translation;
 using Gateway.Server.Signaling;
 using Gateway.Sip.Dialogs;
 using Gateway.Sip.Messages;
+using Gateway.Sip.Identity;
 using Gateway.Sip.Reliability;
 using Gateway.Sip.Stack;
 
@@ -21,6 +22,7 @@ namespace Gateway.Server.Calls;
 internal sealed class InboundCall : SipBridgedCall
 {
     private readonly IncomingRequest _invite;
+    private readonly PresentedCaller _caller;
     private readonly string _toTag = SipStack.NewToken(6);
     private readonly Dictionary<string, IWebSession> _offered = new(StringComparer.Ordinal);
     private readonly SdpTranslationPolicy _policy;
@@ -31,16 +33,18 @@ internal sealed class InboundCall : SipBridgedCall
     /// <summary>Sends the 18x reliably and holds a 2xx behind an unacknowledged offer/answer; null when the INVITE did not ask for 100rel.</summary>
     private readonly ReliableProvisionalSender? _reliable;
 
-    public InboundCall(CallServices services, IncomingRequest invite, string user, string? route, string dtmfMode, SdpTranslationPolicy policy, long receivedTimestamp, bool? record = null, string? trunk = null,
-        TrunkPrackMode prack = TrunkPrackMode.Supported)
-        : base(services, services.Registry.NextServerCallId(), "inbound", FromText(invite.Request), user, receivedTimestamp)
+    /// <param name="caller">Who the browser is told calls (PAI from a trusted trunk, else From).</param>
+    public InboundCall(CallServices services, IncomingRequest invite, PresentedCaller caller, string user, string? route, string dtmfMode, SdpTranslationPolicy policy,
+        long receivedTimestamp, bool? record, string? trunk, TrunkPrackMode prack)
+        : base(services, services.Registry.NextServerCallId(), "inbound", caller.User, user, receivedTimestamp)
     {
+        _invite = invite;
+        _caller = caller;
         if (WantsReliable(prack, invite.Request))
         {
             _reliable = new ReliableProvisionalSender(invite.Request, invite.Respond, services.Time, services.Sip.Stack.Timers);
             _reliable.GaveUp += () => Post(new PrackTimedOut());
         }
-        _invite = invite;
         _policy = policy;
         Route = route;
         RouteRecord = record;
@@ -59,7 +63,6 @@ internal sealed class InboundCall : SipBridgedCall
         _ => false,
     };
 
-    private static string FromText(SipRequest request) => request.From?.Uri is { } uri ? uri.User ?? uri.ToString() : "";
 
     /// <summary>Routing -> Offering: media, the browser offer, "incoming" to each free session (or a failure to the INVITE).</summary>
     public void Start(IReadOnlyList<IWebSession> sessions)
@@ -113,7 +116,7 @@ internal sealed class InboundCall : SipBridgedCall
         var peer = dialog!.RouteSet.Count > 0 ? OutboundCall.PeerFor(dialog, _invite.Source) : _invite.Source;
         Leg = new SipCallLeg(dialog, peer, Services.Sip, browserOffer!);
         MoveTo(CallState.Offering, CallState.Routing);
-        var display = request.From?.DisplayText;
+        var display = _caller.Display;
         var sdp = browserOffer!.ToString();
         foreach (var session in sessions)
         {

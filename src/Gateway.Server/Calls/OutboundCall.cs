@@ -144,7 +144,8 @@ internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
             return;
         }
         var requestUri = trunk.Name == "uri" ? trunkUri! : RequestUriFor(trunkUri!, step.Decision.Normalized);
-        var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, _fromUser, sipOffer!, browser!,
+        var identity = OutboundIdentity.For(trunk, _decision.Identity, _fromUser, Services.Sip.Domain);
+        var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, identity, sipOffer!, browser!,
             (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Post(new TrunkProvisional(a, r)), Services.Time);
         _attempt = attempt;
         Services.Registry.TryAddSip(attempt.CallId, this);

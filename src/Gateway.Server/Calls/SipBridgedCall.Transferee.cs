@@ -96,8 +96,9 @@ internal abstract partial class SipBridgedCall
             var requestUri = trunk.Name == "uri" ? routeUri! : OutboundCall.RequestUriFor(routeUri!, decision.Normalized);
             var offer = SdpReoffer.WithDirection(oldLeg.LocalSdp, SdpDirection.SendRecv);
             var webUser = Direction == "inbound" ? To : From;
-            var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, decision.CallerId ?? webUser, offer, null,
-                (uint)Math.Max(0, Services.Options.SessionExpires), (_, _) => { });
+            var identity = OutboundIdentity.For(trunk, decision.Identity, decision.CallerId ?? webUser, Services.Sip.Domain);
+            var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, identity, offer, null,
+                (uint)Math.Max(0, Services.Options.SessionExpires), (_, _) => { }, divertedBy: oldLeg.Dialog.Remote.Uri.ToString());
             Services.Registry.TryAddSip(attempt.CallId, this);
             var final = await attempt.RunAsync(() => { }).ConfigureAwait(false);
             await OnLoop();

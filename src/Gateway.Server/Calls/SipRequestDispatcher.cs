@@ -3,6 +3,7 @@ using Gateway.Dialplan;
 using Gateway.Sdp.Translation;
 using Gateway.Server.Signaling;
 using Gateway.Sip.Messages;
+using Gateway.Sip.Identity;
 using Gateway.Sip.Reliability;
 using Gateway.Sip.Stack;
 using Gateway.Sip.Transactions;
@@ -133,7 +134,8 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             return;
         }
         var policy = trunk is null ? SdpTranslationPolicy.Default : OutboundCall.PolicyFor(trunk);
-        var call = new InboundCall(services, incoming, user, decision.Route, trunk?.DtmfMode ?? "rfc4733", policy, received, decision.Record, trunk?.Name, prack);
+        var caller = PresentedCaller.Of(request, trusted: trunk?.TrustIdentity == true); // RFC 3325 §9.1: PAI only from a trusted trunk
+        var call = new InboundCall(services, incoming, caller, user, decision.Route, trunk?.DtmfMode ?? "rfc4733", policy, received, decision.Record, trunk?.Name, prack);
         call.Start(free);
     }
 

@@ -2,6 +2,7 @@ using Gateway.Dialplan;
 using Gateway.Sdp;
 using Gateway.Sdp.Translation;
 using Gateway.Sip.Auth;
+using Gateway.Sip.Identity;
 using Gateway.Sip.Messages;
 using Gateway.Sip.Reliability;
 using Gateway.Sip.Stack;
@@ -29,9 +30,10 @@ internal sealed class TrunkAttempt
     private volatile InviteClientTransaction? _transaction;
     private volatile ReliableProvisionalReceiver? _reliable;
 
-    public TrunkAttempt(SipAddressing sip, TrunkDefinition trunk, SipEndPoint destination, SipUri requestUri, string fromUser,
+    /// <param name="divertedBy">For a transfer's new leg, the transferor's URI: named in Diversion or History-Info when the trunk's redirect asks.</param>
+    public TrunkAttempt(SipAddressing sip, TrunkDefinition trunk, SipEndPoint destination, SipUri requestUri, OutboundIdentity identity,
         SessionDescription sipOffer, BrowserOffer? browser, uint sessionExpires, Action<TrunkAttempt, SipResponse> onProvisional,
-        TimeProvider? time = null)
+        TimeProvider? time = null, string? divertedBy = null)
     {
         _sip = sip;
         _time = time ?? TimeProvider.System;
@@ -41,7 +43,7 @@ internal sealed class TrunkAttempt
         SipOffer = sipOffer;
         Browser = browser;
         CallId = SipStack.NewToken(12) + "@" + sip.Domain;
-        Invite = BuildInvite(requestUri, fromUser, sessionExpires);
+        Invite = BuildInvite(identity, identity.Target(requestUri), sessionExpires, divertedBy);
     }
 
     public TrunkDefinition Trunk { get; }
@@ -59,13 +61,18 @@ internal sealed class TrunkAttempt
     /// <summary>The INVITE was abandoned because no provisional response came within invite_timeout.</summary>
     public bool TimedOut { get; private set; }
 
-    private SipRequest BuildInvite(SipUri requestUri, string fromUser, uint sessionExpires)
+    private SipRequest BuildInvite(OutboundIdentity identity, SipUri requestUri, uint sessionExpires, string? divertedBy)
     {
         var invite = SipRequest.Create(SipMethods.Invite, requestUri);
         invite.AddHeader(SipHeaderNames.Via, _sip.CreateVia(Destination));
         invite.AddHeader(SipHeaderNames.MaxForwards, "70");
-        invite.AddHeader(SipHeaderNames.From, $"<sip:{EscapeUser(fromUser)}@{_sip.Domain}>;tag={SipStack.NewToken(6)}");
-        invite.AddHeader(SipHeaderNames.To, "<" + StripParameters(requestUri) + ">");
+        identity.Apply(invite, SipStack.NewToken(6));
+        invite.AddHeader(SipHeaderNames.To, "<" + StripParameters(requestUri) + (requestUri.GetParameter("user") == "phone" ? ";user=phone" : "") + ">");
+        switch (divertedBy is null ? RedirectHeaderKind.None : Trunk.Redirect)
+        {
+            case RedirectHeaderKind.Diversion: invite.AddHeader(SipHeaderNames.Diversion, IdentityHeaders.Diversion(divertedBy!)); break;
+            case RedirectHeaderKind.HistoryInfo: invite.AddHeader(SipHeaderNames.HistoryInfo, IdentityHeaders.HistoryInfo(divertedBy!, StripParameters(requestUri))); break;
+        }
         invite.AddHeader(SipHeaderNames.CallId, CallId);
         invite.AddHeader(SipHeaderNames.CSeq, "1 INVITE");
         invite.AddHeader(SipHeaderNames.Contact, _sip.CreateContact(Destination));
