@@ -106,6 +106,11 @@ internal abstract partial class SipBridgedCall
                 Respond(incoming, SipResponse.CreateFor(request, 488, $"Not Acceptable Here ({inUse.Encoding} must stay)"));
                 return;
             }
+            if (!TryRekeyFromOffer(audio, out var answerCrypto, out var srtpFailure)) // SipBridgedCall.Srtp.cs
+            {
+                Respond(incoming, SipResponse.CreateFor(request, 488, "Not Acceptable Here (" + srtpFailure + ")"));
+                return;
+            }
             if (kept is not null && SipMapping is { } current && kept.PayloadType != current.SipPayloadType)
             {
                 SipMapping = current with { SipPayloadType = kept.PayloadType };
@@ -120,6 +125,7 @@ internal abstract partial class SipBridgedCall
                 Media?.ConfigureSip(remote, mapping);
             }
             answer = SdpReoffer.WithDirection(leg.LocalSdp, _hold == HoldState.Held ? Combine(SdpDirection.SendOnly, offered.Reverse()) : offered.Reverse());
+            if (answerCrypto is not null) SdesRekey.SetAnswer(answer.Media.First(m => m.Media == "audio"), answerCrypto);
             leg.LocalSdp = answer;
             var wasHeld = _remoteDirection is SdpDirection.SendOnly or SdpDirection.Inactive;
             _remoteDirection = offered;

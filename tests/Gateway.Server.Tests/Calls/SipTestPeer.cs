@@ -49,6 +49,8 @@ internal sealed class SipTestPeer : IAsyncDisposable
     public SipEndPoint EndPoint => new(Transport.Protocol, Transport.LocalEndPoint);
     public int Port => Transport.LocalEndPoint.Port;
     public PeerBehavior Behavior { get; set; } = PeerBehavior.Answer;
+    /// <summary>The SDP of its 200s to INVITEs and re-INVITEs (an SRTP trunk sets its a=crypto here); the direction follows a re-offer's.</summary>
+    public string AnswerSdp { get; set; } = PcmuSdp;
     private int _glares;
     /// <summary>Answer the next re-INVITE 491 (glare, RFC 3261 §14.2).</summary>
     public void GlareOnce() => Interlocked.Exchange(ref _glares, 1);
@@ -96,7 +98,7 @@ internal sealed class SipTestPeer : IAsyncDisposable
                 var ok = SipResponse.CreateFor(request, 200);
                 ok.AddHeader("Contact", Contact());
                 ok.AddHeader("Content-Type", "application/sdp");
-                ok.Body = Encoding.ASCII.GetBytes(PcmuSdp.Replace("o=peer 1 1", "o=peer 1 2").Replace("a=sendrecv", "a=" + direction));
+                ok.Body = Encoding.ASCII.GetBytes(AnswerSdp.Replace("o=peer 1 1", "o=peer 1 2").Replace("a=sendrecv", "a=" + direction));
                 incoming.Respond(ok);
                 break;
             case SipMethods.Ack:
@@ -198,7 +200,7 @@ internal sealed class SipTestPeer : IAsyncDisposable
             ok.AddHeader("Require", "timer");
         }
         ok.AddHeader("Content-Type", "application/sdp");
-        ok.Body = Encoding.ASCII.GetBytes(PcmuSdp);
+        ok.Body = Encoding.ASCII.GetBytes(AnswerSdp);
         incoming.Respond(ok);
     }
 
