@@ -215,6 +215,7 @@ internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
         if (attempt.EarlyDialogCSeq(dialog!.RemoteTag) is { } used) dialog.ContinueLocalCSeq(used); // after our PRACKs (RFC 3262 §4)
         var leg = new SipCallLeg(dialog!, PeerFor(dialog!, attempt.Destination), Services.Sip, attempt.SipOffer);
         leg.SendAck(attempt.Invite.CSeq!.Value.Number);
+        if (attempt.Transaction is { } tx) tx.SuccessRetransmitted += leg.OnSuccessRetransmitted; // RFC 6026 Accepted
         Leg = leg;
         TrunkName = attempt.Trunk.Name;
         DtmfMode = attempt.Trunk.DtmfMode;

@@ -112,6 +112,7 @@ internal abstract partial class SipBridgedCall
             if (attempt.EarlyDialogCSeq(dialog!.RemoteTag) is { } used) dialog.ContinueLocalCSeq(used);
             var newLeg = new SipCallLeg(dialog!, OutboundCall.PeerFor(dialog!, to), Services.Sip, offer);
             newLeg.SendAck(attempt.Invite.CSeq!.Value.Number);
+            if (attempt.Transaction is { } tx) tx.SuccessRetransmitted += newLeg.OnSuccessRetransmitted; // RFC 6026 Accepted
             if (!SwapLeg(transfer, newLeg, final, trunk))
             {
                 SendByeOn(newLeg, 488, "transfer target offers no usable codec");

@@ -51,6 +51,8 @@ internal sealed class SipTestPeer : IAsyncDisposable
     public PeerBehavior Behavior { get; set; } = PeerBehavior.Answer;
     /// <summary>The SDP of its 200s to INVITEs and re-INVITEs (an SRTP trunk sets its a=crypto here); the direction follows a re-offer's.</summary>
     public string AnswerSdp { get; set; } = PcmuSdp;
+    /// <summary>The last 200 it sent to an INVITE or re-INVITE (a test may send it again, as a lost ACK would make it).</summary>
+    public SipResponse? LastAnswer { get; private set; }
     private int _glares;
     /// <summary>Answer the next re-INVITE 491 (glare, RFC 3261 §14.2).</summary>
     public void GlareOnce() => Interlocked.Exchange(ref _glares, 1);
@@ -99,6 +101,7 @@ internal sealed class SipTestPeer : IAsyncDisposable
                 ok.AddHeader("Contact", Contact());
                 ok.AddHeader("Content-Type", "application/sdp");
                 ok.Body = Encoding.ASCII.GetBytes(AnswerSdp.Replace("o=peer 1 1", "o=peer 1 2").Replace("a=sendrecv", "a=" + direction));
+                LastAnswer = ok;
                 incoming.Respond(ok);
                 break;
             case SipMethods.Ack:
@@ -201,6 +204,7 @@ internal sealed class SipTestPeer : IAsyncDisposable
         }
         ok.AddHeader("Content-Type", "application/sdp");
         ok.Body = Encoding.ASCII.GetBytes(AnswerSdp);
+        LastAnswer = ok;
         incoming.Respond(ok);
     }
 
