@@ -39,4 +39,6 @@ public sealed record RouteDecision(
     public bool? Record { get; init; }
     /// <summary>The matched route's <c>web_codec</c>, when it sets one (it overrides the trunk's).</summary>
     public WebCodecMode? WebCodec { get; init; }
+    /// <summary>The matched route's caller identity keys (they override the trunk's).</summary>
+    public CallerIdentity Identity { get; init; } = CallerIdentity.None;
 }

@@ -107,7 +107,7 @@ public sealed class CompiledDialplan
                     return Deny(number, route.Name, 403, $"route '{route.Name}' may only send to {action.TemplateHost}; set allow_any_host: true to dial other hosts");
             }
             return new RouteDecision(number, route.Name, action.Kind, action.Trunks, destination, route.CallerId ?? UserOf(call.Source)?.CallerId, null, null)
-                { Record = route.Record, WebCodec = route.WebCodec };
+                { Record = route.Record, WebCodec = route.WebCodec, Identity = route.Identity };
         }
         return Deny(number, null, 404, "no route matches this number");
     }

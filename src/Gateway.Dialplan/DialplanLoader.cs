@@ -16,9 +16,9 @@ public static partial class DialplanLoader
     private static readonly string[] TopKeys = ["default_country", "trunks", "normalize", "guards", "routes", "users"];
     private static readonly string[] TrunkKeys = ["uri", "transport", "username", "password", "register", "codecs", "dtmf", "max_channels", "inbound_sources",
         "invite_timeout", "probe", "probe_interval", "probe_failures", "registrar", "register_expires", "srtp", "tls_ca",
-        "web_codec", "record"];
+        "web_codec", "record", "prack", "from_user", "redirect", "trust_identity", "from_host", "identity", "privacy", "user_phone"];
     private static readonly string[] RouteKeys = ["name", "match", "from", "time", "trunk", "uri", "user", "app", "reject", "caller_id", "allow", "allow_any_host",
-        "web_codec", "record"];
+        "web_codec", "record", "from_host", "identity", "privacy", "user_phone"];
     private static readonly string[] ActionKeys = ["trunk", "uri", "user", "app", "reject"];
 
     public sealed record Result(CompiledDialplan? Plan, IReadOnlyList<DialplanDiagnostic> Diagnostics)
@@ -111,7 +111,7 @@ public static partial class DialplanLoader
                     Liveness = ReadLiveness(t, uri ?? ""), Registration = ReadRegistration(t, name, register, username, password), Record = Bool(t, "record"),
                     WebCodec = ReadWebCodec(t) ?? WebCodecMode.Passthrough,
                 };
-                trunks[name] = ReadSecurity(t, name, trunks[name]);
+                trunks[name] = ReadSignaling(t, name, ReadSecurity(t, name, trunks[name])); // DialplanLoader.Identity.cs
             }
             return trunks;
         }
@@ -261,7 +261,7 @@ public static partial class DialplanLoader
                 CheckHost(r, name, action, anyHost);
                 if (prefix == "" && source == SourceFilter.Any && window is null) catchAll ??= r;
                 routes.Add(new RouteRule(name, prefix, pattern, source, window, action, Scalar(r, "caller_id"), allow, (int)r.Start.Line, anyHost)
-                    { Record = Bool(r, "record"), WebCodec = ReadWebCodec(r) });
+                    { Record = Bool(r, "record"), WebCodec = ReadWebCodec(r), Identity = ReadIdentity(r, $"route '{name}'") });
             }
             return routes;
         }

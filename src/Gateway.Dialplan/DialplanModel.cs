@@ -19,6 +19,14 @@ public sealed record TrunkDefinition(string Name, string Uri, string Transport, 
     public string? TlsCaFile { get; init; }
     /// <summary>dialplan <c>web_codec</c>: what the browser gets on calls through this trunk (a route may override it).</summary>
     public WebCodecMode WebCodec { get; init; } = WebCodecMode.Passthrough;
+    /// <summary><c>prack:</c> RFC 3262 reliable provisional responses both ways (default supported).</summary>
+    public TrunkPrackMode Prack { get; init; } = TrunkPrackMode.Supported;
+    /// <summary>From user and host, identity header, privacy and user=phone of calls placed on this trunk (a route may override each).</summary>
+    public CallerIdentity Identity { get; init; } = CallerIdentity.None;
+    /// <summary><c>redirect:</c> the header naming the transferor on a call the gateway places for a transfer.</summary>
+    public RedirectHeaderKind Redirect { get; init; }
+    /// <summary><c>trust_identity:</c> its INVITEs' P-Asserted-Identity names the caller shown to the browser (RFC 3325 §9.1; default true).</summary>
+    public bool TrustIdentity { get; init; } = true;
 
     /// <summary><see cref="InboundSources"/> parsed once, when the dialplan is loaded (the loader refuses an invalid CIDR).</summary>
     public IReadOnlyList<System.Net.IPNetwork> InboundNetworks { get; } =
@@ -91,6 +99,8 @@ public sealed record RouteRule(string Name, string? Prefix, Regex? Pattern, Sour
     public bool? Record { get; init; }
     /// <summary>dialplan <c>web_codec</c> on the route: overrides the trunk's when set.</summary>
     public WebCodecMode? WebCodec { get; init; }
+    /// <summary>The route's caller identity keys (from_host, identity, privacy, user_phone); <see cref="CallerId"/> is its From user.</summary>
+    public CallerIdentity Identity { get; init; } = CallerIdentity.None;
 
     /// <summary>Matches the normalized number; returns the regex match (for $1 substitution) or null.</summary>
     public bool TryMatch(string number, out Match? match)

@@ -43,6 +43,9 @@ internal sealed record SipStrayResponse(SipResponse Response) : CallEvent;
 /// <summary>Our 2xx to the INVITE got no ACK within 64*T1 (§13.3.1.4).</summary>
 internal sealed record AckTimedOut : CallEvent.Internal;
 
+/// <summary>Our reliable provisional got no PRACK within 64*T1 (RFC 3262 §3).</summary>
+internal sealed record PrackTimedOut : CallEvent.Internal;
+
 // ---- outcomes of the call's own SIP requests ----
 
 /// <summary>A provisional response to an outbound attempt's INVITE.</summary>

@@ -24,7 +24,7 @@ internal sealed class CallServices
     public Gateway.Server.Hosting.DrainState Drain { get; init; } = new();
 
     /// <summary>The Allow header value of every response and request that carries one.</summary>
-    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, UPDATE";
+    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, REFER, NOTIFY, UPDATE, PRACK";
     public const string Supported = "timer";
     public const string UserAgent = "Gateway";
 

@@ -1,11 +1,14 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Media.Bridge;
+using Gateway.Dialplan;
 using Gateway.Sdp;
 using Gateway.Sdp.Translation;
 using Gateway.Server.Signaling;
 using Gateway.Sip.Dialogs;
 using Gateway.Sip.Messages;
+using Gateway.Sip.Identity;
+using Gateway.Sip.Reliability;
 using Gateway.Sip.Stack;
 
 namespace Gateway.Server.Calls;
@@ -13,11 +16,13 @@ namespace Gateway.Server.Calls;
 /// <summary>
 /// A SIP call to a web user (SIP -> web): "incoming" to every free session of the user (forking), 180 on the
 /// first "ringing", 200 to the first "answer" (the others hear 487 "answered elsewhere"), the first
-/// rejection's code once all have declined, 487 to everyone on CANCEL.
+/// rejection's code once all have declined, 487 to everyone on CANCEL. When the INVITE asks for 100rel (per the trunk's
+/// <c>prack</c>), the 18x go reliably (RFC 3262 §3, <see cref="ReliableProvisionalSender"/>) and PRACKs are answered 200.
 /// </summary>
 internal sealed class InboundCall : SipBridgedCall
 {
     private readonly IncomingRequest _invite;
+    private readonly PresentedCaller _caller;
     private readonly string _toTag = SipStack.NewToken(6);
     private readonly Dictionary<string, IWebSession> _offered = new(StringComparer.Ordinal);
     private readonly SdpTranslationPolicy _policy;
@@ -25,11 +30,21 @@ internal sealed class InboundCall : SipBridgedCall
     private SipAnswer? _lateOffer;
     private int? _firstRejectCode;
     private OfferProgress _progress = OfferProgress.Trying;
+    /// <summary>Sends the 18x reliably and holds a 2xx behind an unacknowledged offer/answer; null when the INVITE did not ask for 100rel.</summary>
+    private readonly ReliableProvisionalSender? _reliable;
 
-    public InboundCall(CallServices services, IncomingRequest invite, string user, string? route, string dtmfMode, SdpTranslationPolicy policy, long receivedTimestamp, bool? record = null, string? trunk = null)
-        : base(services, services.Registry.NextServerCallId(), "inbound", FromText(invite.Request), user, receivedTimestamp)
+    /// <param name="caller">Who the browser is told calls (PAI from a trusted trunk, else From).</param>
+    public InboundCall(CallServices services, IncomingRequest invite, PresentedCaller caller, string user, string? route, string dtmfMode, SdpTranslationPolicy policy,
+        long receivedTimestamp, bool? record, string? trunk, TrunkPrackMode prack)
+        : base(services, services.Registry.NextServerCallId(), "inbound", caller.User, user, receivedTimestamp)
     {
         _invite = invite;
+        _caller = caller;
+        if (WantsReliable(prack, invite.Request))
+        {
+            _reliable = new ReliableProvisionalSender(invite.Request, invite.Respond, services.Time, services.Sip.Stack.Timers);
+            _reliable.GaveUp += () => Post(new PrackTimedOut());
+        }
         _policy = policy;
         Route = route;
         RouteRecord = record;
@@ -37,7 +52,17 @@ internal sealed class InboundCall : SipBridgedCall
         DtmfMode = dtmfMode;
     }
 
-    private static string FromText(SipRequest request) => request.From?.Uri is { } uri ? uri.User ?? uri.ToString() : "";
+    /// <summary>
+    /// Whether the gateway's 18x go reliably: with prack supported when the INVITE requires it, with prack required
+    /// whenever it supports it (the dispatcher answered 421 otherwise), never with prack off (it answered 420).
+    /// </summary>
+    internal static bool WantsReliable(TrunkPrackMode prack, SipRequest invite) => prack switch
+    {
+        TrunkPrackMode.Supported => ReliableProvisionalSender.IsRequiredBy(invite),
+        TrunkPrackMode.Required => ReliableProvisionalSender.IsSupportedBy(invite),
+        _ => false,
+    };
+
 
     /// <summary>Routing -> Offering: media, the browser offer, "incoming" to each free session (or a failure to the INVITE).</summary>
     public void Start(IReadOnlyList<IWebSession> sessions)
@@ -54,6 +79,7 @@ internal sealed class InboundCall : SipBridgedCall
         {
             case StartCall start: OnStart(start.Sessions!); break;
             case AckTimedOut: OnAckTimeout(); break;
+            case PrackTimedOut when State == CallState.Offering: Reject(500, "Server Internal Error (no PRACK)", "failed"); break; // RFC 3262 §3
             case TimerFired { Timer: CallTimer.NoAnswer }: OnNoAnswer(); break;
             default: base.Handle(e); break;
         }
@@ -91,7 +117,7 @@ internal sealed class InboundCall : SipBridgedCall
         var peer = dialog!.RouteSet.Count > 0 ? OutboundCall.PeerFor(dialog, _invite.Source) : _invite.Source;
         Leg = new SipCallLeg(dialog, peer, Services.Sip, browserOffer!);
         MoveTo(CallState.Offering, CallState.Routing);
-        var display = request.From?.DisplayText;
+        var display = _caller.Display;
         var sdp = browserOffer!.ToString();
         foreach (var session in sessions)
         {
@@ -113,7 +139,20 @@ internal sealed class InboundCall : SipBridgedCall
         }
         if (status >= 200 && status < 300) AddSessionTimer(response);
         if (sdp is not null) SipCallLeg.SetSdp(response, sdp);
-        Respond(_invite, response);
+        if (_reliable is null || status == 100) Respond(_invite, response);
+        else if (response.IsProvisional) _reliable.Send(response);
+        else
+        {
+            _reliable.SendFinal(response);
+            Services.Metrics.SipResponse(status);
+        }
+    }
+
+    /// <summary>RFC 3262 §3: 200 to the PRACK of our unacknowledged reliable provisional, 481 to any other.</summary>
+    protected override void OnPrack(IncomingRequest prack)
+    {
+        var matched = _reliable?.OnPrack(prack.Request) == true;
+        Respond(prack, matched ? SipResponse.CreateFor(prack.Request, 200) : SipResponse.CreateFor(prack.Request, 481, "Call/Transaction Does Not Exist (no such reliable provisional)"));
     }
 
     /// <summary>RFC 4028 §9: answer a Session-Expires in the INVITE; the UAC refreshes unless it asked us to.</summary>

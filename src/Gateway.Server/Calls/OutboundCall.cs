@@ -144,7 +144,8 @@ internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
             return;
         }
         var requestUri = trunk.Name == "uri" ? trunkUri! : RequestUriFor(trunkUri!, step.Decision.Normalized);
-        var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, _fromUser, sipOffer!, browser!,
+        var identity = OutboundIdentity.For(trunk, _decision.Identity, _fromUser, Services.Sip.Domain);
+        var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, identity, sipOffer!, browser!,
             (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Post(new TrunkProvisional(a, r)), Services.Time);
         _attempt = attempt;
         Services.Registry.TryAddSip(attempt.CallId, this);
@@ -212,8 +213,10 @@ internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
             Fail(502, "Bad Gateway (2xx without To tag)");
             return;
         }
+        if (attempt.EarlyDialogCSeq(dialog!.RemoteTag) is { } used) dialog.ContinueLocalCSeq(used); // after our PRACKs (RFC 3262 §4)
         var leg = new SipCallLeg(dialog!, PeerFor(dialog!, attempt.Destination), Services.Sip, attempt.SipOffer);
         leg.SendAck(attempt.Invite.CSeq!.Value.Number);
+        if (attempt.Transaction is { } tx) tx.SuccessRetransmitted += leg.OnSuccessRetransmitted; // RFC 6026 Accepted
         Leg = leg;
         TrunkName = attempt.Trunk.Name;
         DtmfMode = attempt.Trunk.DtmfMode;

@@ -54,11 +54,18 @@ internal abstract partial class SipBridgedCall
             case SipMethods.Options:
                 Respond(incoming, CallServices.ResponseWithAllow(request, 200));
                 break;
+            case SipMethods.Prack:
+                OnPrack(incoming);
+                break;
             default:
                 Respond(incoming, CallServices.ResponseWithAllow(request, 405));
                 break;
         }
     }
+
+    /// <summary>A PRACK (RFC 3262 §3): only an inbound call sends reliable provisionals; anything else has none to match (481).</summary>
+    protected virtual void OnPrack(IncomingRequest prack) =>
+        Respond(prack, SipResponse.CreateFor(prack.Request, 481, "Call/Transaction Does Not Exist (no reliable provisional)"));
 
     /// <summary>The SIP side hung up.</summary>
     protected virtual void OnRemoteBye(SipRequest bye) => End(CallEnd.ByRemote(IsAnswered ? "answered" : "cancelled"));
@@ -99,6 +106,11 @@ internal abstract partial class SipBridgedCall
                 Respond(incoming, SipResponse.CreateFor(request, 488, $"Not Acceptable Here ({inUse.Encoding} must stay)"));
                 return;
             }
+            if (!TryRekeyFromOffer(audio, out var answerCrypto, out var srtpFailure)) // SipBridgedCall.Srtp.cs
+            {
+                Respond(incoming, SipResponse.CreateFor(request, 488, "Not Acceptable Here (" + srtpFailure + ")"));
+                return;
+            }
             if (kept is not null && SipMapping is { } current && kept.PayloadType != current.SipPayloadType)
             {
                 SipMapping = current with { SipPayloadType = kept.PayloadType };
@@ -113,6 +125,7 @@ internal abstract partial class SipBridgedCall
                 Media?.ConfigureSip(remote, mapping);
             }
             answer = SdpReoffer.WithDirection(leg.LocalSdp, _hold == HoldState.Held ? Combine(SdpDirection.SendOnly, offered.Reverse()) : offered.Reverse());
+            if (answerCrypto is not null) SdesRekey.SetAnswer(answer.Media.First(m => m.Media == "audio"), answerCrypto);
             leg.LocalSdp = answer;
             var wasHeld = _remoteDirection is SdpDirection.SendOnly or SdpDirection.Inactive;
             _remoteDirection = offered;

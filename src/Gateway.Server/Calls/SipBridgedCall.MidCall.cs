@@ -140,6 +140,11 @@ internal abstract partial class SipBridgedCall
             leg.Dialog.OnTargetRefreshResponse(final);
             leg.SendAck(answered.Invite.CSeq!.Value.Number);
             leg.LocalSdp = reinvite.Offer;
+            if (SipCallLeg.ReadSdp(final) is { } reanswer && !TryRekeyFromAnswer(reinvite.Offer, reanswer, out var srtpFailure)) // SipBridgedCall.Srtp.cs
+            {
+                End(new CallEnd(488, "Not Acceptable Here (" + srtpFailure + ")", "answered") { ByeReason = (488, srtpFailure!) });
+                return;
+            }
             if (SipCallLeg.ReadSdp(final) is { } answer && SipCallLeg.AudioEndPoint(answer) is { } remote &&
                 !remote.Address.Equals(System.Net.IPAddress.Any) && !remote.Equals(SipRemote) && SipMapping is { } mapping)
             {

@@ -96,8 +96,9 @@ internal abstract partial class SipBridgedCall
             var requestUri = trunk.Name == "uri" ? routeUri! : OutboundCall.RequestUriFor(routeUri!, decision.Normalized);
             var offer = SdpReoffer.WithDirection(oldLeg.LocalSdp, SdpDirection.SendRecv);
             var webUser = Direction == "inbound" ? To : From;
-            var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, decision.CallerId ?? webUser, offer, null,
-                (uint)Math.Max(0, Services.Options.SessionExpires), (_, _) => { });
+            var identity = OutboundIdentity.For(trunk, decision.Identity, decision.CallerId ?? webUser, Services.Sip.Domain);
+            var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, identity, offer, null,
+                (uint)Math.Max(0, Services.Options.SessionExpires), (_, _) => { }, divertedBy: oldLeg.Dialog.Remote.Uri.ToString());
             Services.Registry.TryAddSip(attempt.CallId, this);
             var final = await attempt.RunAsync(() => { }).ConfigureAwait(false);
             await OnLoop();
@@ -108,8 +109,10 @@ internal abstract partial class SipBridgedCall
                 Services.Registry.RemoveSip(attempt.CallId, this);
                 return;
             }
+            if (attempt.EarlyDialogCSeq(dialog!.RemoteTag) is { } used) dialog.ContinueLocalCSeq(used);
             var newLeg = new SipCallLeg(dialog!, OutboundCall.PeerFor(dialog!, to), Services.Sip, offer);
             newLeg.SendAck(attempt.Invite.CSeq!.Value.Number);
+            if (attempt.Transaction is { } tx) tx.SuccessRetransmitted += newLeg.OnSuccessRetransmitted; // RFC 6026 Accepted
             if (!SwapLeg(transfer, newLeg, final, trunk))
             {
                 SendByeOn(newLeg, 488, "transfer target offers no usable codec");

@@ -40,7 +40,8 @@ internal abstract partial class SipBridgedCall : GatewayCall
                 HandleCancel(cancel.Cancel);
                 break;
             case SipStrayResponse stray:
-                // §13.2.2.4: a retransmitted 2xx for the INVITE we acknowledged: the same ACK again.
+                // §13.2.2.4: a retransmitted 2xx for the INVITE we acknowledged, past its transaction (RFC 6026 Accepted answers
+                // the ones within Timer M itself, SipCallLeg.OnSuccessRetransmitted): the same ACK again.
                 if (stray.Response.IsSuccess && stray.Response.CSeq is { Method: SipMethods.Invite } cseq && Leg is { } leg && cseq.Number == leg.LastAckedInvite)
                     leg.ResendAck();
                 break;

@@ -14,7 +14,7 @@ namespace Gateway.Server.Calls;
 /// </summary>
 internal sealed class SipCallLeg(SipDialog dialog, SipEndPoint peer, SipAddressing sip, SessionDescription localSdp)
 {
-    private SipRequest? _lastAck;
+    private volatile SipRequest? _lastAck;
 
     public SipDialog Dialog => dialog;
     public SipEndPoint Peer => peer;
@@ -36,7 +36,13 @@ internal sealed class SipCallLeg(SipDialog dialog, SipEndPoint peer, SipAddressi
 
     public Task<SipResponse> SendAsync(SipRequest request) => sip.Stack.SendRequestAsync(request, peer);
 
-    public InviteClientTransaction SendInvite(SipRequest invite) => sip.Stack.SendInvite(invite, peer);
+    /// <summary>A re-INVITE; its transaction hands each retransmitted 2xx to <see cref="OnSuccessRetransmitted"/>.</summary>
+    public InviteClientTransaction SendInvite(SipRequest invite)
+    {
+        var tx = sip.Stack.SendInvite(invite, peer);
+        tx.SuccessRetransmitted += OnSuccessRetransmitted;
+        return tx;
+    }
 
     /// <summary>ACK for a 2xx to our INVITE (a new transaction of its own, §13.2.2.4).</summary>
     public void SendAck(uint inviteCSeq)
@@ -52,6 +58,17 @@ internal sealed class SipCallLeg(SipDialog dialog, SipEndPoint peer, SipAddressi
     public void ResendAck()
     {
         if (_lastAck is { } ack) _ = sip.Stack.SendStatelessAsync(ack, peer);
+    }
+
+    /// <summary>
+    /// A 2xx the INVITE transaction received again in Accepted (RFC 6026 §8.4), on the transport's thread: the ACK already
+    /// sent for that INVITE goes again (RFC 3261 §13.2.2.4), without a trip through the call's loop. Another fork's 2xx, or
+    /// one for an INVITE not acknowledged yet (the loop's ACK follows), is left alone. Reads only the immutable last ACK.
+    /// </summary>
+    public void OnSuccessRetransmitted(SipResponse response)
+    {
+        if (_lastAck is { } ack && response.CSeq?.Number == ack.CSeq?.Number && response.To?.Tag == dialog.RemoteTag)
+            _ = sip.Stack.SendStatelessAsync(ack, peer);
     }
 
     public static void SetSdp(SipMessage message, SessionDescription sdp)

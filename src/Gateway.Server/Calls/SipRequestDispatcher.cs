@@ -3,6 +3,8 @@ using Gateway.Dialplan;
 using Gateway.Sdp.Translation;
 using Gateway.Server.Signaling;
 using Gateway.Sip.Messages;
+using Gateway.Sip.Identity;
+using Gateway.Sip.Reliability;
 using Gateway.Sip.Stack;
 using Gateway.Sip.Transactions;
 
@@ -100,16 +102,6 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             Respond(incoming, 482, "Loop Detected"); // §8.2.2.2: a second INVITE of a call we already have
             return;
         }
-        var unsupported = request.GetHeaders(SipHeaderNames.Require).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-            .Where(tag => !tag.Equals(SupportedTags, StringComparison.OrdinalIgnoreCase)).ToList();
-        if (unsupported.Count > 0)
-        {
-            // §8.2.2.3: an extension we do not support.
-            var bad = SipResponse.CreateFor(request, 420);
-            bad.AddHeader("Unsupported", string.Join(", ", unsupported));
-            Respond(incoming, bad);
-            return;
-        }
         var plan = services.Dialplan();
         var trunk = TrunkSources.Find(plan, incoming.Source.Address.Address) ?? registrars?.Find(plan, incoming.Source.Address.Address);
         if (trunk is null && !services.Options.AllowUnknownSources)
@@ -117,6 +109,8 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             Respond(incoming, 403, "Forbidden (unknown source)");
             return;
         }
+        var prack = trunk?.Prack ?? TrunkPrackMode.Supported;
+        if (!CheckExtensions(incoming, prack)) return;
         // The Request-URI goes through the dialplan as one typed target (its user part is what is routed).
         var dialed = DialTarget.Parse(request.RequestUri.ToString()).User;
         var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.Trunk, trunk?.Name ?? "unknown"), request.RequestUri.ToString(), services.Time.GetUtcNow()));
@@ -147,8 +141,36 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             return;
         }
         var policy = trunk is null ? SdpTranslationPolicy.Default : OutboundCall.PolicyFor(trunk);
-        var call = new InboundCall(services, incoming, user, decision.Route, trunk?.DtmfMode ?? "rfc4733", policy, received, decision.Record, trunk?.Name);
+        var caller = PresentedCaller.Of(request, trusted: trunk?.TrustIdentity == true); // RFC 3325 §9.1: PAI only from a trusted trunk
+        var call = new InboundCall(services, incoming, caller, user, decision.Route, trunk?.DtmfMode ?? "rfc4733", policy, received, decision.Record, trunk?.Name, prack);
         call.Start(free);
+    }
+
+    /// <summary>
+    /// §8.2.2.3: a Require tag we do not support is 420 with Unsupported (100rel counts as supported unless the trunk's
+    /// prack is off); RFC 3262 §3 with prack: required, an INVITE that does not even support 100rel is 421.
+    /// </summary>
+    private bool CheckExtensions(IncomingRequest incoming, TrunkPrackMode prack)
+    {
+        var request = incoming.Request;
+        var unsupported = request.GetHeaders(SipHeaderNames.Require).SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            .Where(tag => !tag.Equals(SupportedTags, StringComparison.OrdinalIgnoreCase) && !(prack != TrunkPrackMode.Off && tag.Equals("100rel", StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+        if (unsupported.Count > 0)
+        {
+            var bad = SipResponse.CreateFor(request, 420);
+            bad.AddHeader("Unsupported", string.Join(", ", unsupported));
+            Respond(incoming, bad);
+            return false;
+        }
+        if (prack == TrunkPrackMode.Required && !ReliableProvisionalSender.IsSupportedBy(request))
+        {
+            var required = SipResponse.CreateFor(request, 421);
+            required.AddHeader(SipHeaderNames.Require, "100rel");
+            Respond(incoming, required);
+            return false;
+        }
+        return true;
     }
 
     private void Respond(IncomingRequest incoming, int status, string reason) => Respond(incoming, SipResponse.CreateFor(incoming.Request, status, reason, SipStack.NewToken(6)));

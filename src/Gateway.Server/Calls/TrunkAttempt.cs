@@ -2,7 +2,9 @@ using Gateway.Dialplan;
 using Gateway.Sdp;
 using Gateway.Sdp.Translation;
 using Gateway.Sip.Auth;
+using Gateway.Sip.Identity;
 using Gateway.Sip.Messages;
+using Gateway.Sip.Reliability;
 using Gateway.Sip.Stack;
 using Gateway.Sip.Transactions;
 using Gateway.Sip.Transport;
@@ -15,7 +17,8 @@ namespace Gateway.Server.Calls;
 /// (§9.1: only once a provisional response has arrived, so the CANCEL cannot overtake the INVITE). No provisional
 /// response within the trunk's invite_timeout abandons the INVITE (a dead next hop; §17.1.1.2 Timer B would take 64*T1).
 /// Its events come from the transaction (provisionals), the call's loop (cancel) and a timer: they meet in one
-/// <see cref="AttemptPhase"/> changed by compare-and-swap, so none needs a lock.
+/// <see cref="AttemptPhase"/> changed by compare-and-swap, so none needs a lock. With the trunk's <c>prack</c> on, each
+/// reliable provisional (RFC 3262 §4) is PRACKed in order before the call sees it; retransmissions and gaps never reach it.
 /// </summary>
 internal sealed class TrunkAttempt
 {
@@ -25,10 +28,12 @@ internal sealed class TrunkAttempt
     private readonly TimeProvider _time;
     private int _phase = (int)AttemptPhase.Sent;
     private volatile InviteClientTransaction? _transaction;
+    private volatile ReliableProvisionalReceiver? _reliable;
 
-    public TrunkAttempt(SipAddressing sip, TrunkDefinition trunk, SipEndPoint destination, SipUri requestUri, string fromUser,
+    /// <param name="divertedBy">For a transfer's new leg, the transferor's URI: named in Diversion or History-Info when the trunk's redirect asks.</param>
+    public TrunkAttempt(SipAddressing sip, TrunkDefinition trunk, SipEndPoint destination, SipUri requestUri, OutboundIdentity identity,
         SessionDescription sipOffer, BrowserOffer? browser, uint sessionExpires, Action<TrunkAttempt, SipResponse> onProvisional,
-        TimeProvider? time = null)
+        TimeProvider? time = null, string? divertedBy = null)
     {
         _sip = sip;
         _time = time ?? TimeProvider.System;
@@ -38,7 +43,7 @@ internal sealed class TrunkAttempt
         SipOffer = sipOffer;
         Browser = browser;
         CallId = SipStack.NewToken(12) + "@" + sip.Domain;
-        Invite = BuildInvite(requestUri, fromUser, sessionExpires);
+        Invite = BuildInvite(identity, identity.Target(requestUri), sessionExpires, divertedBy);
     }
 
     public TrunkDefinition Trunk { get; }
@@ -56,18 +61,25 @@ internal sealed class TrunkAttempt
     /// <summary>The INVITE was abandoned because no provisional response came within invite_timeout.</summary>
     public bool TimedOut { get; private set; }
 
-    private SipRequest BuildInvite(SipUri requestUri, string fromUser, uint sessionExpires)
+    private SipRequest BuildInvite(OutboundIdentity identity, SipUri requestUri, uint sessionExpires, string? divertedBy)
     {
         var invite = SipRequest.Create(SipMethods.Invite, requestUri);
         invite.AddHeader(SipHeaderNames.Via, _sip.CreateVia(Destination));
         invite.AddHeader(SipHeaderNames.MaxForwards, "70");
-        invite.AddHeader(SipHeaderNames.From, $"<sip:{EscapeUser(fromUser)}@{_sip.Domain}>;tag={SipStack.NewToken(6)}");
-        invite.AddHeader(SipHeaderNames.To, "<" + StripParameters(requestUri) + ">");
+        identity.Apply(invite, SipStack.NewToken(6));
+        invite.AddHeader(SipHeaderNames.To, "<" + StripParameters(requestUri) + (requestUri.GetParameter("user") == "phone" ? ";user=phone" : "") + ">");
+        switch (divertedBy is null ? RedirectHeaderKind.None : Trunk.Redirect)
+        {
+            case RedirectHeaderKind.Diversion: invite.AddHeader(SipHeaderNames.Diversion, IdentityHeaders.Diversion(divertedBy!)); break;
+            case RedirectHeaderKind.HistoryInfo: invite.AddHeader(SipHeaderNames.HistoryInfo, IdentityHeaders.HistoryInfo(divertedBy!, StripParameters(requestUri))); break;
+        }
         invite.AddHeader(SipHeaderNames.CallId, CallId);
         invite.AddHeader(SipHeaderNames.CSeq, "1 INVITE");
         invite.AddHeader(SipHeaderNames.Contact, _sip.CreateContact(Destination));
         invite.AddHeader(SipHeaderNames.Allow, CallServices.Allow);
-        invite.AddHeader(SipHeaderNames.Supported, CallServices.Supported);
+        // RFC 3262 §4: Supported (or Require) 100rel per the trunk's prack.
+        invite.AddHeader(SipHeaderNames.Supported, Trunk.Prack == TrunkPrackMode.Supported ? CallServices.Supported + ", 100rel" : CallServices.Supported);
+        if (Trunk.Prack == TrunkPrackMode.Required) invite.AddHeader(SipHeaderNames.Require, "100rel");
         if (sessionExpires > 0) invite.AddHeader(SipHeaderNames.SessionExpires, sessionExpires.ToString()); // RFC 4028 §7.1
         invite.AddHeader(SipHeaderNames.UserAgent, CallServices.UserAgent);
         SipCallLeg.SetSdp(invite, SipOffer);
@@ -137,6 +149,7 @@ internal sealed class TrunkAttempt
 
     private async Task<SipResponse> SendAsync(Action? onSent)
     {
+        _reliable = Trunk.Prack == TrunkPrackMode.Off ? null : new ReliableProvisionalReceiver(Invite);
         var tx = _sip.Stack.SendInvite(Invite, Destination, OnProvisional);
         _transaction = tx;
         onSent?.Invoke();
@@ -186,8 +199,30 @@ internal sealed class TrunkAttempt
         return retry;
     }
 
+    /// <summary>The last CSeq the early dialog with this remote tag used for PRACKs (the confirmed dialog goes on above it).</summary>
+    public uint? EarlyDialogCSeq(string? remoteTag) => _reliable?.LocalCSeq(remoteTag);
+
+    /// <summary>RFC 3262 §4: PRACK the next reliable provisional; false for a retransmission, a gap or a malformed one (discarded).</summary>
+    private bool Acknowledge(SipResponse response)
+    {
+        if (_reliable is not { } reliable) return true;
+        switch (reliable.Receive(response, out var prack))
+        {
+            case ProvisionalVerdict.Unreliable:
+                return true;
+            case ProvisionalVerdict.Acknowledge:
+                prack!.PrependHeader(SipHeaderNames.Via, _sip.CreateVia(Destination));
+                prack.AddHeader(SipHeaderNames.UserAgent, CallServices.UserAgent);
+                _ = _sip.Stack.SendRequestAsync(prack, Destination);
+                return true;
+            default:
+                return false;
+        }
+    }
+
     private void OnProvisional(SipResponse response)
     {
+        if (!Acknowledge(response)) return;
         while (true)
         {
             switch (Phase)

@@ -19,4 +19,9 @@ internal static class TrunkSrtp
     public static SdesSrtpKeys? MediaKeys(SdesKeys? keys) => keys is null ? null : new SdesSrtpKeys(
         keys.Suite == SdpCryptoSuite.AesCm128HmacSha1_32 ? SrtpProfile.AesCm128HmacSha1_32 : SrtpProfile.AesCm128HmacSha1_80,
         keys.LocalKeySalt, keys.RemoteKeySalt);
+
+    /// <summary>The SDP layer's view of the keys in use (for comparing a re-INVITE's keys with them).</summary>
+    public static SdesKeys SdpKeys(SdesSrtpKeys keys) => new(
+        keys.Profile == SrtpProfile.AesCm128HmacSha1_32 ? SdpCryptoSuite.AesCm128HmacSha1_32 : SdpCryptoSuite.AesCm128HmacSha1_80,
+        keys.SendKeySalt, keys.ReceiveKeySalt);
 }

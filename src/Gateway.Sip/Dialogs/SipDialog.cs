@@ -80,6 +80,16 @@ public sealed class SipDialog
         return request;
     }
 
+    /// <summary>
+    /// Continues the local CSeq from requests sent in the early dialog this one confirms (RFC 3262 §4 PRACKs), so the
+    /// next request is numbered above them (§12.2.1.1).
+    /// </summary>
+    public void ContinueLocalCSeq(uint used)
+    {
+        uint current;
+        while ((current = Volatile.Read(ref _localCSeq)) < used && Interlocked.CompareExchange(ref _localCSeq, used, current) != current) { }
+    }
+
     /// <summary>The ACK for a 2xx to the INVITE with CSeq number <paramref name="inviteCSeq"/> (§13.2.2.4).</summary>
     public SipRequest CreateAck(uint inviteCSeq)
     {

@@ -20,6 +20,13 @@ public static class SipHeaderNames
     public const string Subject = "Subject";
     public const string Supported = "Supported";
     public const string Require = "Require";
+    public const string RSeq = "RSeq";
+    public const string RAck = "RAck";
+    public const string Privacy = "Privacy";
+    public const string PAssertedIdentity = "P-Asserted-Identity";
+    public const string PPreferredIdentity = "P-Preferred-Identity";
+    public const string Diversion = "Diversion";
+    public const string HistoryInfo = "History-Info";
     public const string Allow = "Allow";
     public const string Event = "Event";
     public const string AllowEvents = "Allow-Events";
@@ -38,7 +45,7 @@ public static class SipHeaderNames
         RecordRoute, Expires, Date, Subject, Supported, Require, Allow, Event, AllowEvents, ReferTo, ReferredBy,
         SessionExpires, UserAgent, Authorization, ProxyAuthorization, WwwAuthenticate, ProxyAuthenticate,
         "Accept", "Proxy-Require", "Unsupported", "Server", "Warning", "Retry-After", "Reason", "Min-Expires",
-        "Min-SE", "Privacy", "P-Asserted-Identity", "RSeq", "RAck", "Content-Disposition", "Timestamp", "Organization",
+        "Min-SE", Privacy, PAssertedIdentity, PPreferredIdentity, Diversion, HistoryInfo, RSeq, RAck, "Content-Disposition", "Timestamp", "Organization",
     ];
 
     /// <summary>

@@ -51,6 +51,8 @@ public sealed class SipStack : IAsyncDisposable
     public event Action<SipResponse, SipEndPoint>? StrayResponse;
 
     public IReadOnlyList<ISipTransport> Transports => _transports;
+    /// <summary>T1, T2, T4 of the stack's transactions (the UA core's own retransmissions use them too, e.g. RFC 3262 §3).</summary>
+    public SipTimerSettings Timers => _options.Timers;
     public int ActiveTransactions => ServerTransactions + ClientTransactions;
     public int ServerTransactions => Volatile.Read(ref _serverCount);
     public int ClientTransactions => Volatile.Read(ref _clientCount);

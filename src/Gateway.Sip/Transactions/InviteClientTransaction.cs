@@ -3,16 +3,18 @@ using Gateway.Sip.Messages;
 namespace Gateway.Sip.Transactions;
 
 /// <summary>
-/// INVITE client transaction, RFC 3261 §17.1.1 (figure 5): Calling -> Proceeding -> Completed -> Terminated.
-/// Timer A retransmits over unreliable transports, Timer B gives up, Timer D absorbs retransmitted final
-/// responses. A non-2xx final response is acknowledged here (§17.1.1.3); a 2xx is passed up and the TU sends its ACK.
+/// INVITE client transaction, RFC 3261 §17.1.1 (figure 5) as updated by RFC 6026 §8.4: Calling -> Proceeding ->
+/// Completed -> Terminated for a non-2xx, Calling/Proceeding -> Accepted -> Terminated for a 2xx. Timer A retransmits
+/// over unreliable transports, Timer B gives up, Timer D absorbs retransmitted non-2xx finals (acknowledged here,
+/// §17.1.1.3). A 2xx is passed up and the TU sends its ACK; in Accepted, until Timer M (64*T1), each further 2xx
+/// (a retransmission, or another fork's) goes to <see cref="SuccessRetransmitted"/> instead of being a stray response.
 /// </summary>
 public sealed class InviteClientTransaction : IDisposable
 {
     private readonly object _gate = new();
     private readonly ISipMessageSender _sender;
     private readonly SipTimerSettings _timers;
-    private readonly TransactionTimer _timerA, _timerB, _timerD;
+    private readonly TransactionTimer _timerA, _timerB, _timerD, _timerM;
     private readonly TaskCompletionSource<SipResponse> _final = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TimeSpan _intervalA;
     private SipRequest? _ack;
@@ -28,6 +30,7 @@ public sealed class InviteClientTransaction : IDisposable
         _timerA = new TransactionTimer(time, OnTimerA);
         _timerB = new TransactionTimer(time, OnTimerB);
         _timerD = new TransactionTimer(time, Terminate);
+        _timerM = new TransactionTimer(time, Terminate);
         _sender.TransportFailed += OnTransportError;
     }
 
@@ -40,6 +43,9 @@ public sealed class InviteClientTransaction : IDisposable
 
     /// <summary>The final response; a synthesized 408 on Timer B, 503 on transport error (§8.1.3.1).</summary>
     public Task<SipResponse> FinalResponse => _final.Task;
+
+    /// <summary>A 2xx received in Accepted (RFC 6026 §8.4): the TU sends the same ACK again (or ACKs and BYEs another fork's).</summary>
+    public event Action<SipResponse>? SuccessRetransmitted;
 
     /// <summary>Raised once when the machine reaches Terminated, so the owner can forget it.</summary>
     public event Action<InviteClientTransaction>? Terminated;
@@ -61,7 +67,7 @@ public sealed class InviteClientTransaction : IDisposable
     /// <summary>A response matched to this transaction by the transaction layer (§17.1.3).</summary>
     public void OnResponse(SipResponse response)
     {
-        Action<SipResponse>? provisional = null;
+        Action<SipResponse>? passUp = null;
         lock (_gate)
         {
             switch (State)
@@ -69,11 +75,18 @@ public sealed class InviteClientTransaction : IDisposable
                 case TransactionState.Calling or TransactionState.Proceeding when response.IsProvisional:
                     _timerA.Stop();
                     State = TransactionState.Proceeding;
-                    provisional = ProvisionalResponse;
+                    passUp = ProvisionalResponse;
                     break;
                 case TransactionState.Calling or TransactionState.Proceeding when response.IsSuccess:
+                    // RFC 6026 §8.4: Accepted absorbs the 2xx retransmissions until Timer M.
+                    _timerA.Stop();
+                    _timerB.Stop();
+                    State = TransactionState.Accepted;
                     _final.TrySetResult(response);
-                    TerminateLocked();
+                    _timerM.Start(_timers.Timeout);
+                    break;
+                case TransactionState.Accepted when response.IsSuccess:
+                    passUp = SuccessRetransmitted;
                     break;
                 case TransactionState.Calling or TransactionState.Proceeding:
                     _timerA.Stop();
@@ -91,7 +104,7 @@ public sealed class InviteClientTransaction : IDisposable
                     break;
             }
         }
-        provisional?.Invoke(response);
+        passUp?.Invoke(response);
     }
 
     /// <summary>ACK for a non-2xx final response (§17.1.1.3): same Request-URI, Call-ID, From, top Via, Route; To from the response.</summary>
@@ -143,7 +156,7 @@ public sealed class InviteClientTransaction : IDisposable
     {
         lock (_gate)
         {
-            if (State is TransactionState.Terminated or TransactionState.Completed) return;
+            if (State is TransactionState.Terminated or TransactionState.Completed or TransactionState.Accepted) return;
             _final.TrySetResult(SipResponse.CreateFor(Request, 503, "Service Unavailable (transport error)"));
             TerminateLocked();
         }
@@ -161,6 +174,7 @@ public sealed class InviteClientTransaction : IDisposable
         _timerA.Stop();
         _timerB.Stop();
         _timerD.Stop();
+        _timerM.Stop();
         _sender.TransportFailed -= OnTransportError;
         var terminated = Terminated;
         ThreadPool.UnsafeQueueUserWorkItem(_ => terminated?.Invoke(this), null);

@@ -61,11 +61,11 @@ public sealed class RoutingAndHostingTests
         await using var gw = CallHarness.Start([("pstn", caller.Port, "")]);
         gw.Users.Register("bob", new FakeWebSession("w1", "bob"));
 
-        var (_, tx, _) = caller.Call(gw.EndPoint, "bob", extraHeader: "Require: 100rel");
+        var (_, tx, _) = caller.Call(gw.EndPoint, "bob", extraHeader: "Require: 100rel, precondition");
 
         var final = await tx.FinalResponse;
         Assert.Equal(420, final.StatusCode);
-        Assert.Equal("100rel", final.GetHeader("Unsupported"));
+        Assert.Equal("precondition", final.GetHeader("Unsupported")); // 100rel is supported (RFC 3262)
     }
 
     [Fact]

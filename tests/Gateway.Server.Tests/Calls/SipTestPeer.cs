@@ -49,6 +49,10 @@ internal sealed class SipTestPeer : IAsyncDisposable
     public SipEndPoint EndPoint => new(Transport.Protocol, Transport.LocalEndPoint);
     public int Port => Transport.LocalEndPoint.Port;
     public PeerBehavior Behavior { get; set; } = PeerBehavior.Answer;
+    /// <summary>The SDP of its 200s to INVITEs and re-INVITEs (an SRTP trunk sets its a=crypto here); the direction follows a re-offer's.</summary>
+    public string AnswerSdp { get; set; } = PcmuSdp;
+    /// <summary>The last 200 it sent to an INVITE or re-INVITE (a test may send it again, as a lost ACK would make it).</summary>
+    public SipResponse? LastAnswer { get; private set; }
     private int _glares;
     /// <summary>Answer the next re-INVITE 491 (glare, RFC 3261 §14.2).</summary>
     public void GlareOnce() => Interlocked.Exchange(ref _glares, 1);
@@ -56,6 +60,8 @@ internal sealed class SipTestPeer : IAsyncDisposable
     public SipDialog? Dialog { get; private set; }
     public SipEndPoint? GatewayEndPoint { get; private set; }
     public IReadOnlyList<SipRequest> Received => [.. _received];
+    /// <summary>Every provisional response to the INVITEs this peer sent with <see cref="Call"/>.</summary>
+    public ConcurrentQueue<SipResponse> ProvisionalResponses { get; } = new();
 
     public int Count(string method) => _received.Count(r => r.Method == method);
 
@@ -94,7 +100,8 @@ internal sealed class SipTestPeer : IAsyncDisposable
                 var ok = SipResponse.CreateFor(request, 200);
                 ok.AddHeader("Contact", Contact());
                 ok.AddHeader("Content-Type", "application/sdp");
-                ok.Body = Encoding.ASCII.GetBytes(PcmuSdp.Replace("o=peer 1 1", "o=peer 1 2").Replace("a=sendrecv", "a=" + direction));
+                ok.Body = Encoding.ASCII.GetBytes(AnswerSdp.Replace("o=peer 1 1", "o=peer 1 2").Replace("a=sendrecv", "a=" + direction));
+                LastAnswer = ok;
                 incoming.Respond(ok);
                 break;
             case SipMethods.Ack:
@@ -154,12 +161,20 @@ internal sealed class SipTestPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>A provisional response (180, or 183 with <see cref="PcmuSdp"/> when <paramref name="withSdp"/>) to the INVITE left pending.</summary>
-    public void Provisional(int status, bool withSdp = false)
+    /// <summary>
+    /// A provisional response (180, or 183 with <see cref="PcmuSdp"/> when <paramref name="withSdp"/>) to the INVITE left
+    /// pending; with <paramref name="rseq"/>, sent reliably (Require: 100rel, RFC 3262).
+    /// </summary>
+    public void Provisional(int status, bool withSdp = false, uint? rseq = null)
     {
         var (incoming, tag) = _ringing.Values.Single();
         var response = SipResponse.CreateFor(incoming.Request, status, toTag: tag);
         response.AddHeader("Contact", Contact());
+        if (rseq is { } number)
+        {
+            response.AddHeader("Require", "100rel");
+            response.AddHeader("RSeq", number.ToString());
+        }
         if (withSdp)
         {
             response.AddHeader("Content-Type", "application/sdp");
@@ -188,7 +203,8 @@ internal sealed class SipTestPeer : IAsyncDisposable
             ok.AddHeader("Require", "timer");
         }
         ok.AddHeader("Content-Type", "application/sdp");
-        ok.Body = Encoding.ASCII.GetBytes(PcmuSdp);
+        ok.Body = Encoding.ASCII.GetBytes(AnswerSdp);
+        LastAnswer = ok;
         incoming.Respond(ok);
     }
 
@@ -267,7 +283,11 @@ internal sealed class SipTestPeer : IAsyncDisposable
             invite.Body = Encoding.ASCII.GetBytes(sdp);
         }
         var provisionals = new ConcurrentQueue<int>();
-        var tx = Stack.SendInvite(invite, gateway, r => provisionals.Enqueue(r.StatusCode));
+        var tx = Stack.SendInvite(invite, gateway, r =>
+        {
+            ProvisionalResponses.Enqueue(r);
+            provisionals.Enqueue(r.StatusCode);
+        });
         return (invite, tx, provisionals);
     }
 

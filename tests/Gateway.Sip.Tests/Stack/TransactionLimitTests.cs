@@ -103,4 +103,26 @@ public sealed class TransactionLimitTests
         Assert.Equal(1, guard.Drops.Total(SipDropReason.TransactionRate));
         Assert.Equal(5, guard.Drops.Total(SipDropReason.Blocked));
     }
+
+    [Fact]
+    public async Task A_retransmitted_2xx_stays_with_its_Accepted_transaction_until_Timer_M_then_is_stray()
+    {
+        await using var stack = Stack();
+        var stray = 0;
+        stack.StrayResponse += (_, _) => stray++;
+        var invite = Invite(9);
+        var tx = stack.SendInvite(invite, new SipEndPoint(SipTransportProtocol.Udp, Peer));
+        var again = 0;
+        tx.SuccessRetransmitted += _ => again++;
+        var ok = TransactionTestMessages.Response(invite, 200);
+
+        _transport.Receive(ok, Peer);
+        _transport.Receive(ok, Peer);
+        Assert.Equal((1, 0, 1), (again, stray, stack.ClientTransactions)); // RFC 6026 §8.4
+
+        _time.Advance(TimeSpan.FromSeconds(32)); // Timer M
+        for (var i = 0; i < 100 && stack.ClientTransactions > 0; i++) await Task.Delay(5); // Terminated is raised off the timer's thread
+        _transport.Receive(ok, Peer);
+        Assert.Equal((1, 1, 0), (again, stray, stack.ClientTransactions));
+    }
 }

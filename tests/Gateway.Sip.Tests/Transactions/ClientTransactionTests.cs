@@ -66,15 +66,31 @@ public sealed class ClientTransactionTests
     }
 
     [Fact]
-    public async Task Invite2xxTerminatesAndIsPassedUpWithoutAck()
+    public async Task Invite2xxIsPassedUpWithoutAckAndAcceptedAbsorbsRetransmissionsUntilTimerM()
     {
         var sender = new RecordingSender();
         var tx = new InviteClientTransaction(Request("INVITE"), sender, _time);
+        var again = new List<SipResponse>();
+        tx.SuccessRetransmitted += again.Add;
         tx.Start();
         tx.OnResponse(Response(tx.Request, 200));
         Assert.Equal(200, (await tx.FinalResponse).StatusCode);
+        Assert.Equal(TransactionState.Accepted, tx.State); // RFC 6026 §8.4
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, sender.CountRequests("INVITE")); // Timer A stopped
+        tx.OnResponse(Response(tx.Request, 200));
+        var fork = SipResponse.CreateFor(tx.Request, 200, toTag: "b2");
+        tx.OnResponse(fork);
+        tx.OnResponse(Response(tx.Request, 180)); // nothing but 2xx counts in Accepted
+        Assert.Equal(2, again.Count);
+        Assert.Equal("b2", again[1].To!.Tag);
+        Assert.Equal(0, sender.CountRequests("ACK")); // the TU acknowledges 2xx
+        sender.Fail();
+        Assert.Equal(TransactionState.Accepted, tx.State);
+        _time.Advance(TimeSpan.FromSeconds(27)); // Timer M: 64*T1 = 32 s after the 2xx
         Assert.Equal(TransactionState.Terminated, tx.State);
-        Assert.Equal(0, sender.CountRequests("ACK"));
+        tx.OnResponse(Response(tx.Request, 200));
+        Assert.Equal(2, again.Count);
     }
 
     [Fact]
