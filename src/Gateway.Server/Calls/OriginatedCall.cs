@@ -142,7 +142,8 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
             return;
         }
         var requestUri = trunk.Name == "uri" ? trunkUri! : OutboundCall.RequestUriFor(trunkUri!, step.Decision.Normalized);
-        var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, _decision.CallerId is { Length: > 0 } id ? id : "api", offer!, null,
+        var identity = OutboundIdentity.For(trunk, _decision.Identity, _decision.CallerId is { Length: > 0 } id ? id : "api", Services.Sip.Domain);
+        var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, identity, offer!, null,
             (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Post(new TrunkProvisional(a, r)), Services.Time);
         _attempt = attempt;
         _policy = policy;
