@@ -20,9 +20,9 @@ public sealed class SipDialogTests
 
     private static SipResponse Ok(SipRequest invite)
     {
+        // The proxies' Record-Route (p1, p2) comes back in the 2xx as the UAS copied it (RFC 3261 §12.1.1).
         var ok = SipResponse.CreateFor(invite, 200, toTag: "a6c85cf");
         ok.AddHeader("Contact", "<sip:bob@192.0.2.4>");
-        ok.AddHeader("Record-Route", "<sip:p1.example.com;lr>, <sip:p2.example.com;lr>");
         return ok;
     }
 

@@ -22,6 +22,23 @@ public sealed class SipMessageBuilderTests
         Assert.Equal("0", reparsed.GetHeader("l"));
     }
 
+    [Theory]
+    [InlineData(180, null, true)]
+    [InlineData(200, null, true)]
+    [InlineData(100, null, false)] // not dialog-creating
+    [InlineData(486, null, false)]
+    [InlineData(200, "established", false)] // in-dialog: the route set is fixed already (§12.2)
+    public void ResponseCopiesRecordRouteOnlyWhenItCanEstablishADialog(int status, string? toTag, bool copied)
+    {
+        var invite = SipTestMessages.Invite();
+        invite.AddHeader("Record-Route", "<sip:p1.example.com;lr;ftag=1>");
+        invite.AddHeader("Record-Route", "<sip:p2.example.com;lr>");
+        if (toTag is not null) invite.SetHeader("To", invite.To!.WithTag(toTag).ToString());
+        var response = SipResponse.CreateFor(invite, status, toTag: "xyz");
+        // §12.1.1: every value, parameters and order kept.
+        Assert.Equal(copied ? ["<sip:p1.example.com;lr;ftag=1>", "<sip:p2.example.com;lr>"] : [], response.GetHeaders("Record-Route"));
+    }
+
     [Fact]
     public void RequestBuiltFromPartsSerializesAndParses()
     {
