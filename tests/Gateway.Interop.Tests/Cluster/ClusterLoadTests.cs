@@ -15,7 +15,7 @@ namespace Gateway.Interop.Tests.Cluster;
 /// </summary>
 [Trait("Category", "E2E")]
 [Collection(E2eCollection.Name)]
-public sealed partial class ClusterLoadTests(ITestOutputHelper output)
+public sealed class ClusterLoadTests(ITestOutputHelper output)
 {
     [SkippableFact(Timeout = 300_000)]
     public async Task DrainingANodeUnderLoadDropsNoCall()
@@ -48,8 +48,7 @@ public sealed partial class ClusterLoadTests(ITestOutputHelper output)
         var perNode = cluster.Nodes.Select(n => n.ReadCdrLines()).ToList();
         var abnormal = perNode.SelectMany(l => l).Count(l => !l.Contains("\"cause\":200", StringComparison.Ordinal));
         var line = $"RESULT rate={rate} seconds={seconds} calls={total} ok={ok} failed={failed} abnormal_cdrs={abnormal} " +
-            $"cdrs={string.Join('/', perNode.Select(l => l.Length))} n2_calls_at_drain={callsAtDrain} n2_exited_after_s={exitedAfter.TotalSeconds:F1} " +
-            $"response_time_avg_ms={ResponseTimeMs(result.Output):F1}";
+            $"cdrs={string.Join('/', perNode.Select(l => l.Length))} n2_calls_at_drain={callsAtDrain} n2_exited_after_s={exitedAfter.TotalSeconds:F1}";
         output.WriteLine(line);
         Console.WriteLine(line); // bench/cluster-load.sh reads it
 
@@ -67,17 +66,4 @@ public sealed partial class ClusterLoadTests(ITestOutputHelper output)
         var match = Regex.Matches(screen, Regex.Escape(label) + @"\s*\|\s*\d+\s*\|\s*(\d+)").LastOrDefault();
         return match is null ? -1 : int.Parse(match.Groups[1].Value);
     }
-
-    /// <summary>sipp's "Response Time 1" average (INVITE to 200 through Kamailio), in ms.</summary>
-    private static double ResponseTimeMs(string screen)
-    {
-        var match = ResponseTime().Matches(screen).LastOrDefault();
-        return match is null ? double.NaN
-            : TimeSpan.FromHours(int.Parse(match.Groups[1].Value)).Add(TimeSpan.FromMinutes(int.Parse(match.Groups[2].Value)))
-                .Add(TimeSpan.FromSeconds(int.Parse(match.Groups[3].Value))).Add(TimeSpan.FromMilliseconds(int.Parse(match.Groups[4].Value))).TotalMilliseconds
-              + int.Parse(match.Groups[5].Value) / 1000.0;
-    }
-
-    [GeneratedRegex(@"Response Time 1\s*\|\s*[\d:]+\s*\|\s*(\d+):(\d+):(\d+):(\d{3})(\d{3})")]
-    private static partial Regex ResponseTime();
 }
