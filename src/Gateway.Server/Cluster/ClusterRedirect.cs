@@ -24,6 +24,7 @@ internal sealed partial class ClusterRedirect(ClusterMembership membership, IWeb
     /// <summary>True when the cluster answers the INVITE (now or after the lookup); false: serve it locally now. <paramref name="serveLocally"/> runs when the lookup finds no other node.</summary>
     public bool TakesOver(IncomingRequest incoming, string user, Action serveLocally)
     {
+        if (!IsPlainUser(user)) return false; // a name that would need escaping in a Contact: served here only
         var local = webUsers.SessionsFor(user).Count > 0 || (devices?.DevicesOf(user).Count ?? 0) > 0;
         if (incoming.Request.RequestUri.GetParameter(NodeParameter) is { } marked)
         {
@@ -62,6 +63,10 @@ internal sealed partial class ClusterRedirect(ClusterMembership membership, IWeb
         Log.Redirected(logger, incoming.Request.CallId ?? "", user, string.Join(",", others.Select(n => n.Id)), local);
         Respond(incoming, redirect);
     }
+
+    /// <summary>RFC 3261 §25.1 unreserved characters only (what web user and directory names are), at most 64.</summary>
+    private static bool IsPlainUser(string user) =>
+        user.Length is > 0 and <= 64 && user.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '!' or '~' or '*' or '\'' or '(' or ')' or '+');
 
     /// <summary><c>&lt;sip:user@host:port;transport=..;gw-node=id&gt;</c> from the node's SIP URI.</summary>
     private static string ContactFor(string user, string node, string sipUri) =>
