@@ -22,7 +22,11 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
     {
         stack.RequestReceived += OnRequest;
         stack.CancelReceived += OnCancel;
-        stack.StrayResponse += (response, _) => Safe("stray response", () => services.Registry.FindSip(response.CallId)?.OnStrayResponse(response));
+        stack.StrayResponse += (response, _) => Safe("stray response", () =>
+        {
+            if (services.Registry.FindDevice(response.CallId) is { } device) device.OnStrayResponse(response);
+            else services.Registry.FindSip(response.CallId)?.OnStrayResponse(response);
+        });
     }
 
     private void Safe(string what, Action action)
@@ -42,7 +46,8 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         var inDialog = request.To?.Tag is { Length: > 0 };
         if (inDialog)
         {
-            if (services.Registry.FindSip(request.CallId) is { } call) call.OnInDialogRequest(incoming);
+            if (services.Registry.FindDevice(request.CallId) is { } device) device.OnInDialogRequest(incoming);
+            else if (services.Registry.FindSip(request.CallId) is { } call) call.OnInDialogRequest(incoming);
             else Respond(incoming, 481, "Call/Transaction Does Not Exist");
             return;
         }
@@ -119,7 +124,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.Trunk, trunk?.Name ?? "unknown"), request.RequestUri.ToString(), services.Time.GetUtcNow()));
         string? user = null;
         if (decision.Action == RouteActionKind.User) user = decision.Target;
-        else if (dialed.Length > 0 && services.Users.SessionsFor(dialed).Count > 0) user = dialed;
+        else if (dialed.Length > 0 && (services.Users.SessionsFor(dialed).Count > 0 || services.Devices.DevicesOf(dialed).Count > 0)) user = dialed;
         Log.InboundRouted(logger, request.CallId ?? "", incoming.Source.ToString(), dialed, decision.Route ?? "-", user ?? decision.Action?.ToString() ?? "deny");
         if (user is null)
         {
@@ -128,12 +133,15 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             return;
         }
         var sessions = services.Users.SessionsFor(user);
-        if (sessions.Count == 0)
+        var devices = services.Devices.DevicesOf(user);
+        if (sessions.Count == 0 && devices.Count == 0)
         {
             Respond(incoming, 480, "Temporarily Unavailable");
             return;
         }
-        var free = sessions.Where(s => !services.Registry.IsSessionBusy(s.SessionId)).ToList();
+        // Every device rings: the free web sessions and each registered binding (a busy phone answers 486 itself).
+        var free = sessions.Where(s => !services.Registry.IsSessionBusy(s.SessionId))
+            .Concat(devices.Select(d => new SipDeviceSession(services, d))).ToList();
         if (free.Count == 0)
         {
             Respond(incoming, 486, "Busy Here");

@@ -49,7 +49,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public SipEndPoint EndPoint => new(SipTransportProtocol.Udp, Stack.Transports[0].LocalEndPoint);
 
     /// <summary>Trunks: name -> (peer port, extra YAML lines). Routes: 600 echo, 601 playback, 7xx reject 403, names -> users, the rest -> trunks in order.</summary>
-    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true, string guards = "")
+    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true, string guards = "", Gateway.Server.Registrar.IRegisteredDevices? devices = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "gw-calls-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "prompts"));
@@ -95,6 +95,7 @@ internal sealed class CallHarness : IAsyncDisposable
             Failover = new TrunkFailover(new TrunkFailoverOptions(), new SipTrunkProber(addressing), TimeProvider.System),
             Limits = new CallLimits(),
             Users = users,
+            Devices = devices ?? NoDevices.Instance,
             Time = callTime ?? TimeProvider.System,
             Loggers = loggers,
         };
@@ -119,7 +120,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public async Task WaitForNoCallsAsync(int timeoutMs = 5000)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
-        while (Registry.Count > 0 || Registry.WebKeys > 0 || Registry.SipKeys > 0)
+        while (Registry.Count > 0 || Registry.WebKeys > 0 || Registry.SipKeys > 0 || Registry.DeviceKeys > 0)
         {
             if (Environment.TickCount64 > deadline)
                 throw new TimeoutException($"{Registry.Count} calls still live: " + string.Join(", ", Registry.Snapshot().Select(c => c.Id + ":" + c.State)));
