@@ -238,7 +238,7 @@ internal sealed class InboundCall : SipBridgedCall
     {
         foreach (var other in _offered.Values.Where(s => s.SessionId != winner.SessionId).ToList())
         {
-            SendHangup(other, Id, 487, "answered elsewhere");
+            SendHangup(other, Id, 487, WebUserCall.AnsweredElsewhere);
             Services.Registry.RemoveWeb(other.SessionId, Id, this);
             _offered.Remove(other.SessionId);
         }

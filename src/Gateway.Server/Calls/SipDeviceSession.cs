@@ -106,7 +106,7 @@ internal sealed class SipDeviceSession : IWebSession
         switch ((string?)message["type"])
         {
             case "hangup":
-                Stop((int?)message["code"] ?? 200);
+                Stop(elsewhere: (string?)message["reason"] == WebUserCall.AnsweredElsewhere);
                 break;
         }
     }
@@ -121,11 +121,11 @@ internal sealed class SipDeviceSession : IWebSession
         }
     }
 
-    private void Stop(int code)
+    private void Stop(bool elsewhere)
     {
         if (Move(DevicePhase.Ringing, DevicePhase.Cancelling))
         {
-            if (code == 487) _attempt!.CancelReason = CompletedElsewhere;
+            if (elsewhere) _attempt!.CancelReason = CompletedElsewhere;
             _attempt!.RequestCancel();
             return;
         }
