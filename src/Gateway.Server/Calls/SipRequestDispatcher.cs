@@ -114,6 +114,11 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         }
         var plan = services.Dialplan();
         var trunk = TrunkSources.Find(plan, incoming.Source.Address.Address) ?? registrars?.Find(plan, incoming.Source.Address.Address);
+        if (trunk is null && registrar is not null && request.From?.Uri.User is { Length: > 0 } fromUser && registrar.IsUser(fromUser))
+        {
+            OnPhoneInvite(incoming, plan, fromUser, received);
+            return;
+        }
         if (trunk is null && !services.Options.AllowUnknownSources)
         {
             Respond(incoming, 403, "Forbidden (unknown source)");
@@ -152,6 +157,41 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         call.Start(free);
     }
 
+    /// <summary>
+    /// A registered phone calls: Digest against the users directory (401, RFC 3261 §22.4), then the dialplan routes it
+    /// as its user (the user's guards apply, so no trunk unless a route grants it to that user); a call to a user rings
+    /// every device of that user but the calling one.
+    /// </summary>
+    private void OnPhoneInvite(IncomingRequest incoming, Gateway.Dialplan.CompiledDialplan plan, string fromUser, long received)
+    {
+        var request = incoming.Request;
+        if (registrar!.Authenticate(request, fromUser, out var refusal) is not { } caller)
+        {
+            Respond(incoming, refusal!);
+            return;
+        }
+        var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.WebUser, caller.Name), request.RequestUri.ToString(), services.Time.GetUtcNow()));
+        Log.PhoneRouted(logger, request.CallId ?? "", caller.Name, request.RequestUri.User ?? "", decision.Route ?? "-", decision.Action?.ToString() ?? "deny");
+        if (decision.IsDenied)
+        {
+            Respond(incoming, decision.RejectCode!.Value, SipStatus.ReasonPhrase(decision.RejectCode.Value));
+            return;
+        }
+        if (decision.Action != RouteActionKind.User || decision.Target is not { Length: > 0 } user)
+        {
+            Respond(incoming, 501, "Not Implemented (a phone may call users)");
+            return;
+        }
+        var targets = services.Users.SessionsFor(user).Where(s => !services.Registry.IsSessionBusy(s.SessionId))
+            .Concat(services.Devices.DevicesOf(user).Where(d => d.Destination != incoming.Source).Select(d => new SipDeviceSession(services, d))).ToList();
+        if (targets.Count == 0)
+        {
+            Respond(incoming, 480, "Temporarily Unavailable");
+            return;
+        }
+        new InboundCall(services, incoming, user, decision.Route, "rfc4733", SdpTranslationPolicy.Default, received, decision.Record).Start(targets);
+    }
+
     private void Respond(IncomingRequest incoming, int status, string reason) => Respond(incoming, SipResponse.CreateFor(incoming.Request, status, reason, SipStack.NewToken(6)));
 
     private void Respond(IncomingRequest incoming, SipResponse response)
@@ -162,6 +202,9 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
 
     private static partial class Log
     {
+        [LoggerMessage(4122, LogLevel.Information, "INVITE {CallId} from the phone of {User} for {Dialed}: route {Route}, {Target}")]
+        public static partial void PhoneRouted(ILogger logger, string callId, string user, string dialed, string route, string target);
+
         [LoggerMessage(4120, LogLevel.Error, "SIP {What} handling failed")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string what);
 

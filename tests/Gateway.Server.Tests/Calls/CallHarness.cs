@@ -49,7 +49,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public SipEndPoint EndPoint => new(SipTransportProtocol.Udp, Stack.Transports[0].LocalEndPoint);
 
     /// <summary>Trunks: name -> (peer port, extra YAML lines). Routes: 600 echo, 601 playback, 7xx reject 403, names -> users, the rest -> trunks in order.</summary>
-    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true, string guards = "", Gateway.Server.Registrar.IRegisteredDevices? devices = null)
+    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true, string guards = "", Gateway.Server.Registrar.IRegisteredDevices? devices = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "gw-calls-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "prompts"));
@@ -100,7 +100,7 @@ internal sealed class CallHarness : IAsyncDisposable
             Loggers = loggers,
         };
         var controller = new CallController(services, new PromptCache(loggers.CreateLogger<PromptCache>()), loggers.CreateLogger<CallController>());
-        new SipRequestDispatcher(services, loggers.CreateLogger<SipRequestDispatcher>()).Attach(stack);
+        new SipRequestDispatcher(services, loggers.CreateLogger<SipRequestDispatcher>(), registrar: registrar).Attach(stack);
         return new CallHarness(folder, stack, services, controller, users, media, cdr, metrics, dialplan);
     }
 
