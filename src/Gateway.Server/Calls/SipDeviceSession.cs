@@ -162,6 +162,12 @@ internal sealed class SipDeviceSession : IWebSession
                 SipCallLeg.SetSdp(ok, leg.LocalSdp);
                 incoming.Respond(ok);
                 break;
+            case SipMethods.Info when Gateway.Sip.Dtmf.InfoDtmf.TryParse(request.ContentType, request.Body.Span, out var digit, out var duration):
+                // A digit from a WebRTC device (JsSIP, SIP.js): the call sends it on through its media as RFC 4733 (or
+                // as INFO to a dtmf: info trunk). A plain RTP phone's media bypasses us: its RFC 4733 reaches the peer itself.
+                incoming.Respond(SipResponse.CreateFor(request, 200));
+                if (Phase == DevicePhase.Answered && Media == DeviceMedia.WebRtc) Tell(new SendDtmf(_callId, digit.ToString(), duration));
+                break;
             default:
                 incoming.Respond(SipResponse.CreateFor(request, 200));
                 break;

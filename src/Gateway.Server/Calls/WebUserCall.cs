@@ -153,7 +153,8 @@ internal sealed class WebUserCall : GatewayCall
                 OnDecline(session, 486);
                 break;
             case SendDtmf dtmf when session == _callee:
-                SendDtmf(session, _calleeMedia ?? Media, dtmf);
+                // Toward the caller through the callee's media session; a plain RTP phone sends its RFC 4733 to the caller's leg itself.
+                SendDtmf(session, session is SipDeviceSession { Media: DeviceMedia.Rtp } ? null : _calleeMedia, dtmf);
                 break;
             default:
                 session.SendError(message.Id, "bad_request", "not supported in a call between users");

@@ -39,6 +39,13 @@ public sealed class WebUserCallTests
         Assert.Equal(media[0].SipEndpoint.Port, media[1].SipRemote!.Port); // and back
         Assert.Contains(media[1].Calls, c => c == "web brws True");
 
+        // dtmf from each side goes into its own media session's RTP leg, toward the other side (RFC 4733).
+        gw.Controller.OnMessage(alice, new SendDtmf("c1", "1", 100));
+        gw.Controller.OnMessage(bob, new SendDtmf(id, "2", 120));
+        for (var i = 0; i < 200 && !(media[0].Calls.Contains("dtmf 1 100") && media[1].Calls.Contains("dtmf 2 120")); i++) await Task.Delay(10);
+        Assert.Contains("dtmf 1 100", media[0].Calls);
+        Assert.Contains("dtmf 2 120", media[1].Calls);
+
         gw.Controller.OnMessage(bob, new Hangup(id));
         var hangup = await alice.WaitForAsync("hangup", "c1");
         Assert.Equal(200, (int)hangup["code"]!);
