@@ -5,7 +5,7 @@ namespace Gateway.Interop.Tests.Gateway;
 
 /// <summary>
 /// Issue #16: two Chromium participants (fake microphones, Opus) and one sipp caller (PCMU, its media a 1 kHz tone from
-/// <see cref="RtpTone"/>) in room <c>test</c> (602). Each browser decodes audio energy from the others' mix; the SIP
+/// <see cref="RtpTone"/>) in room <c>test</c> (602). Each browser decodes the room's audio with the SIP caller's 1 kHz tone loudest (Web Audio FFT, OpusTranscodingTests.ListenScript); the SIP
 /// caller receives the browsers' beeps in PCMU; /metrics counts one room of three.
 /// </summary>
 [Trait("Category", "E2E")]
@@ -47,6 +47,7 @@ public sealed class ConferenceTests(ITestOutputHelper output)
                 var heard = (await browser.EvalAsync(page, OpusTranscodingTests.ListenScript))!.AsObject();
                 output.WriteLine($"page {page} heard: {heard.ToJsonString()}");
                 Assert.True(heard["totalAudioEnergy"]!.GetValue<double>() > 0, $"page {page} decoded no audio from the room");
+                Assert.InRange(heard["peakHz"]!.GetValue<double>(), RtpTone.ToneHz - 20, RtpTone.ToneHz + 20); // the SIP caller's tone
             }
             Assert.True(media.Received(0) > 20, $"the SIP caller got no PCMU mix: {media.Summary()}");
             Assert.True(media.PeakReceived > 100, $"the SIP caller's mix is silent: {media.Summary()}"); // the browsers' beeps
