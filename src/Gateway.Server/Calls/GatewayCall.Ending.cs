@@ -34,7 +34,6 @@ internal abstract partial class GatewayCall
         Log.StateChanged(Logger, Id, State, CallState.Ended);
         _state = CallState.Ended;
         OnFinished();
-        Services.Registry.Remove(this);
         foreach (var r in _resources)
         {
             try { r.Dispose(); } catch (Exception e) { Log.HandlerFailed(Logger, e, Id, "release"); }
@@ -50,6 +49,9 @@ internal abstract partial class GatewayCall
         var lost = stats.WebPacketsLost + stats.SipPacketsLost;
         Services.Metrics.ObservePacketLoss(lost, stats.WebPacketsIn + stats.SipPacketsIn + lost);
         WriteCdr(end.Code, end.Reason, stats);
+        // Out of the tables once counted and written: whoever waits for no calls (the drain, then the exit) sees both,
+        // and before the browser is told, so its next call finds the session free.
+        Services.Registry.Remove(this);
         if (end.Web == WebNotice.Hangup && Web is { } web) SendHangup(web, Id, end.WebCode, end.WebReason);
         Log.CallEnded(Logger, Id, end.Code, end.Reason, end.Outcome);
         EndTrace(end);
