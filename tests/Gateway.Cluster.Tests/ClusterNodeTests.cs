@@ -1,3 +1,5 @@
+using Gateway.Tests.Shared;
+
 namespace Gateway.Cluster.Tests;
 
 public sealed class ClusterNodeTests

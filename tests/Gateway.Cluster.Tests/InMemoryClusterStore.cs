@@ -1,3 +1,5 @@
+using Gateway.Tests.Shared;
+
 namespace Gateway.Cluster.Tests;
 
 /// <summary>The shared store in memory on a test clock, with a switch that makes every call fail (Redis down).</summary>

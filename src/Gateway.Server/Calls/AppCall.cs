@@ -9,8 +9,8 @@ namespace Gateway.Server.Calls;
 
 /// <summary>
 /// A built-in application answering the browser itself: <c>echo</c> (its audio back), <c>playback &lt;file&gt;</c>
-/// (a WAV file, looped) or <c>conference &lt;room&gt;</c> (<see cref="CallApp"/>). The browser's answer comes from the SDP layer: its offer is translated to a SIP offer
-/// restricted to Opus and G.711, a matching SIP answer is synthesized (Opus first), and translated back to a JSEP answer.
+/// (a WAV file, looped) or <c>conference &lt;room&gt;</c> (<see cref="CallApp"/>). The browser's answer comes from the
+/// SDP layer: its offer is translated to a SIP offer restricted to Opus and G.711, a matching SIP answer is synthesized (Opus first), and translated back to a JSEP answer.
 /// </summary>
 internal sealed class AppCall : GatewayCall
 {

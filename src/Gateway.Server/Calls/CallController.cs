@@ -3,6 +3,7 @@ using Gateway.Dialplan;
 using Gateway.Sdp;
 using Gateway.Sdp.Translation;
 using Gateway.Server.Signaling;
+using Gateway.Sip.Messages;
 
 namespace Gateway.Server.Calls;
 
@@ -86,9 +87,11 @@ internal sealed partial class CallController(CallServices services, PromptCache 
             Refuse(session, place, caller, decision, decision.RejectCode!.Value, decision.Reason ?? "rejected by the dialplan", "rejected", received);
             return;
         }
-        if (decision.Action == RouteActionKind.User)
+        IReadOnlyList<IWebSession> devices = [];
+        if (decision.Action == RouteActionKind.User && (devices = DevicesOf(decision.Target ?? "", session)).Count == 0)
         {
-            Refuse(session, place, caller, decision, 501, "Not Implemented (web to web calls go through rooms)", "failed", received);
+            var code = services.Users.SessionsFor(decision.Target ?? "").Any(s => s.SessionId != session.SessionId) ? 486 : 480;
+            Refuse(session, place, caller, decision, code, SipStatus.ReasonPhrase(code), code == 486 ? "busy" : "no_answer", received);
             return;
         }
         var lease = services.Limits.TryAcquireUser(plan, caller);
@@ -97,9 +100,12 @@ internal sealed partial class CallController(CallServices services, PromptCache 
             Refuse(session, place, caller, decision, 486, "Busy Here (too many calls for this user)", "busy", received);
             return;
         }
-        GatewayCall call = decision.Action == RouteActionKind.App
-            ? new AppCall(services, session, place, offer!, decision, plan, prompts, caller, received)
-            : new OutboundCall(services, session, place, offer!, plan, decision, caller, received);
+        GatewayCall call = decision.Action switch
+        {
+            RouteActionKind.App => new AppCall(services, session, place, offer!, decision, plan, prompts, caller, received),
+            RouteActionKind.User => new WebUserCall(services, session, place, offer!, decision, devices, caller, received),
+            _ => new OutboundCall(services, session, place, offer!, plan, decision, caller, received),
+        };
         call.KeepLease(lease);
         if (!services.Registry.TryAddWeb(session.SessionId, place.Id, call))
         {
@@ -108,8 +114,14 @@ internal sealed partial class CallController(CallServices services, PromptCache 
             return;
         }
         if (call is AppCall app) app.Start();
+        else if (call is WebUserCall web) web.Start();
         else ((OutboundCall)call).Start();
     }
+
+    /// <summary>Every device of the user that can ring: its free web sessions (not the caller's) and its registered SIP devices.</summary>
+    private List<IWebSession> DevicesOf(string user, IWebSession caller) =>
+        services.Users.SessionsFor(user).Where(s => s.SessionId != caller.SessionId && !services.Registry.IsSessionBusy(s.SessionId))
+            .Concat(services.Devices.DevicesOf(user).Select(d => new SipDeviceSession(services, d))).ToList();
 
     /// <summary>A call the dialplan refuses still counts (metrics, CDR): a call object that ends at once.</summary>
     private void Refuse(IWebSession session, PlaceCall place, string caller, RouteDecision decision, int code, string reason, string outcome, long received)

@@ -11,6 +11,8 @@ internal sealed class CallRegistry
     private readonly ConcurrentDictionary<GatewayCall, byte> _all = new();
     private readonly ConcurrentDictionary<(string SessionId, string CallId), GatewayCall> _byWeb = new();
     private readonly ConcurrentDictionary<string, GatewayCall> _bySip = new(StringComparer.Ordinal);
+    /// <summary>The INVITEs to registered devices in flight or answered, by Call-ID (at most max_devices per ringing call).</summary>
+    private readonly ConcurrentDictionary<string, SipDeviceSession> _devices = new(StringComparer.Ordinal);
     private long _serverIds;
 
     /// <summary>Live calls (tests assert this returns to zero).</summary>
@@ -32,6 +34,15 @@ internal sealed class CallRegistry
 
     public void RemoveSip(string sipCallId, GatewayCall call) =>
         _bySip.TryRemove(new KeyValuePair<string, GatewayCall>(sipCallId, call));
+
+    public bool TryAddDevice(string sipCallId, SipDeviceSession device) => _devices.TryAdd(sipCallId, device);
+
+    public void RemoveDevice(string sipCallId, SipDeviceSession device) =>
+        _devices.TryRemove(new KeyValuePair<string, SipDeviceSession>(sipCallId, device));
+
+    public SipDeviceSession? FindDevice(string? sipCallId) => sipCallId is null ? null : _devices.GetValueOrDefault(sipCallId);
+
+    public int DeviceKeys => _devices.Count;
 
     public GatewayCall? FindWeb(string sessionId, string callId) => _byWeb.GetValueOrDefault((sessionId, callId));
 

@@ -18,6 +18,8 @@ internal sealed class CallServices
     public required TrunkFailover Failover { get; init; }
     public required CallLimits Limits { get; init; }
     public required IWebUserDirectory Users { get; init; }
+    /// <summary>The users' registered SIP devices (Registrar/), rung beside their web sessions.</summary>
+    public Gateway.Server.Registrar.IRegisteredDevices Devices { get; init; } = NoDevices.Instance;
     public required TimeProvider Time { get; init; }
     public required ILoggerFactory Loggers { get; init; }
     /// <summary>Set while the gateway drains: no new calls (Hosting/GatewayDrain).</summary>
@@ -35,4 +37,12 @@ internal sealed class CallServices
         response.AddHeader(SipHeaderNames.Allow, Allow);
         return response;
     }
+}
+
+/// <summary>No registrar: no user has SIP devices.</summary>
+internal sealed class NoDevices : Gateway.Server.Registrar.IRegisteredDevices
+{
+    public static readonly NoDevices Instance = new();
+    public IReadOnlyList<Gateway.Server.Registrar.RegisteredDevice> DevicesOf(string user) => [];
+    public int Count => 0;
 }

@@ -60,6 +60,7 @@ internal static class CallsSetup
                 Failover = sp.GetRequiredService<TrunkFailover>(),
                 Limits = sp.GetRequiredService<CallLimits>(),
                 Users = sp.GetRequiredService<IWebUserDirectory>(),
+                Devices = sp.GetService<Gateway.Server.Registrar.IRegisteredDevices>() ?? NoDevices.Instance,
                 Time = sp.GetRequiredService<TimeProvider>(),
                 Loggers = sp.GetRequiredService<ILoggerFactory>(),
                 Drain = sp.GetRequiredService<Gateway.Server.Hosting.DrainState>(),

@@ -121,10 +121,17 @@ internal sealed class InboundCall : SipBridgedCall
         var sdp = browserOffer!.ToString();
         foreach (var session in sessions)
         {
+            // A registered phone takes the caller's SDP as it came (its media goes to the caller, not through us).
+            if (session is SipDeviceSession { Media: DeviceMedia.Rtp } && sipSdp is null) continue;
             _offered[session.SessionId] = session;
             Services.Registry.TryAddWeb(session.SessionId, Id, this);
-            var incoming = new JsonObject { ["type"] = "incoming", ["id"] = Id, ["from"] = From, ["display"] = display ?? From, ["sdp"] = sdp };
-            session.Send(incoming);
+            if (session is SipDeviceSession device) device.Ring(this, Id, From, device.Media == DeviceMedia.Rtp ? sipSdp! : browserOffer);
+            else session.Send(new JsonObject { ["type"] = "incoming", ["id"] = Id, ["from"] = From, ["display"] = display ?? From, ["sdp"] = sdp });
+        }
+        if (_offered.Count == 0)
+        {
+            Reject(480, "Temporarily Unavailable", "failed");
+            return;
         }
         StartTimer(CallTimer.NoAnswer, Services.Options.NoAnswerTimeout);
     }
@@ -230,6 +237,11 @@ internal sealed class InboundCall : SipBridgedCall
             session.SendError(message.Id, "bad_request", "the answer does not parse: " + error);
             return;
         }
+        if (session is SipDeviceSession { Media: DeviceMedia.Rtp })
+        {
+            OnDirectAnswer(session, browserAnswer!);
+            return;
+        }
         if (!InboundTranslator.TryCreateSipAnswer(_sipOffer!, browserAnswer!, Media!.SipEndpoint, _policy, out var sipAnswer, out var failure))
         {
             session.SendError(message.Id, "bad_request", failure!.Reason);
@@ -248,9 +260,25 @@ internal sealed class InboundCall : SipBridgedCall
         else _lateOffer = sipAnswer;
         Leg!.LocalSdp = sipAnswer.Sdp;
         Respond(200, null, sipAnswer.Sdp);
-        foreach (var other in _offered.Values.Where(s => s.SessionId != session.SessionId).ToList())
+        StopOthers(session);
+    }
+
+    /// <summary>A registered phone answered with plain RTP: its SDP goes to the caller as it is (the media flows between them).</summary>
+    private void OnDirectAnswer(IWebSession device, SessionDescription answer)
+    {
+        MoveTo(CallState.Connecting, CallState.Offering);
+        Web = device;
+        Leg!.LocalSdp = answer;
+        Respond(200, null, answer);
+        StopOthers(device);
+    }
+
+    /// <summary>The first answer won: every other device hears "answered elsewhere" (a SIP device a CANCEL, RFC 3326 cause 200).</summary>
+    private void StopOthers(IWebSession winner)
+    {
+        foreach (var other in _offered.Values.Where(s => s.SessionId != winner.SessionId).ToList())
         {
-            SendHangup(other, Id, 487, "answered elsewhere");
+            SendHangup(other, Id, 487, WebUserCall.AnsweredElsewhere);
             Services.Registry.RemoveWeb(other.SessionId, Id, this);
             _offered.Remove(other.SessionId);
         }

@@ -205,7 +205,7 @@ internal abstract partial class SipBridgedCall
     }
 
     /// <summary>The media mapping for the SIP leg, from the negotiated codecs on each side (transcoding when they differ).</summary>
-    protected static MediaCodecMapping Mapping(NegotiatedAudio web, NegotiatedAudio sip) =>
+    internal static MediaCodecMapping Mapping(NegotiatedAudio web, NegotiatedAudio sip) =>
         MediaCodecMapping.Between(web.Codec.Encoding, web.Codec.PayloadType, web.Codec.ClockRate, web.TelephoneEventPayloadType,
             sip.Codec.Encoding, sip.Codec.PayloadType, sip.Codec.ClockRate, sip.TelephoneEventPayloadType) with
         {

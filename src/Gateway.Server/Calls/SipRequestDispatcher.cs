@@ -27,7 +27,11 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
     {
         stack.RequestReceived += OnRequest;
         stack.CancelReceived += OnCancel;
-        stack.StrayResponse += (response, _) => Safe("stray response", () => services.Registry.FindSip(response.CallId)?.OnStrayResponse(response));
+        stack.StrayResponse += (response, _) => Safe("stray response", () =>
+        {
+            if (services.Registry.FindDevice(response.CallId) is { } device) device.OnStrayResponse(response);
+            else services.Registry.FindSip(response.CallId)?.OnStrayResponse(response);
+        });
     }
 
     private void Safe(string what, Action action)
@@ -47,7 +51,8 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         var inDialog = request.To?.Tag is { Length: > 0 };
         if (inDialog)
         {
-            if (services.Registry.FindSip(request.CallId) is { } call) call.OnInDialogRequest(incoming);
+            if (services.Registry.FindDevice(request.CallId) is { } device) device.OnInDialogRequest(incoming);
+            else if (services.Registry.FindSip(request.CallId) is { } call) call.OnInDialogRequest(incoming);
             else Respond(incoming, 481, "Call/Transaction Does Not Exist");
             return;
         }
@@ -104,6 +109,11 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         }
         var plan = services.Dialplan();
         var trunk = TrunkSources.Find(plan, incoming.Source.Address.Address) ?? registrars?.Find(plan, incoming.Source.Address.Address);
+        if (trunk is null && registrar is not null && request.From?.Uri.User is { Length: > 0 } fromUser && registrar.IsUser(fromUser))
+        {
+            OnPhoneInvite(incoming, plan, fromUser, received);
+            return;
+        }
         if (trunk is null && !services.Options.AllowUnknownSources)
         {
             Respond(incoming, 403, "Forbidden (unknown source)");
@@ -116,7 +126,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.Trunk, trunk?.Name ?? "unknown"), request.RequestUri.ToString(), services.Time.GetUtcNow()));
         string? user = null;
         if (decision.Action == RouteActionKind.User) user = decision.Target;
-        else if (dialed.Length > 0 && services.Users.SessionsFor(dialed).Count > 0) user = dialed;
+        else if (dialed.Length > 0 && (services.Users.SessionsFor(dialed).Count > 0 || services.Devices.DevicesOf(dialed).Count > 0)) user = dialed;
         Log.InboundRouted(logger, request.CallId ?? "", incoming.Source.ToString(), dialed, decision.Route ?? "-", user ?? decision.Action?.ToString() ?? "deny");
         if (user is null)
         {
@@ -129,12 +139,15 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         // Cluster/: the user may be on other nodes (a 302 to them); served here once the lookup found none.
         if (!clusterChecked && cluster is not null && cluster.TakesOver(incoming, user, () => Safe("INVITE", () => OnNewInvite(incoming, clusterChecked: true)))) return;
         var sessions = services.Users.SessionsFor(user);
-        if (sessions.Count == 0)
+        var devices = services.Devices.DevicesOf(user);
+        if (sessions.Count == 0 && devices.Count == 0)
         {
             Respond(incoming, 480, "Temporarily Unavailable");
             return;
         }
-        var free = sessions.Where(s => !services.Registry.IsSessionBusy(s.SessionId)).ToList();
+        // Every device rings: the free web sessions and each registered binding (a busy phone answers 486 itself).
+        var free = sessions.Where(s => !services.Registry.IsSessionBusy(s.SessionId))
+            .Concat(devices.Select(d => new SipDeviceSession(services, d))).ToList();
         if (free.Count == 0)
         {
             Respond(incoming, 486, "Busy Here");
@@ -173,6 +186,47 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         return true;
     }
 
+    /// <summary>
+    /// A registered phone calls: Digest against the users directory (401, RFC 3261 §22.4), then the dialplan routes it
+    /// as its user (the user's guards apply, so no trunk unless a route grants it to that user); a call to a user rings
+    /// every device of that user but the calling one.
+    /// </summary>
+    private void OnPhoneInvite(IncomingRequest incoming, Gateway.Dialplan.CompiledDialplan plan, string fromUser, long received)
+    {
+        var request = incoming.Request;
+        if (registrar!.Authenticate(request, fromUser, out var refusal) is not { } caller)
+        {
+            Respond(incoming, refusal!);
+            return;
+        }
+        var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.WebUser, caller.Name), request.RequestUri.ToString(), services.Time.GetUtcNow()));
+        Log.PhoneRouted(logger, request.CallId ?? "", caller.Name, request.RequestUri.User ?? "", decision.Route ?? "-", decision.Action?.ToString() ?? "deny");
+        if (decision.IsDenied)
+        {
+            Respond(incoming, decision.RejectCode!.Value, SipStatus.ReasonPhrase(decision.RejectCode.Value));
+            return;
+        }
+        if (decision.Action == RouteActionKind.App && CallApp.Parse(decision.Target) is { } app)
+        {
+            new SipAppCall(services, incoming, app, decision, plan, _prompts, null, received).Start(); // echo, playback, conference
+            return;
+        }
+        if (decision.Action != RouteActionKind.User || decision.Target is not { Length: > 0 } user)
+        {
+            Respond(incoming, 501, "Not Implemented (a phone may call users and applications)");
+            return;
+        }
+        var targets = services.Users.SessionsFor(user).Where(s => !services.Registry.IsSessionBusy(s.SessionId))
+            .Concat(services.Devices.DevicesOf(user).Where(d => d.Destination != incoming.Source).Select(d => new SipDeviceSession(services, d))).ToList();
+        if (targets.Count == 0)
+        {
+            Respond(incoming, 480, "Temporarily Unavailable");
+            return;
+        }
+        new InboundCall(services, incoming, PresentedCaller.Of(request, trusted: false), user, decision.Route, "rfc4733", SdpTranslationPolicy.Default,
+            received, decision.Record, null, TrunkPrackMode.Supported).Start(targets);
+    }
+
     private void Respond(IncomingRequest incoming, int status, string reason) => Respond(incoming, SipResponse.CreateFor(incoming.Request, status, reason, SipStack.NewToken(6)));
 
     private void Respond(IncomingRequest incoming, SipResponse response)
@@ -183,6 +237,9 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
 
     private static partial class Log
     {
+        [LoggerMessage(4122, LogLevel.Information, "INVITE {CallId} from the phone of {User} for {Dialed}: route {Route}, {Target}")]
+        public static partial void PhoneRouted(ILogger logger, string callId, string user, string dialed, string route, string target);
+
         [LoggerMessage(4120, LogLevel.Error, "SIP {What} handling failed")]
         public static partial void HandlerFailed(ILogger logger, Exception exception, string what);
 

@@ -60,6 +60,8 @@ internal sealed class TrunkAttempt
     public long FinalTimestamp { get; private set; }
     /// <summary>The INVITE was abandoned because no provisional response came within invite_timeout.</summary>
     public bool TimedOut { get; private set; }
+    /// <summary>An RFC 3326 Reason for the CANCEL (a fork answered elsewhere: cause 200), set before <see cref="RequestCancel"/>.</summary>
+    public string? CancelReason { get; set; }
 
     private SipRequest BuildInvite(OutboundIdentity identity, SipUri requestUri, uint sessionExpires, string? divertedBy)
     {
@@ -273,6 +275,7 @@ internal sealed class TrunkAttempt
                 cancel.AddHeader(h.Name, h.Value);
         }
         cancel.AddHeader(SipHeaderNames.CSeq, invite.CSeq!.Value.Number + " CANCEL");
+        if (CancelReason is { } reason) cancel.AddHeader("Reason", reason);
         _ = _sip.Stack.SendRequestAsync(cancel, Destination);
     }
 

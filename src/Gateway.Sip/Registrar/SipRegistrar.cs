@@ -136,6 +136,35 @@ public sealed class SipRegistrar
         return Ok(request, aor, result.Bindings, now);
     }
 
+    /// <summary>Whether <paramref name="name"/> is a user of the directory (a request From it must prove it).</summary>
+    public bool IsUser(string name) => _users.Find(name) is not null;
+
+    /// <summary>
+    /// RFC 3261 §22.4 for a registered device's own request (an INVITE): the directory user its Digest credentials
+    /// prove, or null and the response to send (401 challenge, stale=true for an old nonce; 403 for wrong credentials
+    /// or credentials of another user than the From).
+    /// </summary>
+    public RegistrarUser? Authenticate(SipRequest request, string fromUser, out SipResponse? refusal)
+    {
+        var credentials = CredentialsFor(request);
+        switch (_digest.Verify(credentials?.Header, request.Method, name => _users.Find(name)?.Password))
+        {
+            case DigestVerdict.Valid when credentials!.Username == fromUser:
+                refusal = null;
+                return _users.Find(fromUser);
+            case DigestVerdict.Missing:
+            case DigestVerdict.Invalid when credentials?.Nonce is not { } nonce || !_digest.IsOwnNonce(nonce):
+                refusal = Challenge(request, stale: false);
+                return null;
+            case DigestVerdict.Stale:
+                refusal = Challenge(request, stale: true);
+                return null;
+            default:
+                refusal = Reply(request, 403, "Forbidden");
+                return null;
+        }
+    }
+
     /// <summary>§10.3 step 8: 200 with every current binding and its remaining expiry, and a Date.</summary>
     private static SipResponse Ok(SipRequest request, string aor, IReadOnlyList<SipBinding> bindings, DateTimeOffset now)
     {

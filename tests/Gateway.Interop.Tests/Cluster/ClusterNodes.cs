@@ -45,7 +45,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
             var registrarPort = $"{Sipp.FreePort()}";
             for (var i = 1; i <= nodes; i++)
                 cluster.Nodes.Add(await GatewayProcess.StartAsync(output, "cluster-test.yaml",
-                    new Dictionary<string, string> { ["REGISTRAR_PORT"] = registrarPort }, NodeSettings(cluster.Redis, $"n{i}", extra)));
+                    new Dictionary<string, string> { ["REGISTRAR_PORT"] = registrarPort }, NodeSettings(cluster.Redis, $"n{i}", i, extra)));
             // GatewayProcess gives the SIP port only once started: each node's URI is set from its id by the node itself.
             await cluster.WaitAsync(async () => (await cluster.Store.NodesAsync()).Count == nodes, TimeSpan.FromSeconds(15), "all nodes in Redis");
             if (kamailio)
@@ -64,10 +64,13 @@ internal sealed class ClusterNodes : IAsyncDisposable
         }
     }
 
-    private static Dictionary<string, string> NodeSettings(RedisServer redis, string id, IReadOnlyDictionary<string, string>? extra)
+    /// <summary>Each node its own 1,000 media ports (21000-21999 for n1, ...): a load run holds hundreds of calls per node.</summary>
+    private static Dictionary<string, string> NodeSettings(RedisServer redis, string id, int index, IReadOnlyDictionary<string, string>? extra)
     {
         var settings = new Dictionary<string, string>
         {
+            ["Media:PortMin"] = $"{20000 + index * 1000}",
+            ["Media:PortMax"] = $"{20999 + index * 1000}",
             ["Cluster:Redis"] = redis.ConnectionString,
             ["Cluster:NodeId"] = id,
             ["Cluster:Heartbeat"] = Heartbeat.ToString(),

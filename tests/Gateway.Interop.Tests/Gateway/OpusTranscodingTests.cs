@@ -13,7 +13,7 @@ namespace Gateway.Interop.Tests.Gateway;
 public sealed class OpusTranscodingTests(ITestOutputHelper output)
 {
     /// <summary>The remote track's loudest frequency over a 1.5 s window (Web Audio AnalyserNode FFT), and inbound-rtp counters.</summary>
-    private const string ListenScript = """
+    internal const string ListenScript = """
         (async () => {
           const pc = window.gateway.pc;
           const receiver = pc.getReceivers().find(r => r.track && r.track.kind === 'audio');

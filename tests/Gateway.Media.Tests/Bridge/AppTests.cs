@@ -31,6 +31,23 @@ public sealed class AppTests
     }
 
     [Fact]
+    public async Task Echo_OnTheSipLeg_SendsTheCallersAudioBack_UnderTheGatewaysSsrc()
+    {
+        await using var engine = Engine();
+        await using var session = engine.CreateSession();
+        using var caller = new FakeTrunk();
+        session.ConfigureSipApp(caller.EndPoint, 8000);
+        session.StartEcho(0, 8000, MediaAppLeg.Sip);
+
+        caller.Send(session, caller.Rtp(0, fill: 0x42));
+
+        var h = RelayTests.Parse((await caller.ReceiveRtpAsync(Wait))!);
+        Assert.Equal(0, h.PayloadType);
+        Assert.NotEqual(caller.Ssrc, h.Ssrc);
+        Assert.True(h.Payload.All(b => b == 0x42));
+    }
+
+    [Fact]
     public async Task Playback_SendsOneG711FramePer20ms_Looping()
     {
         var clock = new ManualClock();

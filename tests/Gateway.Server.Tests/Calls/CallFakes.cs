@@ -143,3 +143,19 @@ internal sealed class RecordingCdrWriter : ICdrWriter
     public ConcurrentQueue<CallDetailRecord> Records { get; } = new();
     public void Write(CallDetailRecord record) => Records.Enqueue(record);
 }
+
+/// <summary>Registrar bindings the test sets: a user's SIP phones (test peers) by their flow.</summary>
+internal sealed class FakeRegisteredDevices : Gateway.Server.Registrar.IRegisteredDevices
+{
+    private readonly ConcurrentDictionary<string, List<Gateway.Server.Registrar.RegisteredDevice>> _devices = new();
+
+    /// <summary>Binds <paramref name="peer"/> (its Contact, reached at its address) for <paramref name="user"/>.</summary>
+    public void Bind(string user, SipTestPeer peer) => _devices.AddOrUpdate(user,
+        _ => [Device(user, peer)], (_, list) => [.. list, Device(user, peer)]);
+
+    private static Gateway.Server.Registrar.RegisteredDevice Device(string user, SipTestPeer peer) =>
+        new(user, Gateway.Sip.Messages.SipUri.Parse(peer.Contact().Trim('<', '>')), peer.EndPoint, null, null, DateTimeOffset.UtcNow.AddHours(1));
+
+    public IReadOnlyList<Gateway.Server.Registrar.RegisteredDevice> DevicesOf(string user) => _devices.TryGetValue(user, out var list) ? list : [];
+    public int Count => _devices.Values.Sum(l => l.Count);
+}

@@ -49,7 +49,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public SipEndPoint EndPoint => new(SipTransportProtocol.Udp, Stack.Transports[0].LocalEndPoint);
 
     /// <summary>Trunks: name -> (peer port, extra YAML lines). Routes: 600 echo, 601 playback, 7xx reject 403, names -> users, the rest -> trunks in order.</summary>
-    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true, string guards = "")
+    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true, string guards = "", Gateway.Server.Registrar.IRegisteredDevices? devices = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "gw-calls-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "prompts"));
@@ -95,11 +95,12 @@ internal sealed class CallHarness : IAsyncDisposable
             Failover = new TrunkFailover(new TrunkFailoverOptions(), new SipTrunkProber(addressing), TimeProvider.System),
             Limits = new CallLimits(),
             Users = users,
+            Devices = devices ?? NoDevices.Instance,
             Time = callTime ?? TimeProvider.System,
             Loggers = loggers,
         };
         var controller = new CallController(services, new PromptCache(loggers.CreateLogger<PromptCache>()), loggers.CreateLogger<CallController>());
-        new SipRequestDispatcher(services, loggers.CreateLogger<SipRequestDispatcher>()).Attach(stack);
+        new SipRequestDispatcher(services, loggers.CreateLogger<SipRequestDispatcher>(), registrar: registrar).Attach(stack);
         return new CallHarness(folder, stack, services, controller, users, media, cdr, metrics, dialplan);
     }
 
@@ -119,7 +120,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public async Task WaitForNoCallsAsync(int timeoutMs = 5000)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
-        while (Registry.Count > 0 || Registry.WebKeys > 0 || Registry.SipKeys > 0)
+        while (Registry.Count > 0 || Registry.WebKeys > 0 || Registry.SipKeys > 0 || Registry.DeviceKeys > 0)
         {
             if (Environment.TickCount64 > deadline)
                 throw new TimeoutException($"{Registry.Count} calls still live: " + string.Join(", ", Registry.Snapshot().Select(c => c.Id + ":" + c.State)));

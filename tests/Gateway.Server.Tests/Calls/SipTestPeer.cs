@@ -261,13 +261,13 @@ internal sealed class SipTestPeer : IAsyncDisposable
     // ---- as a caller (SIP -> web) ----
 
     /// <summary>An INVITE to the gateway for a user; provisional responses are collected.</summary>
-    public (SipRequest Invite, InviteClientTransaction Transaction, ConcurrentQueue<int> Provisionals) Call(SipEndPoint gateway, string user, string? sdp = PcmuSdp, string? extraHeader = null)
+    public (SipRequest Invite, InviteClientTransaction Transaction, ConcurrentQueue<int> Provisionals) Call(SipEndPoint gateway, string user, string? sdp = PcmuSdp, string? extraHeader = null, string from = "+441632960000")
     {
         GatewayEndPoint = gateway;
         var invite = SipRequest.Create(SipMethods.Invite, SipUri.Parse($"sip:{user}@{gateway.Address}"));
         invite.AddHeader("Via", SipStack.CreateVia(Transport, out _));
         invite.AddHeader("Max-Forwards", "70");
-        invite.AddHeader("From", $"\"Front desk\" <sip:+441632960000@{Transport.LocalEndPoint}>;tag={SipStack.NewToken(4)}");
+        invite.AddHeader("From", $"\"Front desk\" <sip:{from}@{Transport.LocalEndPoint}>;tag={SipStack.NewToken(4)}");
         invite.AddHeader("To", $"<sip:{user}@{gateway.Address}>");
         invite.AddHeader("Call-ID", SipStack.NewToken() + "@peer");
         invite.AddHeader("CSeq", "1 INVITE");

@@ -1,7 +1,7 @@
-namespace Gateway.Cluster.Tests;
+namespace Gateway.Tests.Shared;
 
 /// <summary>A TimeProvider whose clock and timers move only when the test calls <see cref="Advance"/>.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
