@@ -17,6 +17,11 @@ public static class OriginateOffer
             failure = new SdpNegotiationFailure(488, "the trunk requires SRTP, which originated calls do not offer");
             return false;
         }
+        if (policy.SipCodecs.Count == 0)
+        {
+            failure = new SdpNegotiationFailure(488, "no codec to offer (the trunk's codecs and the application's have none in common)");
+            return false;
+        }
         var codecs = policy.SipCodecs.ToList();
         if (policy.TelephoneEventPayloadType is { } te) codecs.Add(new SdpRtpMap(te, "telephone-event", 8000));
         var sdp = SdpBuilder.NewSession(sipSide.Address, withConnection: true);

@@ -15,8 +15,8 @@ internal static partial class ApiLog
     [LoggerMessage(4853, LogLevel.Warning, "API: drain requested by {Caller} (already draining: {Already})")]
     public static partial void DrainRequested(ILogger logger, string caller, bool already);
 
-    [LoggerMessage(4855, LogLevel.Information, "API: call {CallId} originated to {To} for web user {User} by {Caller}")]
-    public static partial void CallOriginated(ILogger logger, string callId, string to, string user, string caller);
+    [LoggerMessage(4855, LogLevel.Information, "API: call {CallId} originated to {To} for {Target} by {Caller}")]
+    public static partial void CallOriginated(ILogger logger, string callId, string to, string target, string caller);
 
     [LoggerMessage(4854, LogLevel.Information, "API: dialplan {File} checked (dry run) by {Caller}: {Errors} error(s)")]
     public static partial void DialplanChecked(ILogger logger, string file, string caller, int errors);

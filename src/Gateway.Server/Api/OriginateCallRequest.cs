@@ -1,12 +1,14 @@
 namespace Gateway.Server.Api;
 
 /// <summary>
-/// The body of POST /api/v1/calls: dial <c>to</c> through the dialplan (source api), then ring the web user <c>user</c>;
-/// <c>callbackUrl</c> (optional, http or https) receives the call's steps as JSON POSTs (README.md "Originate a call").
+/// The body of POST /api/v1/calls: dial <c>to</c> through the dialplan (source api), then ring the web user <c>user</c>
+/// or hand the answered call to the application <c>app</c> (<c>echo</c>, <c>playback &lt;file&gt;</c>, <c>conference &lt;room&gt;</c>,
+/// as a route's <c>app:</c>), exactly one of the two; <c>callbackUrl</c> (optional, http or https) receives the call's
+/// steps as JSON POSTs (README.md "Originate a call").
 /// </summary>
-public sealed record OriginateCallRequest(string? To, string? User, string? CallbackUrl)
+public sealed record OriginateCallRequest(string? To, string? User, string? CallbackUrl, string? App = null)
 {
-    public const int MaxNumberLength = 128, MaxUserLength = 64, MaxUrlLength = 2048;
+    public const int MaxNumberLength = 128, MaxUserLength = 64, MaxAppLength = 256, MaxUrlLength = 2048;
 
     /// <summary>The field errors (RFC 9457 validation problem <c>errors</c>), empty when the request is usable.</summary>
     public Dictionary<string, string[]> Validate()
@@ -14,11 +16,25 @@ public sealed record OriginateCallRequest(string? To, string? User, string? Call
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(To)) errors["to"] = ["required: the number (or SIP URI) to dial"];
         else if (To.Length > MaxNumberLength || To.Any(char.IsControl)) errors["to"] = [$"at most {MaxNumberLength} printable characters"];
-        if (string.IsNullOrWhiteSpace(User)) errors["user"] = ["required: the web user to bridge once the number answers"];
+        if (User is null && App is null) errors["user"] = ["required (or app): the web user to bridge once the number answers"];
+        else if (User is not null && App is not null) errors["app"] = ["either user or app, not both"];
+        else if (App is not null) { if (AppProblem(App) is { } appProblem) errors["app"] = [appProblem]; }
+        else if (string.IsNullOrWhiteSpace(User)) errors["user"] = ["required: the web user to bridge once the number answers"];
         else if (User.Length > MaxUserLength || !User.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@' or '+'))
             errors["user"] = [$"at most {MaxUserLength} characters: letters, digits, '.', '_', '-', '@', '+'"];
         if (CallbackUrl is not null && CallbackProblem(CallbackUrl) is { } problem) errors["callbackUrl"] = [problem];
         return errors;
+    }
+
+    /// <summary>A built-in application as a route's <c>app:</c> names it; a playback file stays under the dialplan's folder.</summary>
+    private static string? AppProblem(string app)
+    {
+        const string Known = "one of: echo, playback <file>, conference <room>";
+        if (app.Length > MaxAppLength || app.Any(char.IsControl)) return $"at most {MaxAppLength} printable characters: {Known}";
+        if (Calls.CallApp.Parse(app) is not { } parsed) return Known;
+        if (parsed.Kind == Calls.CallAppKind.Playback && (Path.IsPathRooted(parsed.Argument) || parsed.Argument.Split('/', '\\').Contains("..")))
+            return "the playback file is a path relative to the dialplan's folder, without '..'";
+        return null;
     }
 
     /// <summary>
@@ -35,8 +51,8 @@ public sealed record OriginateCallRequest(string? To, string? User, string? Call
     }
 }
 
-/// <summary>The 201 answer of POST /api/v1/calls: the call's id (GET/DELETE /api/v1/calls/{id}), the normalized number and its route.</summary>
-public sealed record OriginatedCallResource(string Id, string To, string User, string? Route, string? CallbackUrl);
+/// <summary>The 201 answer of POST /api/v1/calls: the call's id (GET/DELETE /api/v1/calls/{id}), the normalized number, its route, the user or app.</summary>
+public sealed record OriginatedCallResource(string Id, string To, string? User, string? Route, string? CallbackUrl, string? App = null);
 
 /// <summary>One JSON POST to the callback URL: the call's id, the step (ringing, answered, bridged, ended), when, and the SIP status.</summary>
 public sealed record CallbackEvent(string CallId, string Event, DateTimeOffset At, int? Code, string? Reason, string? Outcome);

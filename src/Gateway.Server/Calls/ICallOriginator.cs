@@ -3,7 +3,7 @@ namespace Gateway.Server.Calls;
 /// <summary>
 /// Places a call for an operator's backend (POST /api/v1/calls): the number through the dialplan as the source
 /// <c>api</c> (its routes and guards decide the trunks), and once that party answers, the web user's sessions are rung
-/// with it as an incoming call.
+/// with it as an incoming call, or a built-in application (echo, playback, conference) serves it.
 /// </summary>
 public interface ICallOriginator
 {
@@ -11,8 +11,11 @@ public interface ICallOriginator
     OriginateResult Originate(OriginateRequest request, string by, Func<string, ICallProgressSink?> progress);
 }
 
-/// <summary>Dial <paramref name="To"/>, then bridge the web user <paramref name="User"/>.</summary>
-public sealed record OriginateRequest(string To, string User);
+/// <summary>
+/// Dial <paramref name="To"/>, then bridge the web user <paramref name="User"/> or hand the answered leg to the
+/// application <paramref name="App"/> (as a route's <c>app:</c> names it); exactly one of the two.
+/// </summary>
+public sealed record OriginateRequest(string To, string? User, string? App = null);
 
 /// <summary>Why an originate request was refused before any call was placed.</summary>
 public enum OriginateRefusal
@@ -27,6 +30,8 @@ public enum OriginateRefusal
     UserUnavailable,
     /// <summary>Every session of the web user is in a call.</summary>
     UserBusy,
+    /// <summary>The application cannot serve the call (unknown, or its playback prompt is missing or unreadable).</summary>
+    AppUnavailable,
 }
 
 /// <summary>The call placed (its directory id), or why not.</summary>

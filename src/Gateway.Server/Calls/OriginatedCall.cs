@@ -11,6 +11,7 @@ namespace Gateway.Server.Calls;
 /// first, through the dialplan's route for the source api and its failover, with the gateway's own offer
 /// (<see cref="OriginateOffer"/>); once that party answers (ACK), the web user's free sessions are rung with its
 /// answer as the offer ("incoming", <see cref="InboundTranslator"/>); the first browser answer bridges the two.
+/// Or, with an application (<see cref="OriginatedApp"/>), the application serves the answered leg (OriginatedCall.App.cs).
 /// Every step is an event on the call's loop, like the other kinds; its steps go to <see cref="Progress"/>.
 /// This file: routing to the SIP answer. The web side and the end: OriginatedCall.Bridge.cs.
 /// </summary>
@@ -24,13 +25,16 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
     /// <summary>The answered trunk's SDP policy (the browser's offer is made with it).</summary>
     private SdpTranslationPolicy _policy = SdpTranslationPolicy.Default;
 
-    public OriginatedCall(CallServices services, string user, CompiledDialplan plan, RouteDecision decision, long receivedTimestamp)
-        : base(services, services.Registry.NextServerCallId(), "originated", decision.Normalized, user, receivedTimestamp)
+    /// <param name="to">The web user, or the application's name.</param>
+    /// <param name="app">The application that serves the answered leg; null: the web user <paramref name="to"/> is rung.</param>
+    public OriginatedCall(CallServices services, string to, CompiledDialplan plan, RouteDecision decision, long receivedTimestamp, OriginatedApp? app = null)
+        : base(services, services.Registry.NextServerCallId(), "originated", decision.Normalized, to, receivedTimestamp)
     {
         Route = decision.Route;
         RouteRecord = decision.Record;
         _plan = plan;
         _decision = decision;
+        _app = app;
     }
 
     /// <summary>Where the call's steps go (set before <see cref="Start"/>).</summary>
@@ -51,6 +55,7 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
             case DialFinished dialed: OnDialed(dialed.Result); break;
             case TimerFired { Timer: CallTimer.NoAnswer } timer: OnNoAnswer(timer.Generation); break;
             case TimerFired { Timer: CallTimer.CancelTimeout }: OnCancelTimeout(); break;
+            case ConferenceDigit digit when State == CallState.Active: _seat?.OnDigit(digit.Digit); break;
             default: base.Handle(e); break;
         }
     }
@@ -135,7 +140,7 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
             step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
             return;
         }
-        var policy = OutboundCall.PolicyFor(trunk, _decision.WebCodec);
+        var policy = AppPolicy(OutboundCall.PolicyFor(trunk, _decision.WebCodec));
         if (!OriginateOffer.TryCreate(Media!.SipEndpoint, policy, out var offer, out var failure))
         {
             step.Complete(new TrunkDialResult(failure!.StatusCode, failure.Reason));
@@ -205,7 +210,8 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
         Report(OriginateProgress.Answered, ok.StatusCode, ok.ReasonPhrase);
         if (SessionExpiresValue.TryParse(ok.GetHeader(SipHeaderNames.SessionExpires), out var se))
             SessionTimer.Start(se.DeltaSeconds, weRefresh: se.Refresher != "uas"); // RFC 4028 §7.2: we are the UAC
-        RingWebUser(sdp);
+        if (_app is not null) StartApp(attempt.SipOffer, sdp);
+        else RingWebUser(sdp);
     }
 
     private void Report(OriginateProgress step, int? code = null, string? reason = null, string? outcome = null)

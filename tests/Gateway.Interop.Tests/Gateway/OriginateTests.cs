@@ -10,7 +10,7 @@ namespace Gateway.Interop.Tests.Gateway;
 /// Issue #19: POST /api/v1/calls dials a sipp trunk, then rings the web user alice in Chromium and bridges them; audio
 /// flows both ways; DELETE /api/v1/calls/{id} hangs up with the operator's cause (sipp checks the BYE's Reason). The
 /// bar: from the REST call to audio both ways under 1 s of gateway time on loopback (the page accepts within 5 ms and
-/// its own answer time is taken off; sipp answers at once).
+/// its own answer time is taken off; sipp answers at once). And with <c>app: echo</c>: sipp answers, its RTP comes back.
 /// </summary>
 [Trait("Category", "E2E")]
 [Collection(E2eCollection.Name)]
@@ -45,6 +45,60 @@ public sealed class OriginateTests(ITestOutputHelper output)
             output.WriteLine(media.Summary());
             stop.Cancel();
             await sipp;
+        }
+    }
+
+    [SkippableFact(Timeout = 60_000)]
+    public async Task Originate_to_sipp_with_the_echo_app_sipps_rtp_comes_back_then_hang_up_by_api()
+    {
+        if (!E2e.PeersAvailable(output, chromium: false)) return;
+        using var media = new RtpTone();
+        var port = Sipp.FreePort();
+        var portFile = Path.Combine(Path.GetTempPath(), $"gw-originate-echo-{Guid.NewGuid():N}.port");
+        using var stop = new CancellationTokenSource();
+        var sipp = E2e.StartSippUas("uas-app-echo.xml", port, media.Port, extra: $"-key portfile {portFile}", stop: stop.Token);
+        using var callbacks = new CallbackRecorder();
+        try
+        {
+            await using var gateway = await GatewayProcess.StartAsync(output, "gateway-test.yaml",
+                new Dictionary<string, string> { ["TRUNK_PORT"] = $"{port}", ["BACKUP_PORT"] = $"{port}" });
+
+            using var created = await gateway.Http.PostAsJsonAsync("api/v1/calls", new { to = "+441632960000", app = "echo", callbackUrl = callbacks.Url });
+            var body = await created.Content.ReadAsStringAsync();
+            Assert.True(created.StatusCode == HttpStatusCode.Created, $"{created.StatusCode}: {body}");
+            var id = (string)JsonNode.Parse(body)!["id"]!;
+            Assert.Equal("echo", (string?)JsonNode.Parse(body)!["app"]);
+
+            // sipp wrote the gateway's RTP port (its offer's m= line); the peer's tone goes there and must come back.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            int gatewayRtp;
+            while (!File.Exists(portFile) || !int.TryParse(File.ReadAllText(portFile), out gatewayRtp))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "sipp did not report the gateway's RTP port");
+                await Task.Delay(20);
+            }
+            media.SendTo(new IPEndPoint(IPAddress.Loopback, gatewayRtp));
+            while (media.Received(0) < 25)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the echo did not come back: {media.Summary()}");
+                await Task.Delay(20);
+            }
+            Assert.True(media.PeakReceived > 4000, $"the echoed audio is not the tone: {media.Summary()}");
+            var listed = JsonNode.Parse(await gateway.Http.GetStringAsync($"api/v1/calls/{id}"))!;
+            Assert.Equal(("originated", "active", "primary", "echo"), ((string?)listed["direction"], (string?)listed["state"], (string?)listed["trunk"], (string?)listed["to"]));
+
+            using var deleted = await gateway.Http.DeleteAsync($"api/v1/calls/{id}");
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            var steps = await callbacks.WaitForAsync(3, E2e.Step);
+            Assert.Equal(["answered", "bridged", "ended"], steps.Select(s => (string?)s["event"]));
+            await E2e.AssertSippSucceeded(sipp, output, TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            output.WriteLine(media.Summary());
+            stop.Cancel();
+            await sipp;
+            File.Delete(portFile);
         }
     }
 

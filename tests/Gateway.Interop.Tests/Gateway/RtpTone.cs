@@ -28,6 +28,10 @@ public sealed class RtpTone : IDisposable
     }
 
     public int Port => ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
+
+    /// <summary>Starts the tone toward <paramref name="gateway"/> before any packet came from it (an application that sends nothing first: echo).</summary>
+    public void SendTo(IPEndPoint gateway) => Volatile.Write(ref _gateway, gateway);
+
     public long Sent => Interlocked.Read(ref _sent);
     /// <summary>Largest sample magnitude of the PCMU received from the gateway (the browser's microphone, transcoded).</summary>
     public int PeakReceived => Volatile.Read(ref _peak);

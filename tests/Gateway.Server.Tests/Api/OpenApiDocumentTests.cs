@@ -34,6 +34,7 @@ public sealed class OpenApiDocumentTests
         Assert.True(schemas.ContainsKey("CallResource"), string.Join(", ", schemas.Select(s => s.Key)));
         Assert.NotNull(schemas["CallResource"]!["properties"]!["durationSeconds"]);
         Assert.NotNull(schemas["OriginateCallRequest"]!["properties"]!["callbackUrl"]);
+        Assert.NotNull(schemas["OriginateCallRequest"]!["properties"]!["app"]);
         Assert.NotNull(schemas["OriginatedCallResource"]!["properties"]!["id"]);
     }
 }

@@ -29,9 +29,30 @@ public sealed class OriginateApiTests
     }
 
     [Theory]
+    [InlineData("echo")]
+    [InlineData("conference sales")]
+    [InlineData("playback prompts/welcome.wav")]
+    public async Task An_app_instead_of_a_user_is_201_and_passed_on(string app)
+    {
+        await using var api = await ApiTestHost.StartAsync();
+        using var client = api.Client();
+
+        using var response = await client.PostAsync("/api/v1/calls", Json($$"""{"to":"+441632960000","app":" {{app}} "}"""));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal((app, null), ((string?)body["app"], (string?)body["user"]));
+        Assert.Equal(new OriginateRequest("+441632960000", null, app), Assert.Single(api.Originator.Requests).Request);
+    }
+
+    [Theory]
     [InlineData("""{"user":"alice"}""", "to")]
     [InlineData("""{"to":"+441632960000"}""", "user")]
     [InlineData("""{"to":"+441632960000","user":"al ice"}""", "user")]
+    [InlineData("""{"to":"+441632960000","user":"alice","app":"echo"}""", "app")]
+    [InlineData("""{"to":"+441632960000","app":"dance"}""", "app")]
+    [InlineData("""{"to":"+441632960000","app":"playback ../../etc/passwd"}""", "app")]
+    [InlineData("""{"to":"+441632960000","app":"playback /etc/passwd"}""", "app")]
     [InlineData("""{"to":"+441632960000","user":"alice","callbackUrl":"ftp://backend.example/x"}""", "callbackUrl")]
     [InlineData("""{"to":"+441632960000","user":"alice","callbackUrl":"http://user:secret@backend.example/x"}""", "callbackUrl")]
     [InlineData("""{"to":"+441632960000","user":"alice","callbackUrl":"/relative"}""", "callbackUrl")]
@@ -70,6 +91,7 @@ public sealed class OriginateApiTests
     [InlineData(OriginateRefusal.NotDialable, 501, HttpStatusCode.UnprocessableEntity)]
     [InlineData(OriginateRefusal.UserUnavailable, 480, HttpStatusCode.Conflict)]
     [InlineData(OriginateRefusal.Draining, 503, HttpStatusCode.ServiceUnavailable)]
+    [InlineData(OriginateRefusal.AppUnavailable, 404, HttpStatusCode.UnprocessableEntity)]
     public async Task A_refusal_is_a_problem_with_the_route_and_the_sip_status(OriginateRefusal refusal, int sipStatus, HttpStatusCode status)
     {
         await using var api = await ApiTestHost.StartAsync();

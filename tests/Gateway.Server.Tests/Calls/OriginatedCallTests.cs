@@ -165,4 +165,76 @@ public sealed class OriginatedCallTests
         Assert.Empty(gw.Media.Created);
         Assert.Equal(0, gw.Registry.Count);
     }
+
+    [Fact]
+    public async Task Originated_to_echo_the_answered_leg_is_echoed_then_the_operator_hangs_up()
+    {
+        await using var peer = SipTestPeer.Start();
+        await using var gw = CallHarness.Start([("pstn", peer.Port, "codecs: [G722, PCMU]")]);
+        var (originator, directory) = Originator(gw);
+        var steps = new Steps();
+
+        var result = originator.Originate(new OriginateRequest("+441632960000", null, "echo"), "test", _ => steps);
+        Assert.True(result.IsStarted, result.Detail);
+        var invite = await peer.WaitForAsync(SipMethods.Invite);
+        Assert.Contains("RTP/AVP 9 0 101", System.Text.Encoding.ASCII.GetString(invite.Body.Span)); // echo takes both
+
+        await steps.WaitForAsync(OriginateProgress.Bridged);
+        var media = gw.Media.Last;
+        Assert.Contains("sip app 127.0.0.1:6000 8000", media.Calls); // SipTestPeer's answer: PCMU on port 6000
+        Assert.Contains("echo sip 0 8000", media.Calls);
+        var call = directory.Find(result.Id!)!;
+        Assert.Equal((CallDirection.Originated, CallPhase.Active, "echo", "pstn"), (call.Direction, call.State, call.To, call.Trunk));
+
+        Assert.True(directory.HangUp(result.Id!, "test"));
+        await peer.WaitForAsync(SipMethods.Bye);
+        var ended = await steps.WaitForAsync(OriginateProgress.Ended);
+        Assert.Equal((200, "answered"), (ended.Code, ended.Outcome));
+        await gw.WaitForNoCallsAsync();
+        Assert.Equal([OriginateProgress.Ringing, OriginateProgress.Answered, OriginateProgress.Bridged, OriginateProgress.Ended], steps.All.Select(p => p.Event));
+    }
+
+    [Fact]
+    public async Task Originated_to_playback_the_offer_keeps_only_the_codecs_playback_encodes_and_the_prompt_plays()
+    {
+        await using var peer = SipTestPeer.Start();
+        await using var gw = CallHarness.Start([("pstn", peer.Port, "codecs: [G722, PCMU]")]);
+        var (originator, _) = Originator(gw);
+        var steps = new Steps();
+
+        Assert.True(originator.Originate(new OriginateRequest("+441632960000", null, "playback prompts/welcome.wav"), "test", _ => steps).IsStarted);
+        var invite = await peer.WaitForAsync(SipMethods.Invite);
+        Assert.Contains("RTP/AVP 0 101", System.Text.Encoding.ASCII.GetString(invite.Body.Span));
+        await steps.WaitForAsync(OriginateProgress.Bridged);
+        Assert.Contains(gw.Media.Last.Calls, c => c.StartsWith("playback ", StringComparison.Ordinal) && c.EndsWith(" 0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Originated_to_playback_with_only_codecs_it_cannot_encode_the_call_fails_without_an_invite()
+    {
+        await using var peer = SipTestPeer.Start();
+        await using var gw = CallHarness.Start([("pstn", peer.Port, "codecs: [G722]")]);
+        var (originator, _) = Originator(gw);
+        var steps = new Steps();
+
+        Assert.True(originator.Originate(new OriginateRequest("+441632960000", null, "playback prompts/welcome.wav"), "test", _ => steps).IsStarted);
+        var ended = await steps.WaitForAsync(OriginateProgress.Ended);
+        Assert.Equal((488, "rejected"), (ended.Code, ended.Outcome));
+        Assert.DoesNotContain(peer.Received, r => r.Method == SipMethods.Invite);
+        await gw.WaitForNoCallsAsync();
+    }
+
+    [Theory]
+    [InlineData("dance", 501)]
+    [InlineData("playback prompts/missing.wav", 404)]
+    public async Task An_app_that_cannot_serve_the_call_is_refused_before_anything_is_allocated(string app, int code)
+    {
+        await using var gw = CallHarness.Start([("pstn", 9, "")]);
+        var (originator, _) = Originator(gw);
+
+        var result = originator.Originate(new OriginateRequest("+441632960000", null, app), "test", _ => throw new InvalidOperationException("no call, no sink"));
+        Assert.Equal((OriginateRefusal.AppUnavailable, code), (result.Refusal, result.Code));
+        Assert.Empty(gw.Media.Created);
+        Assert.Equal(0, gw.Registry.Count);
+    }
 }
