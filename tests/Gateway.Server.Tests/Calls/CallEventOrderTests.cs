@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using Gateway.Server.Calls;
 using Gateway.Server.Signaling;
 using Gateway.Server.Tests.Signaling;

@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using Gateway.Media.Bridge;
 using Gateway.Server.Signaling;
 using Gateway.Server.Tests.Signaling;

@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using System.Net;
 using System.Net.Sockets;
 using Gateway.Dialplan;

@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using Gateway.Server.Observability;
 using Gateway.Server.Tests.Signaling;
 

@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using System.Buffers.Text;
 using System.Text;
 using Gateway.Server.Signaling;

@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;

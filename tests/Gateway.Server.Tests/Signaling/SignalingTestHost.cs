@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using Gateway.Server.Signaling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,3 +1,4 @@
+using Gateway.Tests.Shared;
 using System.Net;
 using Gateway.Dialplan;
 using Gateway.Server.Observability;
