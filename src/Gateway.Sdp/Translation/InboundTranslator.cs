@@ -4,10 +4,15 @@ namespace Gateway.Sdp.Translation;
 /// Calls from SIP to a browser: the SIP offer (or none, for a late offer) becomes a JSEP offer the browser can
 /// answer (ICE-lite, actpass, rtcp-mux, BUNDLE with one audio m-line, the same payload types as the SIP side),
 /// and the browser's JSEP answer becomes the SIP answer (RFC 3264 §6) or, for a late offer, the SIP offer of the 200.
+/// With <see cref="WebCodecPolicy.Opus"/> and a SIP offer without Opus, the browser is offered Opus (and telephone-event
+/// at 48 kHz) and the SIP side answered in the first offered codec the media plane transcodes (G.711, G.722).
 /// </summary>
 public static class InboundTranslator
 {
     public const string AudioMid = "0";
+
+    /// <summary>telephone-event/48000 beside Opus on the browser leg of a transcoded call (a dynamic type, RFC 3551 §3).</summary>
+    public const int BrowserTelephoneEventPayloadType = 110;
 
     public static bool TryCreateBrowserOffer(SessionDescription? sipOffer, WebRtcEndpoint webrtc, SdpTranslationPolicy policy,
         out SessionDescription? browserOffer, out SipOffer? state, out SdpNegotiationFailure? failure)
@@ -46,11 +51,20 @@ public static class InboundTranslator
             }
             direction = sipOffer.ConnectionFor(audio)?.IsHoldAddress == true ? SdpDirection.Inactive : sipOffer.DirectionFor(audio);
         }
+        var transcodeTo = sipOffer is not null && policy.WebCodec == WebCodecPolicy.Opus && !codecs.Any(JsepToSipTranslator.IsOpus)
+            ? codecs.FirstOrDefault(JsepToSipTranslator.IsTranscodable) : null;
+        var browserCodecs = codecs;
+        if (transcodeTo is not null)
+        {
+            browserCodecs = [new SdpRtpMap(policy.OpusPayloadType, "opus", 48000, 2)];
+            if (codecs.Any(c => SdpBuilder.IsTelephoneEvent(c) && c.ClockRate == 8000))
+                browserCodecs.Add(new SdpRtpMap(BrowserTelephoneEventPayloadType, "telephone-event", 48000));
+        }
 
         var sdp = SdpBuilder.NewSession(webrtc.Address, withConnection: false);
         sdp.Lines.Add(SdpLine.Attribute("ice-lite"));
         sdp.Lines.Add(SdpLine.Attribute("group", "BUNDLE " + AudioMid));
-        var media = new SdpMediaDescription("audio", webrtc.Port, "UDP/TLS/RTP/SAVPF", codecs.Select(c => c.PayloadType.ToString()));
+        var media = new SdpMediaDescription("audio", webrtc.Port, "UDP/TLS/RTP/SAVPF", browserCodecs.Select(c => c.PayloadType.ToString()));
         media.Lines.Add(new SdpLine('c', SdpConnection.ForAddress(webrtc.Address).ToString()));
         media.AddAttribute("mid", AudioMid);
         media.AddAttribute("ice-ufrag", webrtc.IceUfrag);
@@ -59,13 +73,17 @@ public static class InboundTranslator
         media.AddAttribute("setup", "actpass"); // RFC 5763 §5: the offerer says actpass
         media.AddAttribute("rtcp-mux");
         media.AddAttribute(direction.ToAttribute());
-        foreach (var codec in codecs) SdpBuilder.AddRtpMap(media, codec);
+        foreach (var codec in browserCodecs)
+        {
+            SdpBuilder.AddRtpMap(media, codec);
+            if (JsepToSipTranslator.IsOpus(codec)) media.AddAttribute("fmtp", codec.PayloadType + " minptime=10;useinbandfec=1"); // RFC 7587 §6.1
+        }
         media.AddAttribute("candidate", webrtc.HostCandidate);
         media.AddAttribute("end-of-candidates");
         sdp.Media.Add(media);
 
         browserOffer = sdp;
-        state = new SipOffer(sipOffer, codecs, direction) { RemoteCrypto = remoteCrypto, Profile = profile, Srtp = policy.Srtp };
+        state = new SipOffer(sipOffer, codecs, direction) { RemoteCrypto = remoteCrypto, Profile = profile, Srtp = policy.Srtp, TranscodedSipCodec = transcodeTo };
         return true;
     }
 
@@ -80,15 +98,34 @@ public static class InboundTranslator
             failure = new SdpNegotiationFailure(488, "the browser rejected the audio stream");
             return false;
         }
-        var chosen = audio.RtpMaps.FirstOrDefault(m => !SdpBuilder.IsTelephoneEvent(m) && state.Codecs.Any(c => c.SameCodec(m)));
-        if (chosen is null)
+        NegotiatedAudio? webLeg = null;
+        SdpRtpMap codec;
+        SdpRtpMap? te;
+        if (state.TranscodedSipCodec is { } sipCodec)
         {
-            failure = new SdpNegotiationFailure(488, "the browser's answer holds no offered codec");
-            return false;
+            // The browser was offered Opus only: its answer must keep it; the SIP side gets the transcoded codec.
+            if (audio.RtpMaps.FirstOrDefault(JsepToSipTranslator.IsOpus) is not { } opus)
+            {
+                failure = new SdpNegotiationFailure(488, "the browser's answer holds no Opus");
+                return false;
+            }
+            var webTe = audio.RtpMaps.FirstOrDefault(m => SdpBuilder.IsTelephoneEvent(m) && m.ClockRate == 48000);
+            te = webTe is null ? null : state.Codecs.FirstOrDefault(c => SdpBuilder.IsTelephoneEvent(c) && c.ClockRate == 8000);
+            codec = sipCodec;
+            webLeg = new NegotiatedAudio(opus, te is null ? null : webTe!.PayloadType);
         }
-        var codec = state.Codecs.First(c => c.SameCodec(chosen));
-        var te = state.Codecs.FirstOrDefault(c => SdpBuilder.IsTelephoneEvent(c) && c.ClockRate == codec.ClockRate);
-        if (te is not null && !audio.RtpMaps.Any(m => SdpBuilder.IsTelephoneEvent(m) && m.ClockRate == codec.ClockRate)) te = null;
+        else
+        {
+            var chosen = audio.RtpMaps.FirstOrDefault(m => !SdpBuilder.IsTelephoneEvent(m) && state.Codecs.Any(c => c.SameCodec(m)));
+            if (chosen is null)
+            {
+                failure = new SdpNegotiationFailure(488, "the browser's answer holds no offered codec");
+                return false;
+            }
+            codec = state.Codecs.First(c => c.SameCodec(chosen));
+            te = state.Codecs.FirstOrDefault(c => SdpBuilder.IsTelephoneEvent(c) && c.ClockRate == codec.ClockRate);
+            if (te is not null && !audio.RtpMaps.Any(m => SdpBuilder.IsTelephoneEvent(m) && m.ClockRate == codec.ClockRate)) te = null;
+        }
         var direction = browserAnswer.DirectionFor(audio);
 
         var sdp = SdpBuilder.NewSession(sipSide.Address, withConnection: true);
@@ -113,6 +150,7 @@ public static class InboundTranslator
         {
             OfferedCryptos = lateOffered,
             Srtp = state.Srtp,
+            WebLeg = webLeg,
         };
         return true;
     }

@@ -13,6 +13,9 @@ public sealed record SipOffer(SessionDescription? Offer, IReadOnlyList<SdpRtpMap
     /// <summary>The transport profile of the answer: the offer's (RTP/AVP or RTP/SAVP), or ours for a late offer.</summary>
     public string Profile { get; init; } = "RTP/AVP";
     public SrtpMode Srtp { get; init; }
+
+    /// <summary>The SIP codec the browser's Opus is transcoded to (web_codec: opus), null when the browser gets the SIP codecs.</summary>
+    public SdpRtpMap? TranscodedSipCodec { get; init; }
 }
 
 /// <summary>The SIP answer (or, for a late offer, the gateway's SIP offer in the 200) and what the media plane needs.</summary>
@@ -30,4 +33,7 @@ public sealed record SipAnswer(
     /// <summary>For a late offer: the a=crypto attributes (our keys) offered in the 200, read against the answer in the ACK.</summary>
     public IReadOnlyList<Crypto.SdpCrypto> OfferedCryptos { get; init; } = [];
     public SrtpMode Srtp { get; init; }
+
+    /// <summary>The browser leg when it differs from <see cref="Leg"/> (Opus, transcoded to the SIP codec), else null.</summary>
+    public NegotiatedAudio? WebLeg { get; init; }
 }

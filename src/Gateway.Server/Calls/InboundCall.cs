@@ -251,7 +251,7 @@ internal sealed class InboundCall : SipBridgedCall
         Web = session;
         var media = Media!;
         media.ConfigureWeb(sipAnswer!.RemoteIceUfrag ?? "", sipAnswer.RemoteIcePwd ?? "", sipAnswer.RemoteFingerprint ?? "", sipAnswer.GatewayIsDtlsServer);
-        SipMapping = Mapping(sipAnswer.Leg, sipAnswer.Leg);
+        SipMapping = Mapping(sipAnswer.WebLeg ?? sipAnswer.Leg, sipAnswer.Leg); // web_codec: opus: the browser leg is Opus, transcoded
         if (sipAnswer.RemoteRtpAddress is { } address && sipAnswer.RemoteRtpPort is { } port && IPAddress.TryParse(address, out var ip))
         {
             SipRemote = new IPEndPoint(ip, port);

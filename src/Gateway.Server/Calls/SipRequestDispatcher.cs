@@ -153,7 +153,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             Respond(incoming, 486, "Busy Here");
             return;
         }
-        var policy = trunk is null ? SdpTranslationPolicy.Default : OutboundCall.PolicyFor(trunk);
+        var policy = trunk is null ? SdpTranslationPolicy.Default : OutboundCall.PolicyFor(trunk, decision.WebCodec); // the route's web_codec over the trunk's
         var caller = PresentedCaller.Of(request, trusted: trunk?.TrustIdentity == true); // RFC 3325 §9.1: PAI only from a trusted trunk
         var call = new InboundCall(services, incoming, caller, user, decision.Route, trunk?.DtmfMode ?? "rfc4733", policy, received, decision.Record, trunk?.Name, prack);
         call.Start(free);

@@ -80,6 +80,42 @@ public sealed class OpusTranscodingTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>The other direction of the call: a phone on a <c>web_codec: opus</c> trunk calls alice; she gets Opus, it gets PCMU.</summary>
+    [SkippableFact(Timeout = 90_000)]
+    public async Task AnInboundCallFromAnOpusTrunkReachesTheBrowserInOpusAndThePhoneInPcmu()
+    {
+        if (!E2e.PeersAvailable(output)) return;
+        using var media = new RtpTone();
+        await using var gateway = await GatewayProcess.StartAsync(output, "inbound-opus.yaml");
+        await using var browser = await ChromiumDriver.StartAsync(output);
+        var page = await E2e.OpenDialerAsync(browser, gateway, user: "alice");
+        using var stop = new CancellationTokenSource();
+        var sipp = Sipp.RunAsync(
+            $"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario("uac-inbound.xml")} -s alice -i 127.0.0.1 -p {Sipp.FreePort()} -t u1 " +
+            $"-m 1 -d 8000 -key rtpport {media.Port} -timeout 40s -timeout_error", TimeSpan.FromSeconds(50), stop.Token);
+        try
+        {
+            await browser.WaitEventAsync(page, TimeSpan.FromSeconds(15), 0, "incoming");
+            await browser.WaitStateAsync(page, E2e.Step, "incoming");
+            await browser.ClickAsync(page, "#accept");
+            await browser.WaitStateAsync(page, E2e.Step, "active");
+            var (_, after) = await E2e.AssertMediaFlowsAsync(browser, page, output);
+            Assert.Equal("audio/opus", after.Codec);
+            var heard = (await browser.EvalAsync(page, ListenScript))!.AsObject();
+            output.WriteLine($"browser heard: {heard.ToJsonString()}; {media.Summary()}");
+            Assert.InRange(heard["peakHz"]!.GetValue<double>(), RtpTone.ToneHz - 20, RtpTone.ToneHz + 20);
+            Assert.True(media.Received(0) > 20, $"the phone got no PCMU: {media.Summary()}");
+            Assert.Equal(0, media.Received(111));
+            Assert.True(media.PeakReceived > 100, $"the phone's PCMU is silent: {media.Summary()}");
+            await E2e.AssertSippSucceeded(sipp, output, TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            stop.Cancel();
+            await sipp;
+        }
+    }
+
     [SkippableFact(Timeout = 60_000)]
     public async Task EchoAnswersInOpusAndTheAudioComesBack()
     {

@@ -41,6 +41,38 @@ public sealed class InboundTranslationTests
     }
 
     [Fact]
+    public void WebCodecOpusOffersTheBrowserOpusAndAnswersTheTrunkInItsFirstTranscodableCodec()
+    {
+        var policy = SdpTranslationPolicy.Default with { WebCodec = WebCodecPolicy.Opus };
+        var sipOffer = ConformanceSdps.Parse("trunk-offer-pcmu-pcma-te101.sdp");
+        Assert.True(InboundTranslator.TryCreateBrowserOffer(sipOffer, WebRtc, policy, out var jsep, out var state, out var failure), failure?.ToString());
+        var audio = SdpAssert.Reparsed(jsep!).Media[0];
+        SdpAssert.Codecs(audio, "111 opus/48000", "110 telephone-event/48000");
+        Assert.Contains(audio.Lines, l => l.ToString().Contains("rtpmap:111 opus/48000/2", StringComparison.Ordinal)); // RFC 7587 §7
+        SdpAssert.Attribute(audio, "fmtp", "111 minptime=10;useinbandfec=1");
+
+        var browserAnswer = BrowserAnswer("a=rtpmap:111 opus/48000/2\na=fmtp:111 minptime=10;useinbandfec=1\na=rtpmap:110 telephone-event/48000\n", "111 110");
+        Assert.True(InboundTranslator.TryCreateSipAnswer(state!, browserAnswer, SipSide, policy, out var answer, out failure), failure?.ToString());
+        SdpAssert.Codecs(SdpAssert.Reparsed(answer!.Sdp).Media[0], "0 PCMU/8000", "101 telephone-event/8000");
+        Assert.Equal(new NegotiatedAudio(new SdpRtpMap(0, "PCMU", 8000), 101), answer.Leg);
+        Assert.Equal(new NegotiatedAudio(new SdpRtpMap(111, "opus", 48000, 2), 110), answer.WebLeg);
+
+        // A browser answer that drops Opus cannot be bridged.
+        Assert.False(InboundTranslator.TryCreateSipAnswer(state!, BrowserAnswer("a=rtpmap:0 PCMU/8000\n", "0"), SipSide, policy, out _, out failure));
+        Assert.Equal(488, failure!.StatusCode);
+    }
+
+    [Fact]
+    public void WithoutWebCodecOpusTheBrowserGetsTheTrunksCodecsAndNoWebLeg()
+    {
+        Assert.True(InboundTranslator.TryCreateBrowserOffer(ConformanceSdps.Parse("trunk-offer-pcmu-pcma-te101.sdp"), WebRtc, SdpTranslationPolicy.Default, out _, out var state, out _));
+        Assert.Null(state!.TranscodedSipCodec);
+        var answer = BrowserAnswer("a=rtpmap:0 PCMU/8000\n", "0");
+        Assert.True(InboundTranslator.TryCreateSipAnswer(state, answer, SipSide, SdpTranslationPolicy.Default, out var sip, out _));
+        Assert.Null(sip!.WebLeg);
+    }
+
+    [Fact]
     public void LateOfferUsesThePolicyCodecsAndHasNoRemoteAddressYet()
     {
         Assert.True(InboundTranslator.TryCreateBrowserOffer(null, WebRtc, SdpTranslationPolicy.Default, out var jsep, out var state, out _));
