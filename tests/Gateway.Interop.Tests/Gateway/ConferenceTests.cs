@@ -44,7 +44,7 @@ public sealed class ConferenceTests(ITestOutputHelper output)
 
             foreach (var page in pages)
             {
-                var heard = (await browser.EvalAsync(page, OpusTranscodingTests.ListenScript))!.AsObject();
+                var heard = await OpusTranscodingTests.HearAsync(browser, page, RtpTone.ToneHz);
                 output.WriteLine($"page {page} heard: {heard.ToJsonString()}");
                 Assert.True(heard["totalAudioEnergy"]!.GetValue<double>() > 0, $"page {page} decoded no audio from the room");
                 Assert.InRange(heard["peakHz"]!.GetValue<double>(), RtpTone.ToneHz - 20, RtpTone.ToneHz + 20); // the SIP caller's tone
@@ -76,7 +76,7 @@ public sealed class ConferenceTests(ITestOutputHelper output)
     /// <summary>
     /// Three Chromium participants, each one's microphone a sine of its own (440, 700, 1500 Hz; Web Audio oscillator in
     /// place of getUserMedia), and the sipp caller's 1 kHz: each browser hears the other two browsers and the SIP caller
-    /// but not itself (its own frequency at least 20 dB under the others' in its decoded audio: mix-minus); after the
+    /// but not itself (its own frequency at least 15 dB under the quietest other in its decoded audio: mix-minus); after the
     /// first participant presses *6 (mute by DTMF), the others no longer hear its tone.
     /// </summary>
     [SkippableFact(Timeout = 180_000)]
@@ -116,7 +116,9 @@ public sealed class ConferenceTests(ITestOutputHelper output)
                 var levels = await LevelsAsync(browser, pages[i], all);
                 output.WriteLine($"page {i} ({tones[i]} Hz) hears {string.Join(", ", all.Select((f, k) => $"{f} Hz {levels[k]:F0} dB"))}");
                 var others = Enumerable.Range(0, all.Length).Where(k => k != i).Select(k => levels[k]).ToList();
-                Assert.True(levels[i] < others.Min() - 20, $"page {i} hears itself: own {levels[i]:F0} dB, others {string.Join("/", others.Select(l => l.ToString("F0")))} dB");
+                // Mix-minus: its own tone is absent (what is left at its frequency is the others' spectral leakage and
+                // Opus noise, 20-50 dB down); hearing itself would put it level with the others.
+                Assert.True(levels[i] < others.Min() - 15, $"page {i} hears itself: own {levels[i]:F0} dB, others {string.Join("/", others.Select(l => l.ToString("F0")))} dB");
             }
 
             var before = (await LevelsAsync(browser, pages[1], [tones[0]]))[0];

@@ -39,6 +39,21 @@ public sealed class OpusTranscodingTests(ITestOutputHelper output)
         })()
         """;
 
+    /// <summary>
+    /// Listens (<see cref="ListenScript"/>) up to three 1.5 s windows until <paramref name="hz"/> is the loudest; returns
+    /// that window's result, or the last one. A window can fall on a moment the browser conceals (one CI run saw 0.66 s).
+    /// </summary>
+    internal static async Task<System.Text.Json.Nodes.JsonObject> HearAsync(ChromiumDriver browser, int page, double hz)
+    {
+        System.Text.Json.Nodes.JsonObject heard = [];
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            heard = (await browser.EvalAsync(page, ListenScript))!.AsObject();
+            if (Math.Abs(heard["peakHz"]!.GetValue<double>() - hz) <= 20) break;
+        }
+        return heard;
+    }
+
     [SkippableFact(Timeout = 90_000)]
     public async Task BrowserGetsOpusTheTrunkGetsPcmuAndTheTrunksToneArrivesAt1kHz()
     {
@@ -60,7 +75,7 @@ public sealed class OpusTranscodingTests(ITestOutputHelper output)
             var (_, after) = await E2e.AssertMediaFlowsAsync(browser, page, output);
             Assert.Equal("audio/opus", after.Codec);
 
-            var heard = (await browser.EvalAsync(page, ListenScript))!.AsObject();
+            var heard = await HearAsync(browser, page, RtpTone.ToneHz);
             output.WriteLine($"browser heard: {heard.ToJsonString()}; {media.Summary()}");
             Assert.True(media.Received(0) > 20, $"the trunk got no PCMU: {media.Summary()}");
             Assert.Equal(0, media.Received(111));
@@ -101,7 +116,7 @@ public sealed class OpusTranscodingTests(ITestOutputHelper output)
             await browser.WaitStateAsync(page, E2e.Step, "active");
             var (_, after) = await E2e.AssertMediaFlowsAsync(browser, page, output);
             Assert.Equal("audio/opus", after.Codec);
-            var heard = (await browser.EvalAsync(page, ListenScript))!.AsObject();
+            var heard = await HearAsync(browser, page, RtpTone.ToneHz);
             output.WriteLine($"browser heard: {heard.ToJsonString()}; {media.Summary()}");
             Assert.InRange(heard["peakHz"]!.GetValue<double>(), RtpTone.ToneHz - 20, RtpTone.ToneHz + 20);
             Assert.True(media.Received(0) > 20, $"the phone got no PCMU: {media.Summary()}");
