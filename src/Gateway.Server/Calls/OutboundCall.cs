@@ -70,44 +70,12 @@ internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
             return;
         }
         StartTimer(CallTimer.NoAnswer, Services.Options.NoAnswerTimeout);
-        _ = DialAsync();
-    }
-
-    /// <summary>The failover (off the loop): its end comes back as <see cref="DialFinished"/>.</summary>
-    private async Task DialAsync()
-    {
-        TrunkDialResult result;
-        try
-        {
-            if (_decision.Action == RouteActionKind.Uri)
-            {
-                var target = UriTrunk(_decision.Target ?? "");
-                result = target is null ? new TrunkDialResult(404, "invalid route target") : await DialAsync(target, _decision, _stopFailover.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                (result, _) = await Services.Failover.ExecuteAsync(_plan, _decision, this, _stopFailover.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            result = new TrunkDialResult(487, "Request Terminated");
-        }
-        catch (Exception e)
-        {
-            Log.HandlerFailed(Logger, e, Id, "dial");
-            result = new TrunkDialResult(500, "gateway error");
-        }
-        Post(new DialFinished(result));
+        _ = DialThroughRouteAsync(_plan, _decision, this, _stopFailover.Token);
     }
 
     /// <summary>One attempt on one trunk (called by <see cref="TrunkFailover"/>, off the loop): the final status of its INVITE.</summary>
-    public Task<TrunkDialResult> DialAsync(TrunkDefinition trunk, RouteDecision decision, CancellationToken cancellationToken)
-    {
-        var step = new DialStep(trunk, decision, cancellationToken);
-        Post(new TrunkDialRequested(step));
-        return step.Result.Task;
-    }
+    public Task<TrunkDialResult> DialAsync(TrunkDefinition trunk, RouteDecision decision, CancellationToken cancellationToken) =>
+        RequestDial(trunk, decision, cancellationToken);
 
     private void OnDialRequested(DialStep step)
     {
