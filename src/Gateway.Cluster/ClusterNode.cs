@@ -57,7 +57,7 @@ public sealed partial class ClusterNode(ClusterOptions options, string nodeId, s
         {
             if (_reachable) Log.Unreachable(logger, nodeId, e.Message);
             _reachable = false;
-            try { await leases.RenewAsync([]); } catch (Exception) { } // drops leases left unrenewed for a whole period
+            leases.ExpireUnrenewed();
         }
     }
 

@@ -58,6 +58,20 @@ public sealed class TrunkLeases(IClusterStore store, string nodeId, TimeSpan per
         if (failure is not null) throw new ClusterStoreException("renewing the trunk leases", failure);
     }
 
+    /// <summary>The store could not be reached: drops the leases not renewed for a whole period (another node may hold them now).</summary>
+    public void ExpireUnrenewed()
+    {
+        var now = time.GetUtcNow();
+        int dropped;
+        lock (_gate)
+        {
+            var stale = _held.Where(h => now - h.Value >= period).Select(h => h.Key).ToList();
+            foreach (var trunk in stale) _held.Remove(trunk);
+            dropped = stale.Count;
+        }
+        if (dropped > 0) Changed?.Invoke();
+    }
+
     /// <summary>Gives every lease up (the node stops).</summary>
     public async Task ReleaseAllAsync()
     {

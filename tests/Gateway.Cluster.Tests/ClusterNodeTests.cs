@@ -60,6 +60,20 @@ public sealed class ClusterNodeTests
     }
 
     [Fact]
+    public async Task A_lease_outlives_a_failed_heartbeat_until_a_whole_period_without_renewal()
+    {
+        var node = Create(out var leases);
+        await node.BeatAsync();
+        _store.Down = true;
+        _time.Advance(_options.Heartbeat);
+        await node.BeatAsync();
+        Assert.True(leases.Holds("carrier")); // one blip: still within the period it renewed
+        _time.Advance(_options.TrunkLeasePeriod - _options.Heartbeat);
+        await node.BeatAsync();
+        Assert.False(leases.Holds("carrier"));
+    }
+
+    [Fact]
     public async Task Presence_is_refreshed_every_third_of_its_ttl_not_every_heartbeat()
     {
         var node = Create(out _);
