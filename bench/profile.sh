@@ -8,21 +8,23 @@
 #   bench/profile.sh --no-perf            the same window without perf: steady-state CPU and wake-ups only
 #   options: --calls <n> (1..1000)  --seconds <s> (5..120)  --top <n> frames (default 40)
 #            --gateway-env "K=V ..." (e.g. "Media__IoMode=portable")  --skip-build  --out <dir> (default: a new /tmp dir)
+#            --load-args "..." extra gateway-load options (e.g. "--socket per-call", needed with Media__SharedWebPort)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-CALLS=40 SECONDS_=20 TOP=40 GATEWAY_ENV="" BUILD_ARG="" OUT="" PERF=1
+CALLS=40 SECONDS_=20 TOP=40 GATEWAY_ENV="" LOAD_ARGS="" BUILD_ARG="" OUT="" PERF=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --calls) CALLS="${2:?}"; shift ;;
     --seconds) SECONDS_="${2:?}"; shift ;;
     --top) TOP="${2:?}"; shift ;;
     --gateway-env) GATEWAY_ENV="${2?}"; shift ;;
+    --load-args) LOAD_ARGS="${2?}"; shift ;;
     --skip-build) BUILD_ARG="--skip-build" ;;
     --no-perf) PERF=0 ;;
     --out) OUT="${2:?}"; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "profile.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -46,7 +48,7 @@ trap 'exit 130' INT TERM
 # The calls ramp up at 20/s; the plateau lasts long enough for the recording plus a margin.
 SETUP=$(( CALLS / 20 + 5 ))
 bench/capacity.sh $BUILD_ARG --no-record --no-rate-run --ramp "$CALLS" --duration $(( SECONDS_ + SETUP + 5 < 300 ? SECONDS_ + SETUP + 5 : 300 )) \
-  --pid-file "$OUT/gateway.pid" --gateway-env "DOTNET_PerfMapEnabled=1 $GATEWAY_ENV" >"$OUT/capacity.log" 2>&1 &
+  --pid-file "$OUT/gateway.pid" --gateway-env "DOTNET_PerfMapEnabled=1 $GATEWAY_ENV" ${LOAD_ARGS:+--load-args "$LOAD_ARGS"} >"$OUT/capacity.log" 2>&1 &
 CAP_PID=$!
 for _ in $(seq 1 600); do
   [[ -s "$OUT/gateway.pid" ]] && break
