@@ -91,8 +91,12 @@ internal sealed partial class CallController(CallServices services, PromptCache 
         if (decision.Action == RouteActionKind.User && (devices = DevicesOf(decision.Target ?? "", session)).Count == 0)
         {
             var code = services.Users.SessionsFor(decision.Target ?? "").Any(s => s.SessionId != session.SessionId) ? 486 : 480;
-            Refuse(session, place, caller, decision, code, SipStatus.ReasonPhrase(code), code == 486 ? "busy" : "no_answer", received);
-            return;
+            if (code == 486 || services.RemoteUsers is null)
+            {
+                Refuse(session, place, caller, decision, code, SipStatus.ReasonPhrase(code), code == 486 ? "busy" : "no_answer", received);
+                return;
+            }
+            // Cluster/: nothing of the user here; the call looks for the user's other nodes itself (480 when none).
         }
         var lease = services.Limits.TryAcquireUser(plan, caller);
         if (lease is null)

@@ -20,6 +20,8 @@ internal sealed class CallServices
     public required IWebUserDirectory Users { get; init; }
     /// <summary>The users' registered SIP devices (Registrar/), rung beside their web sessions.</summary>
     public Gateway.Server.Registrar.IRegisteredDevices Devices { get; init; } = NoDevices.Instance;
+    /// <summary>The user's devices on other nodes (Cluster/), rung when this node holds none of them; null without a cluster.</summary>
+    public IRemoteUsers? RemoteUsers { get; init; }
     public required TimeProvider Time { get; init; }
     public required ILoggerFactory Loggers { get; init; }
     /// <summary>Set while the gateway drains: no new calls (Hosting/GatewayDrain).</summary>

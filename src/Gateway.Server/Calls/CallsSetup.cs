@@ -61,6 +61,7 @@ internal static class CallsSetup
                 Limits = sp.GetRequiredService<CallLimits>(),
                 Users = sp.GetRequiredService<IWebUserDirectory>(),
                 Devices = sp.GetService<Gateway.Server.Registrar.IRegisteredDevices>() ?? NoDevices.Instance,
+                RemoteUsers = sp.GetService<Cluster.ClusterRedirect>(),
                 Time = sp.GetRequiredService<TimeProvider>(),
                 Loggers = sp.GetRequiredService<ILoggerFactory>(),
                 Drain = sp.GetRequiredService<Gateway.Server.Hosting.DrainState>(),

@@ -325,9 +325,11 @@ internal sealed class InboundCall : SipBridgedCall
 
     protected override void HandleCancel(IncomingRequest cancel)
     {
-        // §9.2: the INVITE is answered 487; every session offered the call hears 487.
+        // §9.2: the INVITE is answered 487; every session offered the call hears 487, and "answered elsewhere" when the
+        // CANCEL says another branch of the caller's fork answered (RFC 3326 SIP cause 200: a forking proxy, another node).
         if (State is not (CallState.Offering or CallState.Routing)) return;
-        Reject(487, "Request Terminated", "cancelled");
+        if (ReasonValue.SaysCompletedElsewhere(cancel.Request)) Reject(487, "Request Terminated", "cancelled", 487, WebUserCall.AnsweredElsewhere);
+        else Reject(487, "Request Terminated", "cancelled");
     }
 
     protected override void OnRemoteBye(SipRequest bye)

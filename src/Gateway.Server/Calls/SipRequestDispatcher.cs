@@ -98,7 +98,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
     });
 
     /// <summary>A new INVITE: which trunk sent it, where the dialplan sends it, whether the web user can take it.</summary>
-    private void OnNewInvite(IncomingRequest incoming, bool clusterChecked = false)
+    private void OnNewInvite(IncomingRequest incoming, bool clusterChecked = false, bool fromNode = false)
     {
         var received = Stopwatch.GetTimestamp();
         var request = incoming.Request;
@@ -109,12 +109,18 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         }
         var plan = services.Dialplan();
         var trunk = TrunkSources.Find(plan, incoming.Source.Address.Address) ?? registrars?.Find(plan, incoming.Source.Address.Address);
-        if (trunk is null && registrar is not null && request.From?.Uri.User is { Length: > 0 } fromUser && registrar.IsUser(fromUser))
+        if (trunk is null && !fromNode && cluster is not null && cluster.IsMarkedForThisNode(request))
+        {
+            // Cluster/: another node rings one of our users for a browser there; only our own sessions of that user are reached.
+            cluster.ServeFromPeer(incoming, () => Safe("INVITE", () => OnNewInvite(incoming, clusterChecked, fromNode: true)));
+            return;
+        }
+        if (trunk is null && !fromNode && registrar is not null && request.From?.Uri.User is { Length: > 0 } fromUser && registrar.IsUser(fromUser))
         {
             OnPhoneInvite(incoming, plan, fromUser, received);
             return;
         }
-        if (trunk is null && !services.Options.AllowUnknownSources)
+        if (trunk is null && !fromNode && !services.Options.AllowUnknownSources)
         {
             Respond(incoming, 403, "Forbidden (unknown source)");
             return;
@@ -123,9 +129,10 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         if (!CheckExtensions(incoming, prack)) return;
         // The Request-URI goes through the dialplan as one typed target (its user part is what is routed).
         var dialed = DialTarget.Parse(request.RequestUri.ToString()).User;
-        var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.Trunk, trunk?.Name ?? "unknown"), request.RequestUri.ToString(), services.Time.GetUtcNow()));
+        var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.Trunk, trunk?.Name ?? (fromNode ? "cluster" : "unknown")), request.RequestUri.ToString(), services.Time.GetUtcNow()));
         string? user = null;
-        if (decision.Action == RouteActionKind.User) user = decision.Target;
+        if (fromNode) user = dialed; // another node's call is for one of our users: never an app or a trunk
+        else if (decision.Action == RouteActionKind.User) user = decision.Target;
         else if (dialed.Length > 0 && (services.Users.SessionsFor(dialed).Count > 0 || services.Devices.DevicesOf(dialed).Count > 0)) user = dialed;
         Log.InboundRouted(logger, request.CallId ?? "", incoming.Source.ToString(), dialed, decision.Route ?? "-", user ?? decision.Action?.ToString() ?? "deny");
         if (user is null)

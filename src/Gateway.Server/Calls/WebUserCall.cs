@@ -13,13 +13,15 @@ namespace Gateway.Server.Calls;
 /// The media is bridged SRTP to SRTP through two media sessions joined by their RTP legs: the caller's (its browser
 /// <-> RTP) and the callee's (RTP <-> its browser, or a JsSIP client at /sip); a plain RTP phone answers the caller's
 /// RTP leg itself. Each session rewrites payload type, SSRC and sequence as it does toward a trunk.
+/// A user this node holds nothing of is looked up on the other nodes of the cluster first (<see cref="IRemoteUsers"/>):
+/// each node holding the user rings as one more SIP device, and that node bridges the RTP to the user's browsers.
 /// </summary>
 internal sealed class WebUserCall : GatewayCall
 {
     private static readonly SdpTranslationPolicy Policy = SdpTranslationPolicy.Default;
 
     private readonly SessionDescription _browserOffer;
-    private readonly IReadOnlyList<IWebSession> _targets;
+    private IReadOnlyList<IWebSession> _targets;
     private readonly Dictionary<string, IWebSession> _offered = new(StringComparer.Ordinal);
     /// <summary>The id the callee's devices know the call by (server-chosen, so it never meets an id of the callee's own calls).</summary>
     private readonly string _calleeId;
@@ -52,7 +54,7 @@ internal sealed class WebUserCall : GatewayCall
     {
         switch (e)
         {
-            case StartCall: OnStart(); break;
+            case StartCall start: OnStart(start.Sessions); break;
             case TimerFired { Timer: CallTimer.NoAnswer }:
                 if (State is CallState.Calling or CallState.Ringing) End(new CallEnd(480, "Temporarily Unavailable (no answer)", "no_answer"));
                 break;
@@ -60,9 +62,20 @@ internal sealed class WebUserCall : GatewayCall
         }
     }
 
-    private void OnStart()
+    private void OnStart(IReadOnlyList<IWebSession>? located)
     {
         if (State != CallState.Routing) return;
+        if (located is not null) _targets = located;
+        else if (_targets.Count == 0 && Services.RemoteUsers is { } remote)
+        {
+            LocateOnOtherNodes(remote);
+            return;
+        }
+        if (_targets.Count == 0)
+        {
+            End(new CallEnd(480, "Temporarily Unavailable", "no_answer"));
+            return;
+        }
         if (CreateMedia() is not { } media)
         {
             End(new CallEnd(503, "Service Unavailable (no media port)", "failed"));
@@ -104,6 +117,12 @@ internal sealed class WebUserCall : GatewayCall
         }
         StartTimer(CallTimer.NoAnswer, Services.Options.NoAnswerTimeout);
     }
+
+    /// <summary>The lookup's result comes back through the call's queue (a hangup meanwhile ends the call in Routing).</summary>
+    private void LocateOnOtherNodes(IRemoteUsers remote) =>
+        _ = remote.LocateAsync(To).ContinueWith(t => Post(new StartCall(t.IsCompletedSuccessfully
+                ? [.. t.Result.Select(node => (IWebSession)new SipDeviceSession(Services, node))] : [])),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     protected override void HandleClientMessage(IWebSession session, ClientCallMessage message)
     {

@@ -4,6 +4,9 @@ using Gateway.Server.Signaling;
 using Gateway.Sip.Messages;
 using Gateway.Sip.Stack;
 using Gateway.Server.Observability;
+using Gateway.Server.Calls;
+using Gateway.Sip.Transport;
+using System.Net;
 
 namespace Gateway.Server.Cluster;
 
@@ -16,8 +19,10 @@ namespace Gateway.Server.Cluster;
 /// not answer within <see cref="LookupTimeout"/>, the call is served locally as without a cluster.
 /// </summary>
 internal sealed partial class ClusterRedirect(ClusterMembership membership, IWebUserDirectory webUsers,
-    IRegisteredDevices? devices, GatewayMetrics metrics, ILogger<ClusterRedirect> logger)
+    IRegisteredDevices? devices, GatewayMetrics metrics, ILogger<ClusterRedirect> logger, TimeProvider? time = null) : IRemoteUsers
 {
+    private readonly ClusterPeerSources _peers = new(membership.Store, time ?? TimeProvider.System);
+
     public const string NodeParameter = "gw-node";
     public static readonly TimeSpan LookupTimeout = TimeSpan.FromMilliseconds(500);
 
@@ -62,6 +67,63 @@ internal sealed partial class ClusterRedirect(ClusterMembership membership, IWeb
         foreach (var node in others) redirect.AddHeader(SipHeaderNames.Contact, ContactFor(user, node.Id, node.SipUri));
         Log.Redirected(logger, incoming.Request.CallId ?? "", user, string.Join(",", others.Select(n => n.Id)), local);
         Respond(incoming, redirect);
+    }
+
+    /// <summary>
+    /// A browser's call on this node to a user it holds nothing of: the other active nodes holding the user, each as a
+    /// device reached by an INVITE to <c>sip:user@node;gw-node=id</c> (which that node serves to its own sessions only).
+    /// </summary>
+    public async Task<IReadOnlyList<RegisteredDevice>> LocateAsync(string user)
+    {
+        if (!IsPlainUser(user)) return [];
+        try
+        {
+            var location = await membership.Presence.LocateAsync(user).WaitAsync(LookupTimeout);
+            return [.. location.OtherNodes.Select(node => NodeAsDevice(user, node)).OfType<RegisteredDevice>()];
+        }
+        catch (Exception e)
+        {
+            Log.LookupFailed(logger, user, e.Message);
+            return [];
+        }
+    }
+
+    private static RegisteredDevice? NodeAsDevice(string user, NodeRecord node)
+    {
+        var contact = ContactFor(user, node.Id, node.SipUri);
+        if (!SipUri.TryParse(contact.AsSpan(1, contact.Length - 2), out var uri) || ClusterPeerSources.AddressOf(node.SipUri) is not { } address) return null;
+        var protocol = uri!.GetParameter("transport")?.ToLowerInvariant() switch
+        {
+            "tcp" => SipTransportProtocol.Tcp,
+            "tls" => SipTransportProtocol.Tls,
+            _ => SipTransportProtocol.Udp,
+        };
+        return new RegisteredDevice(user, uri, new SipEndPoint(protocol, new IPEndPoint(address, uri.Port ?? (protocol == SipTransportProtocol.Tls ? 5061 : 5060))),
+            null, null, DateTimeOffset.MaxValue);
+    }
+
+    /// <summary>An INVITE marked for this node (<c>gw-node</c> = its id): another node's call for one of our users, or Kamailio following our 302.</summary>
+    public bool IsMarkedForThisNode(SipRequest request) => request.RequestUri.GetParameter(NodeParameter) == membership.NodeId;
+
+    /// <summary>
+    /// A marked INVITE from a source no trunk matches: served (<paramref name="serve"/>) when the source is a live
+    /// node's address, else 403; a store that does not answer within <see cref="LookupTimeout"/> is a 503.
+    /// </summary>
+    public void ServeFromPeer(IncomingRequest incoming, Action serve) => _ = ServeFromPeerAsync(incoming, serve);
+
+    private async Task ServeFromPeerAsync(IncomingRequest incoming, Action serve)
+    {
+        var source = incoming.Source.Address.Address;
+        bool isNode;
+        try { isNode = await _peers.IsNodeAsync(source).WaitAsync(LookupTimeout); }
+        catch (Exception e)
+        {
+            Log.LookupFailed(logger, "node " + source, e.Message);
+            Respond(incoming, SipResponse.CreateFor(incoming.Request, 503, "Service Unavailable (cluster store unreachable)", SipStack.NewToken(6)));
+            return;
+        }
+        if (isNode) serve();
+        else Respond(incoming, SipResponse.CreateFor(incoming.Request, 403, "Forbidden (unknown source)", SipStack.NewToken(6)));
     }
 
     /// <summary>RFC 3261 §25.1 unreserved characters only (what web user and directory names are), at most 64.</summary>

@@ -36,6 +36,57 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Browser-originated calls across nodes: carol on n1 calls alice, who is only on n2 (n1 rings n2 with an INVITE
+    /// marked for it, n2 bridges it to her browser), then bob, on n2 and n3 (both ring, the first to answer wins and
+    /// the other is told); media flows both ways on both pages; carol hangs up and both sides end.
+    /// </summary>
+    [SkippableFact(Timeout = 180_000)]
+    public async Task ABrowserOnOneNodeReachesUsersOnOtherNodes()
+    {
+        if (!E2e.PeersAvailable(output, sipp: false) || !ClusterNodes.PeersAvailable(output, kamailio: false)) return;
+        await using var cluster = await ClusterNodes.StartAsync(output, nodes: 3, kamailio: false);
+        await using var browser = await ChromiumDriver.StartAsync(output);
+
+        var carol = await E2e.OpenDialerAsync(browser, cluster.Node("n1"), user: "carol");
+        var alice = await E2e.OpenDialerAsync(browser, cluster.Node("n2"), user: "alice");
+        await cluster.WaitAsync(async () => (await cluster.PresenceAsync("alice")).SequenceEqual(["n2"]), TimeSpan.FromSeconds(10), "alice on n2");
+        await CallAcrossNodesAsync(browser, carol, "alice", answering: alice);
+
+        var bobOn2 = await E2e.OpenDialerAsync(browser, cluster.Node("n2"), user: "bob");
+        var bobOn3 = await E2e.OpenDialerAsync(browser, cluster.Node("n3"), user: "bob");
+        await cluster.WaitAsync(async () => (await cluster.PresenceAsync("bob")).Order().SequenceEqual(["n2", "n3"]), TimeSpan.FromSeconds(10), "bob on n2 and n3");
+        await CallAcrossNodesAsync(browser, carol, "bob", answering: bobOn3, alsoRinging: bobOn2);
+    }
+
+    private async Task CallAcrossNodesAsync(ChromiumDriver browser, int caller, string user, int answering, int? alsoRinging = null)
+    {
+        var answeringAt = (await browser.EventsAsync(answering)).Count;
+        var otherAt = alsoRinging is { } o ? (await browser.EventsAsync(o)).Count : 0;
+        var dialed = DateTime.UtcNow;
+        await E2e.DialAsync(browser, caller, user);
+        await browser.WaitEventAsync(answering, E2e.Step, answeringAt, "incoming");
+        output.WriteLine($"{user} rang on the other node {(DateTime.UtcNow - dialed).TotalMilliseconds:F0} ms after dialing");
+        if (alsoRinging is { } other) await browser.WaitEventAsync(other, E2e.Step, otherAt, "incoming");
+        await browser.WaitStateAsync(answering, E2e.Step, "incoming");
+        await browser.ClickAsync(answering, "#accept");
+        await browser.WaitStateAsync(answering, E2e.Step, "active");
+        await browser.WaitStateAsync(caller, E2e.Step, "active");
+        if (alsoRinging is { } loser)
+        {
+            var (_, lost) = await browser.WaitEventAsync(loser, E2e.Step, otherAt, "hangup");
+            output.WriteLine($"the other node's session got {lost.ToJsonString()}");
+            Assert.Equal("answered elsewhere", (string?)lost["reason"]); // the CANCEL's RFC 3326 cause 200, told by the other node
+            await browser.WaitStateAsync(loser, E2e.Step, "ended", "idle");
+        }
+        await E2e.AssertMediaFlowsAsync(browser, caller, output);
+        await E2e.AssertMediaFlowsAsync(browser, answering, output);
+        await browser.ClickAsync(caller, "#hangup");
+        await browser.WaitEventAsync(answering, E2e.Step, answeringAt, "hangup");
+        await browser.WaitStateAsync(caller, E2e.Step, "ended", "idle");
+        await browser.WaitStateAsync(answering, E2e.Step, "ended", "idle");
+    }
+
+    /// <summary>
     /// The trunk with <c>register: true</c> has one lease holder; killed, another node holds it within one lease
     /// period (plus a heartbeat). Redis restarted empty: the nodes rewrite their records and the lease without restart.
     /// </summary>

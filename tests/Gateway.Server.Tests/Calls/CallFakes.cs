@@ -159,3 +159,18 @@ internal sealed class FakeRegisteredDevices : Gateway.Server.Registrar.IRegister
     public IReadOnlyList<Gateway.Server.Registrar.RegisteredDevice> DevicesOf(string user) => _devices.TryGetValue(user, out var list) ? list : [];
     public int Count => _devices.Values.Sum(l => l.Count);
 }
+
+/// <summary>The cluster's view for the call layer: the users other nodes hold, each as the device an INVITE reaches.</summary>
+internal sealed class FakeRemoteUsers : IRemoteUsers
+{
+    private readonly FakeRegisteredDevices _nodes = new();
+    public int Lookups;
+
+    public void Hold(string user, SipTestPeer node) => _nodes.Bind(user, node);
+
+    public Task<IReadOnlyList<Gateway.Server.Registrar.RegisteredDevice>> LocateAsync(string user)
+    {
+        Interlocked.Increment(ref Lookups);
+        return Task.FromResult(_nodes.DevicesOf(user));
+    }
+}

@@ -49,7 +49,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public SipEndPoint EndPoint => new(SipTransportProtocol.Udp, Stack.Transports[0].LocalEndPoint);
 
     /// <summary>Trunks: name -> (peer port, extra YAML lines). Routes: 600 echo, 601 playback, 7xx reject 403, names -> users, the rest -> trunks in order.</summary>
-    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true, string guards = "", Gateway.Server.Registrar.IRegisteredDevices? devices = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null)
+    public static CallHarness Start(IReadOnlyList<(string Name, int Port, string Extra)> trunks, TimeSpan? noAnswer = null, string? inboundSources = null, TimeProvider? callTime = null, string extraRoutes = "", bool allowUnknownSources = true, string guards = "", Gateway.Server.Registrar.IRegisteredDevices? devices = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null, IRemoteUsers? remoteUsers = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "gw-calls-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(folder, "prompts"));
@@ -96,6 +96,7 @@ internal sealed class CallHarness : IAsyncDisposable
             Limits = new CallLimits(),
             Users = users,
             Devices = devices ?? NoDevices.Instance,
+            RemoteUsers = remoteUsers,
             Time = callTime ?? TimeProvider.System,
             Loggers = loggers,
         };

@@ -65,6 +65,40 @@ public sealed class WebUserCallTests
     }
 
     [Fact]
+    public async Task Web_to_a_user_held_only_on_another_node_rings_that_node_and_bridges_its_answer()
+    {
+        await using var node2 = SipTestPeer.Start();
+        var cluster = new FakeRemoteUsers();
+        cluster.Hold("bob", node2);
+        await using var gw = CallHarness.Start([("pstn", 9, "")], remoteUsers: cluster);
+        var alice = new FakeWebSession("wa", "alice");
+
+        gw.Place(alice, "c1", "bob");
+        var invite = await node2.WaitForAsync(SipMethods.Invite);
+        Assert.Contains("RTP/AVP", System.Text.Encoding.ASCII.GetString(invite.Body.Span)); // the other node bridges RTP to its browser
+        Assert.Equal("alice", invite.From!.Uri.User);
+        await alice.WaitForAsync("answer", "c1");
+        Assert.Equal(6000, gw.Media.Created.First().SipRemote!.Port);
+        await node2.WaitForAsync(SipMethods.Ack);
+
+        gw.Controller.OnMessage(alice, new Hangup("c1"));
+        await node2.WaitForAsync(SipMethods.Bye);
+        await gw.WaitForNoCallsAsync();
+    }
+
+    [Fact]
+    public async Task Web_to_a_user_no_node_holds_is_480_after_the_lookup()
+    {
+        var cluster = new FakeRemoteUsers();
+        await using var gw = CallHarness.Start([("pstn", 9, "")], remoteUsers: cluster);
+        var alice = new FakeWebSession("wa", "alice");
+        gw.Place(alice, "c1", "nobody");
+        Assert.Equal(480, (int)(await alice.WaitForAsync("hangup", "c1"))["code"]!);
+        Assert.Equal(1, cluster.Lookups);
+        await gw.WaitForNoCallsAsync();
+    }
+
+    [Fact]
     public async Task Web_to_user_forks_to_session_and_phone_the_phone_answers_with_RTP_the_session_hears_answered_elsewhere()
     {
         await using var phone = SipTestPeer.Start();
