@@ -2,6 +2,7 @@ using Gateway.Dialplan;
 using Gateway.Server.Calls;
 using Gateway.Sip.Messages;
 using Gateway.Sip.Registration;
+using Gateway.Sip.Transport;
 
 namespace Gateway.Server.Trunks;
 
@@ -10,9 +11,31 @@ namespace Gateway.Server.Trunks;
 /// trunk's transport), adds our Via and Contact toward it, and notes its address as a source of the trunk's calls.
 /// The Contact's user is the trunk's username, so the carrier's INVITEs to it name the account.
 /// </summary>
-internal sealed class SipRegistrationSender(SipAddressing sip, TrunkDefinition trunk, TrunkRegistrarSources sources) : IRegistrationSender
+internal sealed class SipRegistrationSender : IRegistrationSender, IDisposable
 {
+    private readonly SipAddressing sip;
+    private readonly TrunkDefinition trunk;
+    private readonly TrunkRegistrarSources sources;
     private bool _trunkHostNoted;
+    /// <summary>Where the last REGISTER went; its connection closing (TCP, TLS) is the binding's flow lost.</summary>
+    private SipEndPoint? _destination;
+
+    public SipRegistrationSender(SipAddressing sip, TrunkDefinition trunk, TrunkRegistrarSources sources)
+    {
+        this.sip = sip;
+        this.trunk = trunk;
+        this.sources = sources;
+        sip.Stack.ConnectionClosed += OnConnectionClosed;
+    }
+
+    public event Action? FlowLost;
+
+    private void OnConnectionClosed(SipEndPoint endpoint)
+    {
+        if (_destination is { } to && to == endpoint) FlowLost?.Invoke();
+    }
+
+    public void Dispose() => sip.Stack.ConnectionClosed -= OnConnectionClosed;
 
     public async Task<SipResponse> SendAsync(SipRequest register, CancellationToken cancellationToken)
     {
@@ -24,6 +47,7 @@ internal sealed class SipRegistrationSender(SipAddressing sip, TrunkDefinition t
         var destination = await sip.ResolveAsync(register.RequestUri, trunk.Transport, cancellationToken)
             ?? throw new InvalidOperationException($"registrar {register.RequestUri} cannot be resolved (or no {trunk.Transport} transport)");
         sources.Add(trunk.Name, destination.Address.Address);
+        _destination = destination;
         register.PrependHeader(SipHeaderNames.Via, sip.CreateVia(destination));
         if (register.GetHeader(SipHeaderNames.Contact) is null)
             register.AddHeader(SipHeaderNames.Contact, sip.CreateContact(destination, trunk.Username ?? "gateway"));

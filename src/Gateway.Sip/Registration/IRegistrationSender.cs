@@ -11,4 +11,7 @@ namespace Gateway.Sip.Registration;
 public interface IRegistrationSender
 {
     Task<SipResponse> SendAsync(SipRequest register, CancellationToken cancellationToken);
+
+    /// <summary>The connection the last REGISTER went over (TCP, TLS) was closed by the registrar's side.</summary>
+    event Action? FlowLost { add { } remove { } }
 }

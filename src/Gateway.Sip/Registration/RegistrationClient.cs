@@ -8,13 +8,16 @@ namespace Gateway.Sip.Registration;
 /// The UAC side of one registration binding (RFC 3261 §10.2): REGISTER, a digest answer to 401/407 (§22.2; MD5 or
 /// SHA-256, qop auth, one answer per challenge), a retry with Min-Expires after 423 (§10.2.8), a refresh at half the
 /// granted expiry, back-off with jitter after a failure, and Expires: 0 on <see cref="StopAsync"/> (§10.2.2).
-/// One Call-ID and an increasing CSeq for the binding's life (§10.2.4).
+/// One Call-ID and an increasing CSeq for the binding's life (§10.2.4). A lost connection to the registrar
+/// (<see cref="IRegistrationSender.FlowLost"/>) is a REGISTER at once over a new one (RFC 5626 §4.4.1, as for a flow
+/// failure), at most once per <see cref="FlowRecoveryInterval"/>: a registrar that closes every connection is not flooded.
 /// Every event (start, stop, a response, a timer) is queued and handled in order by one worker at a time, so the state
 /// needs no lock; timers come from the injected <see cref="TimeProvider"/>.
 /// </summary>
 public sealed class RegistrationClient : IDisposable
 {
     private const int Max423Retries = 3;
+    public static readonly TimeSpan FlowRecoveryInterval = TimeSpan.FromSeconds(10);
 
     private readonly RegistrationBinding _binding;
     private readonly IRegistrationSender _sender;
@@ -38,6 +41,7 @@ public sealed class RegistrationClient : IDisposable
     private bool _bound, _inFlight, _stopping;
     private Attempt? _attempt;
     private ITimer? _timer;
+    private DateTimeOffset _lastFlowRecovery = DateTimeOffset.MinValue;
 
     public RegistrationClient(RegistrationBinding binding, IRegistrationSender sender, TimeProvider? time = null, Func<double>? random = null)
     {
@@ -47,6 +51,7 @@ public sealed class RegistrationClient : IDisposable
         _random = random ?? Random.Shared.NextDouble;
         _expires = binding.Expires;
         if (binding.Username is { } user && binding.Password is { } password) _digest = new DigestClient(user, password);
+        sender.FlowLost += OnFlowLost;
     }
 
     public RegistrationBinding Binding => _binding;
@@ -80,6 +85,20 @@ public sealed class RegistrationClient : IDisposable
         });
         return _stopped.Task;
     }
+
+    /// <summary>The registrar's connection closed: the binding is refreshed over a new one now, or after the recovery interval.</summary>
+    private void OnFlowLost() => Post(() =>
+    {
+        if (_stopping || _attempt is not null || !_bound) return;
+        var now = _time.GetUtcNow();
+        if (now - _lastFlowRecovery < FlowRecoveryInterval)
+        {
+            Schedule(_lastFlowRecovery + FlowRecoveryInterval - now);
+            return;
+        }
+        _lastFlowRecovery = now;
+        Begin(unregister: false);
+    });
 
     private void Begin(bool unregister)
     {
@@ -262,8 +281,11 @@ public sealed class RegistrationClient : IDisposable
         }
     }
 
+    /// <summary>Stops at once (no unregister) and disposes the sender when it is disposable: the client owns it.</summary>
     public void Dispose()
     {
+        _sender.FlowLost -= OnFlowLost;
+        (_sender as IDisposable)?.Dispose();
         lock (_gate)
         {
             if (_disposed.IsCancellationRequested) return;

@@ -57,9 +57,13 @@ public sealed class SipStack : IAsyncDisposable
     public int ServerTransactions => Volatile.Read(ref _serverCount);
     public int ClientTransactions => Volatile.Read(ref _clientCount);
 
+    /// <summary>A TCP or TLS connection closed by its peer (<see cref="ISipTransport.ConnectionClosed"/>), from any transport.</summary>
+    public event Action<SipEndPoint>? ConnectionClosed;
+
     public void AddTransport(ISipTransport transport)
     {
         _transports.Add(transport);
+        transport.ConnectionClosed += endpoint => ConnectionClosed?.Invoke(endpoint);
         transport.Start(OnInbound);
     }
 

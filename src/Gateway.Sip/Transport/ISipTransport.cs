@@ -19,4 +19,7 @@ public interface ISipTransport : IAsyncDisposable
 
     /// <summary>Sends a message; false on a transport error (no route, connection refused, closed).</summary>
     ValueTask<bool> SendAsync(SipMessage message, IPEndPoint remote, CancellationToken cancellationToken = default);
+
+    /// <summary>A connection (TCP, TLS) to or from the peer closed: its flow is gone (RFC 5626 §4.4). Datagram transports never raise it.</summary>
+    event Action<SipEndPoint>? ConnectionClosed { add { } remove { } }
 }

@@ -20,6 +20,8 @@ namespace Gateway.Sip.Transport;
 /// </summary>
 public sealed class TcpSipTransport : ISipTransport
 {
+    public event Action<SipEndPoint>? ConnectionClosed;
+
     private readonly TcpListener _listener;
     private readonly SipTransportOptions _options;
     private readonly SslServerAuthenticationOptions? _tlsServer;
@@ -173,6 +175,8 @@ public sealed class TcpSipTransport : ISipTransport
         if (reason == StreamCloseReason.FirstMessageTimeout) _guard.Drops.Dropped(SipDropReason.SilentConnection, source);
         SipTransportLog.ConnectionClosed(_logger, Protocol, connection.Remote, detail is null ? reason.ToString() : reason + ": " + detail);
         await connection.DisposeAsync();
+        // The peer closed or reset it: a flow lost (our own closes, idle or refused, are not failures of the flow).
+        if (reason is StreamCloseReason.ClosedByPeer or StreamCloseReason.ReadError) ConnectionClosed?.Invoke(source);
     }
 
     public async ValueTask<bool> SendAsync(SipMessage message, IPEndPoint remote, CancellationToken cancellationToken = default)

@@ -39,4 +39,9 @@ internal sealed class FakeRegistrar : IRegistrationSender
     public void Ok(int expires) => Respond(200, (SipHeaderNames.Contact, Contact + ";expires=" + expires));
 
     public void FailToSend() => _pending.Dequeue().SetException(new InvalidOperationException("no route"));
+
+    public event Action? FlowLost;
+
+    /// <summary>The registrar's side closes the connection the REGISTERs go over.</summary>
+    public void CloseFlow() => FlowLost?.Invoke();
 }

@@ -279,6 +279,35 @@ public sealed class RegistrationClientTests : IDisposable
         _registrar.Respond(401, (SipHeaderNames.WwwAuthenticate, Server().CreateChallenge()));
         Assert.Equal(RegistrationFailure.AuthenticationFailed, last!.Failure);
     }
+
+    [Fact]
+    public void A_lost_flow_registers_again_at_once_then_at_most_once_per_recovery_interval()
+    {
+        Register();
+        Assert.Single(_registrar.Sent);
+        _registrar.CloseFlow();
+        Assert.Equal(2, _registrar.Sent.Count); // RFC 5626 §4.4.1: over a new connection, now, not at the refresh
+        _registrar.Ok(120);
+
+        _registrar.CloseFlow(); // a registrar that closes every connection
+        Assert.Equal(2, _registrar.Sent.Count);
+        _time.Advance(RegistrationClient.FlowRecoveryInterval);
+        Assert.Equal(3, _registrar.Sent.Count);
+        _registrar.Ok(120);
+        Assert.Equal(RegistrationState.Registered, _client.State);
+    }
+
+    [Fact]
+    public void A_lost_flow_before_the_first_binding_or_while_a_register_is_out_sends_nothing_more()
+    {
+        _client.Start();
+        _registrar.CloseFlow();
+        Assert.Single(_registrar.Sent);
+        _registrar.Ok(120);
+        _client.Dispose();
+        _registrar.CloseFlow(); // disposed: unsubscribed
+        Assert.Single(_registrar.Sent);
+    }
 }
 
 internal static class TimeSpanRounding

@@ -47,6 +47,24 @@ public sealed class StreamTransportTests
     }
 
     [Fact]
+    public async Task A_connection_the_peer_closes_is_reported_as_a_lost_flow()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        await using var transport = new TcpSipTransport(new IPEndPoint(IPAddress.Loopback, 0));
+        var closed = new TaskCompletionSource<SipEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        transport.ConnectionClosed += e => closed.TrySetResult(e);
+        transport.Start(_ => { });
+        var registrar = (IPEndPoint)listener.LocalEndpoint;
+        var register = Gateway.Sip.Messages.SipRequest.Create(Gateway.Sip.Messages.SipMethods.Register, Gateway.Sip.Messages.SipUri.Parse("sip:carrier.example"));
+        register.AddHeader(Gateway.Sip.Messages.SipHeaderNames.Via, "SIP/2.0/TCP 127.0.0.1:5060;branch=z9hG4bKflow1");
+        Assert.True(await transport.SendAsync(register, registrar));
+        using (var accepted = await listener.AcceptTcpClientAsync())
+            accepted.Client.Shutdown(SocketShutdown.Both); // the registrar's side goes away
+        Assert.Equal(new SipEndPoint(SipTransportProtocol.Tcp, registrar), await closed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task IdleConnectionsAreClosed()
     {
         await using var transport = new TcpSipTransport(new IPEndPoint(IPAddress.Loopback, 0), new SipTransportOptions { IdleTimeout = TimeSpan.FromMilliseconds(200), FirstMessageTimeout = TimeSpan.FromMilliseconds(200) });
