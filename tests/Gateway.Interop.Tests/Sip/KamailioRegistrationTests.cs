@@ -65,6 +65,36 @@ public sealed class KamailioRegistrationTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Issue #14 test: the call Kamailio relays to the registered contact rings a web user (alice, a protocol client that
+    /// answers); the sipp caller gets the 200 and its BYE is answered.
+    /// </summary>
+    [SkippableFact(Timeout = 90_000)]
+    public async Task A_call_to_the_registered_contact_rings_a_web_user()
+    {
+        if (!Kamailio.IsAvailable(output) || !Sipp.IsAvailable(output)) return;
+        var port = Sipp.FreePort();
+        await using var kamailio = await Kamailio.StartAsync(output, "registrar.cfg", port);
+        await using var gateway = await GatewayProcess.StartAsync(output, "registration-ring-test.yaml",
+            new Dictionary<string, string> { ["KAMAILIO_PORT"] = $"{port}" });
+        await kamailio.WaitForAsync(Accepted, 0, TimeSpan.FromSeconds(15));
+        await using var client = await SignalingClient.ConnectAsync(gateway.WebSocketUri);
+        await client.WaitForAsync(E2e.Step, null, "welcome");
+        await client.SendAsync(new { type = "register", user = "alice" });
+        await client.WaitForAsync(E2e.Step, null, "registered");
+
+        using var media = new RtpEcho();
+        var sipp = Sipp.RunAsync($"-sf {TestPaths.Scenario("uac-inbound.xml")} -s gw1234 127.0.0.1:{port} -i 127.0.0.1 -p {Sipp.FreePort()} " +
+            $"-key rtpport {media.Port} -m 1 -d 1000 -timeout 20s -timeout_error", TimeSpan.FromSeconds(30));
+        var incoming = await client.WaitForAsync(TimeSpan.FromSeconds(15), null, "incoming");
+        Assert.Contains("441632960000", (string?)incoming["from"] ?? "");
+        var id = (string)incoming["id"]!;
+        await client.SendAsync(new { type = "answer", id, sdp = SyntheticOffer.Create().Replace("a=setup:actpass", "a=setup:active") });
+        await E2e.AssertSippSucceeded(sipp, output, TimeSpan.FromSeconds(25)); // 200 received and ACKed, BYE answered
+        await client.WaitForAsync(E2e.Step, id, "hangup");
+        Assert.NotEmpty(kamailio.Lines(l => l.Contains("INVITE relayed to sip:gw1234@127.0.0.1:" + gateway.SipPort, StringComparison.Ordinal)));
+    }
+
     /// <summary>RFC 8760: Kamailio challenging with algorithm=SHA-256 (auth module parameter "algorithm").</summary>
     [SkippableFact]
     public async Task Gateway_answers_a_SHA256_challenge()
