@@ -70,6 +70,42 @@ public sealed partial class SdesBaresipTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// a: <c>srtp: required</c> toward baresip without mediaenc: its answer has no a=crypto, so the call is refused
+    /// (dialplan/README.md "TLS and SRTP": 488, no other trunk tried); the browser is never answered and the gateway sends
+    /// no media to baresip at all (so never plain RTP).
+    /// </summary>
+    [SkippableFact(Timeout = 90_000)]
+    public async Task WebCallToBaresipWithoutSrtp_OnATrunkRequiringIt_IsRefused_AndNoMediaGoesToIt()
+    {
+        if (!ToolsAvailable(output)) return;
+        var folder = Directory.CreateTempSubdirectory("sdes-refused-").FullName;
+        var rtpMin = RtpRange();
+        await using var baresip = await Baresip.StartAsync(folder, Sipp.FreePort(), rtpMin, null, null);
+        await using var gateway = await StartGatewayAsync(baresip.SipPort, "required");
+        await using var browser = await ChromiumDriver.StartAsync(output);
+        using var capture = await TlsSrtpTrunkTests.Capture.StartAsync(folder, rtpMin, rtpMin + 9);
+        try
+        {
+            var page = await E2e.OpenDialerAsync(browser, gateway, "bob");
+            var from = await E2e.DialAsync(browser, page, "1000");
+            var (_, ended) = await browser.WaitEventAsync(page, TimeSpan.FromSeconds(20), from, "answer", "hangup", "error");
+            output.WriteLine($"the browser got {ended.ToJsonString()}; baresip's SIP: " + string.Join(" | ", baresip.SipMessages().Select(m => m.Split('\n')[0])));
+            Assert.NotEqual("answer", (string?)ended["type"]);
+            var offer = baresip.SipMessages().First(m => m.StartsWith("INVITE ", StringComparison.Ordinal));
+            Assert.Equal("RTP/SAVP", Proto(offer));
+            var datagrams = capture.Stop();
+            output.WriteLine($"on the wire: {datagrams.Count(d => d.Destination >= rtpMin && d.Destination <= rtpMin + 9)} datagrams to baresip's media ports");
+            Assert.DoesNotContain(datagrams, d => d.Destination >= rtpMin && d.Destination <= rtpMin + 9);
+            AssertKeysNotLogged(baresip, gateway, 2);
+        }
+        catch
+        {
+            output.WriteLine($"--- baresip ({folder}) ---\n{baresip.Log}");
+            throw;
+        }
+    }
+
     /// <summary>c: baresip (srtp-mand: RTP/SAVP with one a=crypto) calls the web user alice; trunk <c>sdes</c> allows SRTP.</summary>
     [SkippableTheory(Timeout = 120_000)]
     [InlineData("required")]
