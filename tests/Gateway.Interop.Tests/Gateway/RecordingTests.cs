@@ -153,7 +153,7 @@ public sealed class RecordingTests(ITestOutputHelper output)
         [.. Enumerable.Range(0, interleaved.Length / 2).Select(i => interleaved[i * 2 + channel])];
 
     /// <summary>Power at <paramref name="hz"/> over the whole channel (Goertzel, 8 kHz).</summary>
-    private static double Goertzel(short[] samples, double hz)
+    internal static double Goertzel(short[] samples, double hz)
     {
         var k = 2 * Math.Cos(2 * Math.PI * hz / 8000);
         double s1 = 0, s2 = 0;

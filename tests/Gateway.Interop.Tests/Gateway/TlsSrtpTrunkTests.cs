@@ -23,7 +23,7 @@ public sealed class TlsSrtpTrunkTests(ITestOutputHelper output)
         return E2e.PeersAvailable(output, sipp: false) && Baresip.IsAvailable(output);
     }
 
-    private static string Run(string file, string arguments, string? workDirectory = null)
+    internal static string Run(string file, string arguments, string? workDirectory = null)
     {
         var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workDirectory ?? "" };
         using var process = Process.Start(info)!;
@@ -47,7 +47,7 @@ public sealed class TlsSrtpTrunkTests(ITestOutputHelper output)
     }
 
     /// <summary>tshark on loopback for baresip's RTP ports; stopped with SIGINT so the pcap is complete.</summary>
-    private sealed class Capture(Process process, string file) : IDisposable
+    internal sealed class Capture(Process process, string file) : IDisposable
     {
         public static async Task<Capture> StartAsync(string folder, int portMin, int portMax)
         {
@@ -74,7 +74,7 @@ public sealed class TlsSrtpTrunkTests(ITestOutputHelper output)
 
         public void Dispose()
         {
-            if (!process.HasExited) process.Kill();
+            if (!process.HasExited) process.Kill(entireProcessTree: true); // tshark leaves its dumpcap child running otherwise
             process.Dispose();
         }
     }

@@ -7,10 +7,10 @@ namespace Gateway.Interop.Tests.Sip;
 
 /// <summary>
 /// A baresip user agent (Debian's baresip 1.x) as an auto-answering SIP peer on loopback: its own config folder, SIP over
-/// UDP/TCP on a port and over TLS on the port above it, as user 1000 (the number the tests dial) (its test certificate), a 440 Hz tone as its microphone, the
+/// UDP/TCP on a port and over TLS on the port above it, as user 1000 (the number the tests dial) (its test certificate), a 440 Hz tone as its microphone (what it decodes dumped to a WAV file), the
 /// media encryption of its account (<c>srtp-mand</c>: SDES SRTP only) and RTP ports in a known range.
 /// </summary>
-internal sealed class Baresip : IAsyncDisposable
+internal sealed partial class Baresip : IAsyncDisposable
 {
     public const string Path = "/usr/bin/baresip";
     private readonly Process _process;
@@ -35,6 +35,40 @@ internal sealed class Baresip : IAsyncDisposable
     /// <summary>Its RTP ports: RtpMin..RtpMin+9.</summary>
     public int RtpMin { get; }
     public string Log { get { lock (_log) return _log.ToString(); } }
+    /// <summary>
+    /// The WAV file of the audio it decoded from the network (what it would play), written by its sndfile filter as
+    /// <c>dump-&lt;time&gt;-dec.wav</c> (16-bit PCM at the codec's rate); null before the first call's audio started.
+    /// </summary>
+    public string? DecodedWav => Directory.GetFiles(Folder, "dump-*-dec.wav").OrderBy(f => f, StringComparer.Ordinal).FirstOrDefault();
+
+    /// <summary>
+    /// The SIP messages of its trace (<c>-s</c>), sent and received, in order: each printed after a line
+    /// "<c>UDP a -> b</c>" and up to the colour reset that closes it.
+    /// </summary>
+    public IReadOnlyList<string> SipMessages()
+    {
+        var messages = new List<string>();
+        StringBuilder? current = null;
+        foreach (var raw in Log.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (current is null)
+            {
+                if (TraceMarker().IsMatch(line)) current = new StringBuilder();
+            }
+            else if (line.StartsWith('\u001b'))
+            {
+                messages.Add(current.ToString());
+                current = null;
+            }
+            else current.Append(line).Append('\n');
+        }
+        if (current is not null) messages.Add(current.ToString());
+        return messages;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(UDP|TCP|TLS) \S+ -> \S+$")]
+    private static partial System.Text.RegularExpressions.Regex TraceMarker();
 
     public static bool IsAvailable(ITestOutputHelper output)
     {
@@ -42,13 +76,20 @@ internal sealed class Baresip : IAsyncDisposable
         throw MissingPeer.Skip(output, "baresip with its srtp module (apt-get install baresip)");
     }
 
-    /// <summary>Starts baresip with <paramref name="certificatePem"/> (certificate and key) for its TLS listener.</summary>
-    public static async Task<Baresip> StartAsync(string folder, int sipPort, int rtpMin, string certificatePem, string mediaEncryption = "srtp-mand")
+    /// <summary>
+    /// Starts baresip with <paramref name="certificatePem"/> (certificate and key) for its TLS listener (null: no TLS).
+    /// <paramref name="mediaEncryption"/> is the account's <c>mediaenc</c> (<c>srtp-mand</c>: RTP/SAVP only; <c>srtp</c>:
+    /// best effort, a=crypto on RTP/AVP; null: plain RTP). With <paramref name="dial"/> it calls that URI once ready
+    /// (the menu module's <c>/dial</c>, run by <c>-e</c>).
+    /// </summary>
+    public static async Task<Baresip> StartAsync(string folder, int sipPort, int rtpMin, string? certificatePem, string? mediaEncryption = "srtp-mand",
+        string? dial = null)
     {
         File.WriteAllText(System.IO.Path.Combine(folder, "config"), $"""
             poll_method epoll
             sip_listen 127.0.0.1:{sipPort}
-            sip_certificate {certificatePem}
+            snd_path {folder}
+            {(certificatePem is null ? "" : $"sip_certificate {certificatePem}")}
             audio_player aufile,{System.IO.Path.Combine(folder, "received.wav")}
             audio_source aufile,{Tone(folder)}
             audio_alert aufile,/dev/null
@@ -58,11 +99,13 @@ internal sealed class Baresip : IAsyncDisposable
             module g711.so
             module ausine.so
             module aufile.so
+            module sndfile.so
             module srtp.so
             module_app account.so
+            {(dial is null ? "" : "module_app menu.so")}
             """);
         File.WriteAllText(System.IO.Path.Combine(folder, "accounts"),
-            $"<sip:1000@127.0.0.1>;regint=0;mediaenc={mediaEncryption};answermode=auto;audio_codecs=PCMU\n");
+            $"<sip:1000@127.0.0.1>;regint=0;{(mediaEncryption is null ? "" : $"mediaenc={mediaEncryption};")}answermode=auto;audio_codecs=PCMU\n");
         var info = new ProcessStartInfo(Path)
         {
             RedirectStandardInput = true,
@@ -71,6 +114,11 @@ internal sealed class Baresip : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in new[] { "-f", folder, "-t", "60", "-s" }) info.ArgumentList.Add(arg);
+        if (dial is not null)
+        {
+            info.ArgumentList.Add("-e");
+            info.ArgumentList.Add($"/dial {dial}");
+        }
         var baresip = new Baresip(Process.Start(info)!, folder, sipPort, rtpMin);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (!baresip.Log.Contains("baresip is ready", StringComparison.Ordinal))
