@@ -20,7 +20,7 @@ internal static class StatusApi
             .WithName("ListTrunks").WithSummary("Trunks of the active dialplan: keep-alive, breaker and failures");
 
         api.MapGet("/registrations", (IRegistrationDirectory registrations) => TypedResults.Ok(registrations.Snapshot()))
-            .WithName("ListRegistrations").WithSummary("SIP registrar bindings (none until a registrar is composed)");
+            .WithName("ListRegistrations").WithSummary("SIP registrar bindings of the dialplan's users");
 
         api.MapGet("/stats/calls-per-minute", (GatewayMetrics metrics) =>
             {
