@@ -103,8 +103,9 @@ public sealed class OriginateTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// A phone (sipp) registers alice with Digest, then answers on the same port (the registrar's flow); POST with
-    /// <c>phone</c> dials the sipp trunk, and on its answer INVITEs the phone; the media is relayed by the gateway: the
+    /// Two phones (sipp) register alice with Digest, then answer on the same ports (the registrar's flows); POST with
+    /// <c>phone</c> dials the sipp trunk, and on its answer INVITEs both: one rings until CANCELled, the other answers
+    /// at once and wins (first answer wins, the ringing one gets CANCEL); the media is relayed by the gateway: the
     /// phone's tone goes to the trunk, whose echo brings it back (RTP both ways through the relay, checked as audio).
     /// DELETE sends BYE to both legs (the trunk's with the operator's Reason). Twice: the bar is met by the second call.
     /// </summary>
@@ -116,25 +117,31 @@ public sealed class OriginateTests(ITestOutputHelper output)
         using var phoneMedia = new RtpTone();
         var trunkPort = Sipp.FreePort();
         var phonePort = Sipp.FreePort();
+        var ringingPort = Sipp.FreePort();
         var portFile = Path.Combine(Path.GetTempPath(), $"gw-originate-phone-{Guid.NewGuid():N}.port");
         using var stop = new CancellationTokenSource();
         using var callbacks = new CallbackRecorder();
-        Task<Sipp.Result>? trunk = null, phone = null;
+        Task<Sipp.Result>? trunk = null, phone = null, ringing = null;
         try
         {
             await using var gateway = await GatewayProcess.StartAsync(output, "originate-phone.yaml",
                 new Dictionary<string, string> { ["TRUNK_PORT"] = $"{trunkPort}" },
                 new Dictionary<string, string> { ["Logging:LogLevel:Gateway.Server.Calls"] = "Debug" },
                 new Dictionary<string, string> { ["ALICE_PASSWORD"] = RegistrarTests.AlicePassword });
-            await E2e.AssertSippSucceeded(Sipp.RunAsync($"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario("register-only.xml")} -s alice -au alice " +
-                $"-ap {RegistrarTests.AlicePassword} -i 127.0.0.1 -p {phonePort} -t u1 -m 1 -timeout 20s -timeout_error", TimeSpan.FromSeconds(30)), output, TimeSpan.FromSeconds(30));
-            var binding = Assert.Single(JsonNode.Parse(await gateway.Http.GetStringAsync("api/v1/registrations"))!.AsArray())!;
-            Assert.Equal(($"udp:127.0.0.1:{phonePort}", "sip:alice@gateway.local"), ((string?)binding["source"], (string?)binding["aor"]));
+            foreach (var port in new[] { phonePort, ringingPort })
+                await E2e.AssertSippSucceeded(Sipp.RunAsync($"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario("register-only.xml")} -s alice -au alice " +
+                    $"-ap {RegistrarTests.AlicePassword} -i 127.0.0.1 -p {port} -t u1 -m 1 -timeout 20s -timeout_error", TimeSpan.FromSeconds(30)), output, TimeSpan.FromSeconds(30));
+            var bindings = JsonNode.Parse(await gateway.Http.GetStringAsync("api/v1/registrations"))!.AsArray();
+            Assert.Equal(new[] { $"udp:127.0.0.1:{phonePort}", $"udp:127.0.0.1:{ringingPort}" }.Order(StringComparer.Ordinal),
+                bindings.Select(b => (string?)b!["source"]).Order(StringComparer.Ordinal));
+            Assert.All(bindings, b => Assert.Equal("sip:alice@gateway.local", (string?)b!["aor"]));
 
             trunk = E2e.StartSippUas("uas-operator-bye.xml", trunkPort, trunkMedia.Port, calls: 2, stop: stop.Token);
             phone = E2e.StartSippUas("uas-app-echo.xml", phonePort, phoneMedia.Port, extra: $"-key portfile {portFile}", calls: 2, stop: stop.Token);
+            ringing = E2e.StartSippUas("uas-noanswer.xml", ringingPort, phoneMedia.Port, calls: 2, stop: stop.Token);
             await WaitBoundAsync(trunkPort);
             await WaitBoundAsync(phonePort);
+            await WaitBoundAsync(ringingPort);
 
             // The first call after start pays the JIT (call path, relay, HTTP client); the bar is met by the second.
             var cold = await OriginateToPhoneAndHangUpAsync(gateway, trunkMedia, phoneMedia, portFile, callbacks, 1);
@@ -143,6 +150,7 @@ public sealed class OriginateTests(ITestOutputHelper output)
             Assert.True(warm < 1000, $"originate-then-bridge to a phone took {warm:F0} ms (bar: 1 s)");
             await E2e.AssertSippSucceeded(trunk, output, TimeSpan.FromSeconds(15)); // both BYEs had the operator's Reason
             await E2e.AssertSippSucceeded(phone, output, TimeSpan.FromSeconds(15)); // both calls ended by our BYE
+            await E2e.AssertSippSucceeded(ringing, output, TimeSpan.FromSeconds(15)); // both INVITEs CANCELled once the other phone answered
         }
         finally
         {
@@ -151,6 +159,7 @@ public sealed class OriginateTests(ITestOutputHelper output)
             stop.Cancel();
             if (trunk is not null) await trunk;
             if (phone is not null) await phone;
+            if (ringing is not null) await ringing;
             File.Delete(portFile);
         }
     }
