@@ -26,6 +26,7 @@ public sealed class OriginateApiTests
         Assert.Equal(new OriginateRequest("+441632960000", "alice"), request);
         Assert.StartsWith("token sha256:", by);
         Assert.Null(sink); // no callbackUrl
+        Assert.Contains(api.Host.Logs.Entries, e => e.Message == $"API: call k7-xy originated to +441632960000 for web user alice by {by}"); // who did it (4855)
     }
 
     [Theory]
