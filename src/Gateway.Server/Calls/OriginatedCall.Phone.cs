@@ -36,7 +36,7 @@ internal sealed partial class OriginatedCall
     /// <summary>Ringing -> Offering: leg A toward the number's RTP, then an INVITE to each of the user's registered phones.</summary>
     private void RingPhones(SessionDescription numberOffer, SessionDescription numberAnswer)
     {
-        if (Media is not RtpRelayCallMedia relay) { Fail(500, "Server Internal Error (no RTP relay)"); return; }
+        if (Media is not IRelayCallMedia relay) { Fail(500, "Server Internal Error (no RTP relay)"); return; }
         if (!OriginateAnswer.TryRead(numberOffer, numberAnswer, out var audio, out var failure) || !IPAddress.TryParse(audio!.RemoteRtpAddress, out var address))
         {
             var reason = failure?.Reason ?? "c= is not an IP address";
@@ -70,7 +70,7 @@ internal sealed partial class OriginatedCall
     /// <summary>Offering -> Active: the first phone's 2xx (its answer to our offer, RFC 3264 §6.1) points leg B at it.</summary>
     private void OnPhoneAnswer(IWebSession session, AnswerIncoming message)
     {
-        var relay = (RtpRelayCallMedia)Media!;
+        var relay = (IRelayCallMedia)Media!;
         var numberLeg = _numberAudio!.Leg;
         string? reason = null;
         AnsweredAudio? phone = null;

@@ -12,7 +12,7 @@ namespace Gateway.Server.Calls;
 /// (<see cref="ConfigurePhone"/>); its stats are the phone leg as "web" and the trunk leg as "sip". No web leg, no
 /// applications, no recording: the relay forwards RTP as it comes (RFC 3550 §7.1), so both ends must share the codec.
 /// </summary>
-internal sealed class RtpRelayCallMedia : ICallMedia
+internal sealed class RtpRelayCallMedia : IRelayCallMedia
 {
     private readonly RtpRelaySession _relay;
 
@@ -26,13 +26,11 @@ internal sealed class RtpRelayCallMedia : ICallMedia
 
     public WebRtcEndpoint WebEndpoint => throw new InvalidOperationException("an RTP relay has no web leg");
     public RtpEndpoint SipEndpoint { get; }
-    /// <summary>The gateway's RTP address toward the phone (the c=/m= of the phone's offer).</summary>
     public RtpEndpoint PhoneEndpoint { get; }
 
     public event Action<MediaEndReason>? Ended;
     public event Action<char, int>? DtmfFromWeb { add { } remove { } }
 
-    /// <summary>The phone's RTP address from its answer; payload types it numbered differently from the trunk are mapped both ways.</summary>
     public void ConfigurePhone(IPEndPoint remote, IReadOnlyList<(int Trunk, int Phone)> payloadTypes, int clockRate)
     {
         foreach (var (trunk, phone) in payloadTypes)

@@ -63,11 +63,14 @@ internal sealed class FakeUserDirectory : IWebUserDirectory
 }
 
 /// <summary>Media that records what the call layer asked of it; <see cref="End"/> plays the media plane ending a session.</summary>
-internal sealed class FakeCallMedia(int index) : ICallMedia
+internal sealed class FakeCallMedia(int index) : IRelayCallMedia
 {
     public WebRtcEndpoint WebEndpoint { get; } = new("127.0.0.1", 40000 + index * 2, "ufrag" + index, "pwd-pwd-pwd-pwd-pwd-pwd" + index, "sha-256",
         "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99");
     public RtpEndpoint SipEndpoint { get; } = new("127.0.0.1", 50000 + index * 2);
+    /// <summary>As an RTP relay (an originated call to a phone): the phone leg.</summary>
+    public RtpEndpoint PhoneEndpoint { get; } = new("127.0.0.1", 52000 + index * 2);
+    public bool IsRelay { get; init; }
     public event Action<MediaEndReason>? Ended;
 #pragma warning disable CS0067 // raised by tests that need it
     public event Action<char, int>? DtmfFromWeb;
@@ -85,6 +88,8 @@ internal sealed class FakeCallMedia(int index) : ICallMedia
         Calls.Enqueue($"sip {remote} {codecs.WebPayloadType}->{codecs.SipPayloadType}");
     }
     public void SetForwarding(bool toWeb, bool toSip) => Calls.Enqueue($"forward {toWeb} {toSip}");
+    public void ConfigurePhone(IPEndPoint remote, IReadOnlyList<(int Trunk, int Phone)> payloadTypes, int clockRate) =>
+        Calls.Enqueue($"phone {remote} {string.Join(",", payloadTypes.Select(p => $"{p.Trunk}:{p.Phone}"))} {clockRate}");
     public void StartEcho(int payloadType, int clockRate, MediaAppLeg leg) => Calls.Enqueue(leg == MediaAppLeg.Web ? $"echo {payloadType} {clockRate}" : $"echo sip {payloadType} {clockRate}");
     public void StartPlayback(ReadOnlyMemory<short> samples8k, int payloadType, int clockRate, MediaAppLeg leg) => Calls.Enqueue($"playback {samples8k.Length} {payloadType}");
     public void ConfigureSipApp(IPEndPoint remote, int clockRate) => Calls.Enqueue($"sip app {remote} {clockRate}");
@@ -131,6 +136,14 @@ internal sealed class FakeMediaFactory : ICallMediaFactory
     {
         if (Exhausted) throw new MediaUnavailableException("no port");
         var media = new FakeCallMedia(Interlocked.Increment(ref _count) % 1000);
+        Created.Enqueue(media);
+        return media;
+    }
+
+    public IRelayCallMedia CreateRelay()
+    {
+        if (Exhausted) throw new MediaUnavailableException("no port");
+        var media = new FakeCallMedia(Interlocked.Increment(ref _count) % 1000) { IsRelay = true };
         Created.Enqueue(media);
         return media;
     }
