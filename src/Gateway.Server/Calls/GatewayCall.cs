@@ -263,7 +263,8 @@ internal abstract partial class GatewayCall
         return t;
     }
 
-    /// <summary>Allocates the call's media (an RTP relay between two SIP peers when <paramref name="relay"/>) and subscribes to its events; null (and a log line) when none is free.</summary>
+    /// <summary>Allocates the call's media (<paramref name="relay"/>: anchored between two SIP peers, <see cref="ICallRelayMedia"/>)
+    /// and subscribes to its events; null (and a log line) when none is free.</summary>
     protected ICallMedia? CreateMedia(bool relay = false)
     {
         try

@@ -54,19 +54,6 @@ internal interface ICallMediaFactory
 {
     ICallMedia Create();
 
-    /// <summary>Media anchored between two SIP peers (<see cref="RtpRelayCallMedia"/>); throws <see cref="MediaUnavailableException"/> when no port is free.</summary>
-    IRelayCallMedia CreateRelay() => throw new NotImplementedException("this media factory has no RTP relay");
-}
-
-/// <summary>
-/// Call media relayed RTP to RTP between the SIP side (<see cref="ICallMedia.SipEndpoint"/>, the trunk) and a registered
-/// phone in place of the web leg (<see cref="RtpRelayCallMedia"/>).
-/// </summary>
-internal interface IRelayCallMedia : ICallMedia
-{
-    /// <summary>The gateway's RTP address toward the phone (the c=/m= of the phone's offer).</summary>
-    RtpEndpoint PhoneEndpoint { get; }
-
-    /// <summary>The phone's RTP address from its answer; payload types it numbered differently from the trunk are mapped both ways.</summary>
-    void ConfigurePhone(IPEndPoint remote, IReadOnlyList<(int Trunk, int Phone)> payloadTypes, int clockRate);
+    /// <summary>Media anchored between two SIP peers (<see cref="ICallRelayMedia"/>); throws <see cref="MediaUnavailableException"/> when no port is free.</summary>
+    ICallRelayMedia CreateRelay() => throw new NotImplementedException("this media factory has no RTP relays");
 }

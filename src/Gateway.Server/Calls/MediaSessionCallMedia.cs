@@ -73,5 +73,5 @@ internal sealed class MediaEngineCallMediaFactory(IServiceProvider services) : I
 
     public ICallMedia Create() => new MediaSessionCallMedia(Engine.CreateSession(), services.GetService<MediaRecorder>());
 
-    public IRelayCallMedia CreateRelay() => new RtpRelayCallMedia(Engine.CreateRelay());
+    public ICallRelayMedia CreateRelay() => new RelayCallMedia(Engine.CreateRelay());
 }

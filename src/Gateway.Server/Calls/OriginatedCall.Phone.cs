@@ -18,7 +18,7 @@ internal enum OriginateTarget
 
 /// <summary>
 /// An originated call bridged to a directory user's registered phones (POST /api/v1/calls with <c>phone</c>): the media
-/// is an RTP relay anchored in the gateway (<see cref="RtpRelayCallMedia"/>, leg A the number, leg B the phone). Once the
+/// is an RTP relay anchored in the gateway (<see cref="RelayCallMedia"/>: its SIP leg the number, its phone leg the phone). Once the
 /// number answers, every SIP binding of the user is INVITEd (forked, RFC 3261 §16.7 as a B2BUA) with the gateway's own
 /// offer on the relay's phone leg: the one codec the number's answer picked, with its payload type, and telephone-event
 /// (RFC 4733) when kept, so the relay passes RTP unchanged; the first 2xx wins (-> Active, reported as bridged), the
@@ -36,7 +36,7 @@ internal sealed partial class OriginatedCall
     /// <summary>Ringing -> Offering: leg A toward the number's RTP, then an INVITE to each of the user's registered phones.</summary>
     private void RingPhones(SessionDescription numberOffer, SessionDescription numberAnswer)
     {
-        if (Media is not IRelayCallMedia relay) { Fail(500, "Server Internal Error (no RTP relay)"); return; }
+        if (Media is not ICallRelayMedia relay) { Fail(500, "Server Internal Error (no RTP relay)"); return; }
         if (!OriginateAnswer.TryRead(numberOffer, numberAnswer, out var audio, out var failure) || !IPAddress.TryParse(audio!.RemoteRtpAddress, out var address))
         {
             var reason = failure?.Reason ?? "c= is not an IP address";
@@ -70,7 +70,7 @@ internal sealed partial class OriginatedCall
     /// <summary>Offering -> Active: the first phone's 2xx (its answer to our offer, RFC 3264 §6.1) points leg B at it.</summary>
     private void OnPhoneAnswer(IWebSession session, AnswerIncoming message)
     {
-        var relay = (IRelayCallMedia)Media!;
+        var relay = (ICallRelayMedia)Media!;
         var numberLeg = _numberAudio!.Leg;
         string? reason = null;
         AnsweredAudio? phone = null;
@@ -89,10 +89,12 @@ internal sealed partial class OriginatedCall
         Web = session;
         _offered.Remove(session.SessionId);
         RingOff(487, WebUserCall.AnsweredElsewhere);
-        // The phone answers with our payload types (RFC 3264 §6.1 recommends it); a different number is mapped.
-        var types = new List<(int Number, int Phone)> { (numberLeg.Codec.PayloadType, phone.Leg.Codec.PayloadType) };
-        if (numberLeg.TelephoneEventPayloadType is { } numberTe && phone.Leg.TelephoneEventPayloadType is { } phoneTe) types.Add((numberTe, phoneTe));
-        relay.ConfigurePhone(new IPEndPoint(address, phone.RemoteRtpPort), types, numberLeg.Codec.ClockRate);
+        // The relay passes RTP unchanged: the phone answers with our payload types (RFC 3264 §6.1 SHOULD); one that
+        // renumbers them is logged (its RTP would reach the number with the phone's numbers).
+        if (phone.Leg.Codec.PayloadType != numberLeg.Codec.PayloadType
+            || (numberLeg.TelephoneEventPayloadType is { } te && phone.Leg.TelephoneEventPayloadType is { } phoneTe && te != phoneTe))
+            PhoneLog.PayloadTypesRenumbered(Logger, Id, session.SessionId);
+        relay.ConfigurePhone(new IPEndPoint(address, phone.RemoteRtpPort));
         MoveTo(CallState.Active, CallState.Offering);
         Services.Metrics.ObserveSetup(Since(ReceivedTimestamp));
         Report(OriginateProgress.Bridged);
@@ -105,5 +107,8 @@ internal sealed partial class OriginatedCall
 
         [LoggerMessage(8401, LogLevel.Warning, "Call {CallId}: the answer of phone {Session} is refused: {Reason}")]
         public static partial void PhoneAnswerRefused(ILogger logger, string callId, string session, string reason);
+
+        [LoggerMessage(8402, LogLevel.Warning, "Call {CallId}: phone {Session} answered with other payload type numbers than offered; RTP is relayed unchanged")]
+        public static partial void PayloadTypesRenumbered(ILogger logger, string callId, string session);
     }
 }

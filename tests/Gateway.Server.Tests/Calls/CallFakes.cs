@@ -63,14 +63,19 @@ internal sealed class FakeUserDirectory : IWebUserDirectory
 }
 
 /// <summary>Media that records what the call layer asked of it; <see cref="End"/> plays the media plane ending a session.</summary>
-internal sealed class FakeCallMedia(int index) : IRelayCallMedia
+internal sealed class FakeCallMedia(int index) : ICallRelayMedia
 {
+    /// <summary>As a relay (<see cref="FakeMediaFactory.CreateRelay"/>): the phone's leg.</summary>
+    public RtpEndpoint PhoneEndpoint { get; } = new("127.0.0.1", 52000 + index * 2);
+    public IPEndPoint? PhoneRemote { get; private set; }
+    public void ConfigurePhone(IPEndPoint remote)
+    {
+        PhoneRemote = remote;
+        Calls.Enqueue($"phone {remote}");
+    }
     public WebRtcEndpoint WebEndpoint { get; } = new("127.0.0.1", 40000 + index * 2, "ufrag" + index, "pwd-pwd-pwd-pwd-pwd-pwd" + index, "sha-256",
         "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99");
     public RtpEndpoint SipEndpoint { get; } = new("127.0.0.1", 50000 + index * 2);
-    /// <summary>As an RTP relay (an originated call to a phone): the phone leg.</summary>
-    public RtpEndpoint PhoneEndpoint { get; } = new("127.0.0.1", 52000 + index * 2);
-    public bool IsRelay { get; init; }
     public event Action<MediaEndReason>? Ended;
 #pragma warning disable CS0067 // raised by tests that need it
     public event Action<char, int>? DtmfFromWeb;
@@ -88,8 +93,6 @@ internal sealed class FakeCallMedia(int index) : IRelayCallMedia
         Calls.Enqueue($"sip {remote} {codecs.WebPayloadType}->{codecs.SipPayloadType}");
     }
     public void SetForwarding(bool toWeb, bool toSip) => Calls.Enqueue($"forward {toWeb} {toSip}");
-    public void ConfigurePhone(IPEndPoint remote, IReadOnlyList<(int Trunk, int Phone)> payloadTypes, int clockRate) =>
-        Calls.Enqueue($"phone {remote} {string.Join(",", payloadTypes.Select(p => $"{p.Trunk}:{p.Phone}"))} {clockRate}");
     public void StartEcho(int payloadType, int clockRate, MediaAppLeg leg) => Calls.Enqueue(leg == MediaAppLeg.Web ? $"echo {payloadType} {clockRate}" : $"echo sip {payloadType} {clockRate}");
     public void StartPlayback(ReadOnlyMemory<short> samples8k, int payloadType, int clockRate, MediaAppLeg leg) => Calls.Enqueue($"playback {samples8k.Length} {payloadType}");
     public void ConfigureSipApp(IPEndPoint remote, int clockRate) => Calls.Enqueue($"sip app {remote} {clockRate}");
@@ -140,13 +143,7 @@ internal sealed class FakeMediaFactory : ICallMediaFactory
         return media;
     }
 
-    public IRelayCallMedia CreateRelay()
-    {
-        if (Exhausted) throw new MediaUnavailableException("no port");
-        var media = new FakeCallMedia(Interlocked.Increment(ref _count) % 1000) { IsRelay = true };
-        Created.Enqueue(media);
-        return media;
-    }
+    public ICallRelayMedia CreateRelay() => (FakeCallMedia)Create();
 
     public FakeCallMedia Last => Created.Last();
 }

