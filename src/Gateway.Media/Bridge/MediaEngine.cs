@@ -24,6 +24,7 @@ public sealed partial class MediaEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly MediaPortAllocator _ports;
     private readonly ConcurrentDictionary<MediaSession, byte> _sessions = new();
+    private readonly ConcurrentDictionary<RtpRelaySession, byte> _relays = new();
     private readonly ITimer _housekeeping;
     private readonly IPAddress _advertised;
     private readonly SharedWebPort? _shared;
@@ -90,6 +91,9 @@ public sealed partial class MediaEngine : IAsyncDisposable
 
     public int ActiveSessions => _sessions.Count;
 
+    /// <summary>Live RTP-to-RTP relays (<see cref="CreateRelay"/>).</summary>
+    public int ActiveRelays => _relays.Count;
+
     /// <summary>Totals since start: packets and bytes relayed, DTLS failures (for /metrics).</summary>
     public long PacketsRelayed => Interlocked.Read(ref _packetsRelayed);
     public long BytesRelayed => Interlocked.Read(ref _bytesRelayed);
@@ -122,6 +126,25 @@ public sealed partial class MediaEngine : IAsyncDisposable
         return session;
     }
 
+    /// <summary>An RTP-to-RTP relay between two SIP peers (two port pairs); throws <see cref="MediaUnavailableException"/>
+    /// when the range is exhausted.</summary>
+    public RtpRelaySession CreateRelay()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var a = _ports.AllocatePair() ?? throw Exhausted();
+        var b = _ports.AllocatePair();
+        if (b is null)
+        {
+            a.Rtp.Dispose();
+            a.Rtcp.Dispose();
+            throw Exhausted();
+        }
+        var relay = new RtpRelaySession(this, a, b.Value, _advertised, _time, _loggerFactory.CreateLogger<RtpRelaySession>());
+        _relays[relay] = 0;
+        relay.StartLoops(_io?.Pick());
+        return relay;
+    }
+
     private MediaUnavailableException Exhausted()
     {
         Log.PortsExhausted(_logger, _options.PortMin, _options.PortMax, _sessions.Count);
@@ -133,6 +156,8 @@ public sealed partial class MediaEngine : IAsyncDisposable
         Interlocked.Increment(ref _packetsRelayed);
         Interlocked.Add(ref _bytesRelayed, bytes);
     }
+
+    internal void Remove(RtpRelaySession relay) => _relays.TryRemove(relay, out _);
 
     internal void CountDtlsFailure() => Interlocked.Increment(ref _dtlsFailures);
 
@@ -150,6 +175,11 @@ public sealed partial class MediaEngine : IAsyncDisposable
             try { session.Housekeep(_options); }
             catch (Exception e) { Log.HousekeepingFailed(_logger, e); }
         }
+        foreach (var relay in _relays.Keys)
+        {
+            try { relay.Housekeep(_options); }
+            catch (Exception e) { Log.HousekeepingFailed(_logger, e); }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -157,6 +187,7 @@ public sealed partial class MediaEngine : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _housekeeping.DisposeAsync().ConfigureAwait(false);
         foreach (var session in _sessions.Keys) await session.DisposeAsync().ConfigureAwait(false);
+        foreach (var relay in _relays.Keys) await relay.DisposeAsync().ConfigureAwait(false);
         if (_shared is not null)
         {
             _shared.Socket.Dispose();

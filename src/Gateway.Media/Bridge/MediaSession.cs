@@ -11,7 +11,7 @@ namespace Gateway.Media.Bridge;
 /// for the built-in apps (echo, playback). Created by <see cref="MediaEngine.CreateSession"/>; dispose it when
 /// the call ends (frees its ports). The relay itself is in MediaSession.Relay.cs.
 /// </summary>
-public sealed partial class MediaSession : IAsyncDisposable
+public sealed partial class MediaSession : IAsyncDisposable, IRtpLegOwner
 {
     private readonly MediaEngine _engine;
     private readonly TimeProvider _time;
@@ -48,6 +48,10 @@ public sealed partial class MediaSession : IAsyncDisposable
     /// <summary>Creation time (<see cref="TimeProvider.GetTimestamp"/>); arrival times for jitter count from it.</summary>
     internal long Epoch { get; }
     internal bool OwnsWebSocket => _ownsWebSocket;
+
+    long IRtpLegOwner.Epoch => Epoch;
+    void IRtpLegOwner.OnLegRtp(RtpLeg leg, Span<byte> buffer, int length) => OnSipRtp(buffer, length);
+    void IRtpLegOwner.OnLegRtcp(RtpLeg leg, Span<byte> buffer, int length) { } // terminated here: the SIP leg reports itself
 
     // ---- local parameters, for the SDP layer's WebRtcEndpoint / RtpEndpoint ----
     /// <summary>The web leg's host candidate address and port.</summary>

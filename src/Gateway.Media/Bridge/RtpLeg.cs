@@ -17,7 +17,7 @@ namespace Gateway.Media.Bridge;
 /// </summary>
 internal sealed class RtpLeg
 {
-    private readonly MediaSession _session;
+    private readonly IRtpLegOwner _owner;
     private readonly TimeProvider _time;
     private const int RtcpReportSize = 256;
     private readonly byte[] _rtcpBuffer = new byte[RtcpReportSize + 32];
@@ -26,9 +26,9 @@ internal sealed class RtpLeg
     private volatile SipLegSrtp? _srtp;
     private bool _latched, _rtcpLatched;
 
-    public RtpLeg(MediaSession session, UdpMediaSocket rtp, UdpMediaSocket rtcp, TimeProvider time)
+    public RtpLeg(IRtpLegOwner owner, UdpMediaSocket rtp, UdpMediaSocket rtcp, TimeProvider time)
     {
-        _session = session;
+        _owner = owner;
         _time = time;
         RtpSocket = rtp;
         RtcpSocket = rtcp;
@@ -40,6 +40,9 @@ internal sealed class RtpLeg
     public LegCounters Counters { get; } = new(8000);
     public RtcpReporter Rtcp { get; }
     public uint LocalSsrc { get; init; }
+    /// <summary>RTCP is the far end's, not ours: each valid RTCP packet goes to the owner (<see cref="IRtpLegOwner.OnLegRtcp"/>)
+    /// and this leg sends no reports of its own (an RTP-to-RTP relay that leaves SSRCs and numbering untouched).</summary>
+    public bool RelaysRtcp { get; init; }
     public bool IsConfigured => Volatile.Read(ref _remoteRtp) is not null;
     internal SocketAddress? RemoteRtp => Volatile.Read(ref _remoteRtp);
 
@@ -77,8 +80,8 @@ internal sealed class RtpLeg
         }
         _latched = true;
         long now = _time.GetTimestamp();
-        Counters.OnRtpIn(packet, now, _time.GetElapsedTime(_session.Epoch, now));
-        _session.OnSipRtp(buffer, length);
+        Counters.OnRtpIn(packet, now, _time.GetElapsedTime(_owner.Epoch, now));
+        _owner.OnLegRtp(this, buffer, length);
     }
 
     public void OnRtcpDatagram(Span<byte> buffer, int length, SocketAddress from)
@@ -94,6 +97,17 @@ internal sealed class RtpLeg
             Volatile.Write(ref _remoteRtcp, from.Copy());
             _rtcpLatched = true;
         }
+        if (RelaysRtcp) _owner.OnLegRtcp(this, buffer, length);
+    }
+
+    /// <summary>Sends relayed RTCP in buffer[..length] to the peer's RTCP address (SRTCP-protected in place when keyed:
+    /// the buffer must have room for the index and tag after it).</summary>
+    public bool SendRtcp(Span<byte> buffer, int length)
+    {
+        var to = Volatile.Read(ref _remoteRtcp);
+        if (to is null) return false;
+        if (_srtp is { } srtp && srtp.ProtectRtcp(buffer, length, out length) != SrtpError.None) return false;
+        return RtcpSocket.SendTo(buffer[..length], to);
     }
 
     private static SocketAddress RtcpOf(SocketAddress rtp)
@@ -116,7 +130,7 @@ internal sealed class RtpLeg
         if (!RtpSocket.SendTo(buffer[..length], to)) return false;
         Counters.LastRtpTimestampOut = timestamp;
         Counters.OnOut(rtpLength);
-        if (Rtcp.TakeDue(_time.GetTimestamp()))
+        if (!RelaysRtcp && Rtcp.TakeDue(_time.GetTimestamp()))
         {
             int n = Rtcp.Write(_rtcpBuffer.AsSpan(0, RtcpReportSize), LocalSsrc, Counters);
             var rtcpTo = Volatile.Read(ref _remoteRtcp);

@@ -1,7 +1,7 @@
 namespace Gateway.Server.Api;
 
 /// <summary>
-/// The SIP registrar's bindings (RFC 3261 §10), for GET /api/v1/registrations. Until a registrar is composed the
+/// The SIP registrar's bindings (RFC 3261 §10), for GET /api/v1/registrations (Registrar/RegistrarBindings). Without a registrar the
 /// default <see cref="NoRegistrations"/> lists none; a registrar registers its own implementation.
 /// </summary>
 public interface IRegistrationDirectory

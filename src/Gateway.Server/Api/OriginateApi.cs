@@ -20,16 +20,17 @@ internal static class OriginateApi
                 var caller = ApiCaller.Describe(http);
                 var callback = request.CallbackUrl is { } url ? new Uri(url) : null;
                 var app = request.App?.Trim();
-                var result = originator.Originate(new OriginateRequest(request.To!.Trim(), request.User, app), caller,
+                var result = originator.Originate(new OriginateRequest(request.To!.Trim(), request.User, app, request.Phone), caller,
                     id => callback is null ? null : callbacks.Create(id, callback));
                 if (result.Refusal is { } refusal) return Refused(refusal, result);
-                ApiLog.CallOriginated(loggers.CreateLogger(ApiSetup.LogCategory), result.Id!, result.Number, request.User is { } user ? "web user " + user : "app " + app, caller);
+                ApiLog.CallOriginated(loggers.CreateLogger(ApiSetup.LogCategory), result.Id!, result.Number,
+                    request.User is { } user ? "web user " + user : request.Phone is { } phone ? "phones of " + phone : "app " + app, caller);
                 return TypedResults.Created($"{ApiSetup.Prefix}/calls/{Uri.EscapeDataString(result.Id!)}",
-                    new OriginatedCallResource(result.Id!, result.Number, request.User, result.Route, request.CallbackUrl, app));
+                    new OriginatedCallResource(result.Id!, result.Number, request.User, result.Route, request.CallbackUrl, app, request.Phone));
             })
             .Accepts<OriginateCallRequest>("application/json")
             .WithName("OriginateCall")
-            .WithSummary("Dials a number through the dialplan (source api), then rings a web user and bridges them, or an app (echo, playback, conference) serves the call; steps POSTed to callbackUrl");
+            .WithSummary("Dials a number through the dialplan (source api), then rings a web user (user) or a directory user's registered SIP phones (phone) and bridges the first to answer, or an app (echo, playback, conference) serves the call; steps POSTed to callbackUrl");
     }
 
     private static ProblemHttpResult Refused(OriginateRefusal refusal, OriginateResult result)
@@ -41,6 +42,7 @@ internal static class OriginateApi
             OriginateRefusal.Denied => (StatusCodes.Status403Forbidden, "Denied by the dialplan"),
             OriginateRefusal.NotDialable => (StatusCodes.Status422UnprocessableEntity, "Route does not dial out"),
             OriginateRefusal.AppUnavailable => (StatusCodes.Status422UnprocessableEntity, "Application cannot serve the call"),
+            OriginateRefusal.PhoneUnavailable => (StatusCodes.Status409Conflict, "No registered phone can take the call"),
             _ => (StatusCodes.Status409Conflict, "Web user cannot take the call"),
         };
         return TypedResults.Problem(result.Detail, statusCode: status, title: title, extensions: extensions);

@@ -15,12 +15,13 @@ internal static class StatusApi
             {
                 if (services.GetService<DialplanWatcher>() is not { } dialplan) return ApiProblems.Unavailable("No dialplan is loaded (the call layer is not running).");
                 var health = services.GetService<TrunkFailover>()?.Snapshot() ?? [];
-                return TypedResults.Ok(TrunkResource.From(dialplan.Current, health));
+                var registrations = services.GetService<Trunks.TrunkRegistrations>()?.Snapshot();
+                return TypedResults.Ok(TrunkResource.From(dialplan.Current, health, registrations));
             })
-            .WithName("ListTrunks").WithSummary("Trunks of the active dialplan: keep-alive, breaker and failures");
+            .WithName("ListTrunks").WithSummary("Trunks of the active dialplan: keep-alive, breaker, failures and registration");
 
         api.MapGet("/registrations", (IRegistrationDirectory registrations) => TypedResults.Ok(registrations.Snapshot()))
-            .WithName("ListRegistrations").WithSummary("SIP registrar bindings (none until a registrar is composed)");
+            .WithName("ListRegistrations").WithSummary("SIP registrar bindings of the dialplan's users");
 
         api.MapGet("/stats/calls-per-minute", (GatewayMetrics metrics) =>
             {

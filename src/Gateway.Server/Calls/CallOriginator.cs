@@ -5,7 +5,7 @@ namespace Gateway.Server.Calls;
 
 /// <summary>
 /// <see cref="ICallOriginator"/>: routes the number as the source api, checks the web user can take a call (or the
-/// application can serve it: its playback prompt is read), then starts an <see cref="OriginatedCall"/> under its
+/// user has a registered phone, or the application can serve it: its playback prompt is read), then starts an <see cref="OriginatedCall"/> under its
 /// directory id. Nothing is allocated for a refused request.
 /// </summary>
 internal sealed partial class CallOriginator(CallServices services, CallDirectory directory, ILogger<CallOriginator> logger,
@@ -20,7 +20,7 @@ internal sealed partial class CallOriginator(CallServices services, CallDirector
             return new OriginateResult(null, request.To, null, OriginateRefusal.Draining, 503, "the gateway is shutting down: no new calls");
         var plan = services.Dialplan();
         var decision = plan.Route(new CallRequest(CallSource.Api, request.To, services.Time.GetUtcNow()));
-        var target = request.User is { } user ? "web user " + user : "app " + request.App;
+        var target = request.User is { } user ? "web user " + user : request.Phone is { } phone ? "phones of " + phone : "app " + request.App;
         Log.Routed(logger, request.To, target, decision.Route ?? "-", decision.Action?.ToString() ?? "deny", by);
         if (decision.IsDenied)
             return new OriginateResult(null, decision.Normalized, decision.Route, OriginateRefusal.Denied, decision.RejectCode, decision.Reason ?? "rejected by the dialplan");
@@ -28,6 +28,7 @@ internal sealed partial class CallOriginator(CallServices services, CallDirector
             return new OriginateResult(null, decision.Normalized, decision.Route, OriginateRefusal.NotDialable, 501,
                 $"route '{decision.Route}' does not dial a trunk or a URI ({decision.Action}); originated calls need one");
         if (request.App is { } name) return OriginateToApp(request, name, plan, decision, progress, by, received);
+        if (request.Phone is { } phoneUser) return OriginateToPhones(phoneUser, plan, decision, progress, by, received);
         var sessions = services.Users.SessionsFor(request.User!);
         if (sessions.Count == 0)
             return new OriginateResult(null, decision.Normalized, decision.Route, OriginateRefusal.UserUnavailable, 480, $"web user '{request.User}' has no signaling session");
@@ -38,6 +39,21 @@ internal sealed partial class CallOriginator(CallServices services, CallDirector
         call.Progress = progress(id);
         call.Start(sessions);
         Log.Originated(logger, id, decision.Normalized, "web user " + request.User, by);
+        return new OriginateResult(id, decision.Normalized, decision.Route);
+    }
+
+    /// <summary>The user's registered phones that take plain RTP (SIP over WebSocket clients want WebRTC, which the relay does not speak).</summary>
+    private OriginateResult OriginateToPhones(string user, CompiledDialplan plan, RouteDecision decision, Func<string, ICallProgressSink?> progress, string by, long received)
+    {
+        var phones = services.Devices.DevicesOf(user).Select(d => new SipDeviceSession(services, d)).Where(d => d.Media == DeviceMedia.Rtp).ToList();
+        if (phones.Count == 0)
+            return new OriginateResult(null, decision.Normalized, decision.Route, OriginateRefusal.PhoneUnavailable, 480,
+                $"user '{user}' has no registered phone (a SIP binding over UDP, TCP or TLS)");
+        var call = new OriginatedCall(services, user, plan, decision, received, target: OriginateTarget.Phones);
+        var id = directory.IdOf(call);
+        call.Progress = progress(id);
+        call.Start(phones);
+        Log.Originated(logger, id, decision.Normalized, "phones of " + user, by);
         return new OriginateResult(id, decision.Normalized, decision.Route);
     }
 

@@ -263,12 +263,13 @@ internal abstract partial class GatewayCall
         return t;
     }
 
-    /// <summary>Allocates the call's media and subscribes to its events; null (and a log line) when none is free.</summary>
-    protected ICallMedia? CreateMedia()
+    /// <summary>Allocates the call's media (<paramref name="relay"/>: anchored between two SIP peers, <see cref="ICallRelayMedia"/>)
+    /// and subscribes to its events; null (and a log line) when none is free.</summary>
+    protected ICallMedia? CreateMedia(bool relay = false)
     {
         try
         {
-            var media = Services.Media.Create();
+            var media = relay ? Services.Media.CreateRelay() : Services.Media.Create();
             media.Ended += reason => Post(new MediaEnded(reason));
             media.DtmfFromWeb += (digit, duration) => Post(new WebDtmf(digit, duration));
             if (_activity is not null) media.Milestone += TraceMedia;

@@ -53,4 +53,7 @@ internal enum MediaMilestone
 internal interface ICallMediaFactory
 {
     ICallMedia Create();
+
+    /// <summary>Media anchored between two SIP peers (<see cref="ICallRelayMedia"/>); throws <see cref="MediaUnavailableException"/> when no port is free.</summary>
+    ICallRelayMedia CreateRelay() => throw new NotImplementedException("this media factory has no RTP relays");
 }

@@ -72,4 +72,6 @@ internal sealed class MediaEngineCallMediaFactory(IServiceProvider services) : I
     public MediaEngine Engine => services.GetRequiredService<MediaEngine>();
 
     public ICallMedia Create() => new MediaSessionCallMedia(Engine.CreateSession(), services.GetService<MediaRecorder>());
+
+    public ICallRelayMedia CreateRelay() => new RelayCallMedia(Engine.CreateRelay());
 }

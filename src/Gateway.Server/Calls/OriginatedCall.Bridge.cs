@@ -86,6 +86,11 @@ internal sealed partial class OriginatedCall
             session.SendError(message.Id, "conflict", "the call is no longer offered");
             return;
         }
+        if (_target == OriginateTarget.Phones)
+        {
+            OnPhoneAnswer(session, message);
+            return;
+        }
         if (!SessionDescription.TryParse(message.Sdp, out var browserAnswer, out var error))
         {
             session.SendError(message.Id, "bad_request", "the answer does not parse: " + error);

@@ -11,7 +11,8 @@ namespace Gateway.Server.Calls;
 /// first, through the dialplan's route for the source api and its failover, with the gateway's own offer
 /// (<see cref="OriginateOffer"/>); once that party answers (ACK), the web user's free sessions are rung with its
 /// answer as the offer ("incoming", <see cref="InboundTranslator"/>); the first browser answer bridges the two.
-/// Or, with an application (<see cref="OriginatedApp"/>), the application serves the answered leg (OriginatedCall.App.cs).
+/// Or, with an application (<see cref="OriginatedApp"/>), the application serves the answered leg (OriginatedCall.App.cs);
+/// or a directory user's registered phones are rung, media relayed RTP to RTP by the gateway (OriginatedCall.Phone.cs).
 /// Every step is an event on the call's loop, like the other kinds; its steps go to <see cref="Progress"/>.
 /// This file: routing to the SIP answer. The web side and the end: OriginatedCall.Bridge.cs.
 /// </summary>
@@ -27,9 +28,12 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
 
     /// <param name="to">The web user, or the application's name.</param>
     /// <param name="app">The application that serves the answered leg; null: the web user <paramref name="to"/> is rung.</param>
-    public OriginatedCall(CallServices services, string to, CompiledDialplan plan, RouteDecision decision, long receivedTimestamp, OriginatedApp? app = null)
+    /// <param name="target">What is rung once the number answers; <see cref="OriginateTarget.App"/> when <paramref name="app"/> is given.</param>
+    public OriginatedCall(CallServices services, string to, CompiledDialplan plan, RouteDecision decision, long receivedTimestamp, OriginatedApp? app = null,
+        OriginateTarget target = OriginateTarget.WebUser)
         : base(services, services.Registry.NextServerCallId(), "originated", decision.Normalized, to, receivedTimestamp)
     {
+        _target = app is null ? target : OriginateTarget.App;
         Route = decision.Route;
         RouteRecord = decision.Record;
         _plan = plan;
@@ -64,7 +68,7 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
     {
         if (State != CallState.Routing) return;
         _sessions = sessions;
-        if (CreateMedia() is null)
+        if (CreateMedia(relay: _target == OriginateTarget.Phones) is null)
         {
             End(new CallEnd(503, "Service Unavailable (no media port)", "failed"));
             return;
@@ -179,6 +183,7 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
         if (SessionExpiresValue.TryParse(ok.GetHeader(SipHeaderNames.SessionExpires), out var se))
             SessionTimer.Start(se.DeltaSeconds, weRefresh: se.Refresher != "uas"); // RFC 4028 §7.2: we are the UAC
         if (_app is not null) StartApp(attempt.SipOffer, sdp);
+        else if (_target == OriginateTarget.Phones) RingPhones(attempt.SipOffer, sdp);
         else RingWebUser(sdp);
     }
 

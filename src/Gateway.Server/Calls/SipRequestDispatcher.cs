@@ -218,9 +218,22 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             new SipAppCall(services, incoming, app, decision, plan, _prompts, null, received).Start(); // echo, playback, conference
             return;
         }
+        if (decision.Action is RouteActionKind.Trunk or RouteActionKind.Uri)
+        {
+            // Out through the route's trunks the dialplan granted this user (its guards applied above), media anchored.
+            if (services.Limits.TryAcquireUser(plan, caller.Name) is not { } lease)
+            {
+                Respond(incoming, 486, "Busy Here (too many calls for this user)");
+                return;
+            }
+            var call = new PhoneTrunkCall(services, incoming, caller.Name, plan, decision, received);
+            call.KeepLease(lease);
+            call.Start();
+            return;
+        }
         if (decision.Action != RouteActionKind.User || decision.Target is not { Length: > 0 } user)
         {
-            Respond(incoming, 501, "Not Implemented (a phone may call users and applications)");
+            Respond(incoming, 501, "Not Implemented (a phone may call users, applications and trunks)");
             return;
         }
         var targets = services.Users.SessionsFor(user).Where(s => !services.Registry.IsSessionBusy(s.SessionId))

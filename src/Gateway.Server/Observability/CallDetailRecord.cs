@@ -3,7 +3,7 @@ namespace Gateway.Server.Observability;
 /// <summary>One line of the CDR file per call (JSON Lines), written when the call ends.</summary>
 public sealed record CallDetailRecord(
     string CallId,
-    string Direction,          // "outbound" (web -> SIP), "inbound" (SIP -> web), "app"
+    string Direction,          // "outbound" (web -> SIP), "inbound" (SIP -> web), "app", "phone" (a registered phone -> SIP trunk)
     DateTimeOffset Start,
     DateTimeOffset? Answer,
     DateTimeOffset End,

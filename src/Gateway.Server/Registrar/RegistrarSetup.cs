@@ -32,6 +32,9 @@ internal static class RegistrarSetup
                 sp.GetRequiredService<IRegistrationStore>(), o.ParseSecret()!, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SipRegistrar>>());
         });
         services.TryAddSingleton<IRegisteredDevices, RegisteredDevices>();
+        // Replaces the Api's NoRegistrations (registered before us): GET /api/v1/registrations lists the bindings.
+        services.Replace(ServiceDescriptor.Singleton<Gateway.Server.Api.IRegistrationDirectory>(sp =>
+            new RegistrarBindings(sp.GetRequiredService<SipRegistrar>(), () => sp.GetRequiredService<DialplanWatcher>().Current)));
 
         // /sip (SipWebSocketEndpoint): SIP over WebSocket, a transport of the SIP stack like UDP/TCP/TLS.
         services.TryAddSingleton(sp =>

@@ -84,6 +84,28 @@ public sealed class CallsApiTests
         Assert.Contains(api.Host.Logs.Entries, e => e.Message.Contains("hung up by client 127.0.0.1"));
     }
 
+    [Fact]
+    public async Task A_valid_client_token_is_not_an_admin_token()
+    {
+        // Operator tokens (Admin:Tokens) and the browsers' client JWTs (Signaling:JwtSecret) are separate: a token the
+        // signaling accepts as alice's is refused by the operator API like any other wrong bearer.
+        var clientToken = Gateway.Server.Tests.Signaling.TestTokens.Make("alice", exp: DateTimeOffset.UtcNow.AddHours(1));
+        var validator = new Gateway.Server.Signaling.ClientTokenValidator(
+            new Gateway.Server.Signaling.SignalingOptions { JwtSecret = Gateway.Server.Tests.Signaling.TestTokens.Secret }, TimeProvider.System, keys: null);
+        Assert.True((await validator.ValidateAsync(clientToken)).IsValid);
+        await using var api = await ApiTestHost.StartAsync();
+        using var client = api.Client(clientToken);
+
+        foreach (var path in new[] { "/api/v1/calls", "/api/v1/registrations", "/metrics" })
+        {
+            using var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+        using var originate = await client.PostAsync("/api/v1/calls", new StringContent("""{"to":"1","user":"a"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, originate.StatusCode);
+        Assert.Empty(api.Originator.Requests);
+    }
+
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("wrong-token-0123456789abcdefgh", HttpStatusCode.Forbidden)]

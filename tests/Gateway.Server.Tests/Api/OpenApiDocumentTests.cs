@@ -35,6 +35,7 @@ public sealed class OpenApiDocumentTests
         Assert.NotNull(schemas["CallResource"]!["properties"]!["durationSeconds"]);
         Assert.NotNull(schemas["OriginateCallRequest"]!["properties"]!["callbackUrl"]);
         Assert.NotNull(schemas["OriginateCallRequest"]!["properties"]!["app"]);
+        Assert.NotNull(schemas["OriginateCallRequest"]!["properties"]!["phone"]);
         Assert.NotNull(schemas["OriginatedCallResource"]!["properties"]!["id"]);
     }
 }

@@ -26,6 +26,7 @@ public sealed class OriginateApiTests
         Assert.Equal(new OriginateRequest("+441632960000", "alice"), request);
         Assert.StartsWith("token sha256:", by);
         Assert.Null(sink); // no callbackUrl
+        Assert.Contains(api.Host.Logs.Entries, e => e.Message == $"API: call k7-xy originated to +441632960000 for web user alice by {by}"); // who did it (4855)
     }
 
     [Theory]
@@ -45,12 +46,28 @@ public sealed class OriginateApiTests
         Assert.Equal(new OriginateRequest("+441632960000", null, app), Assert.Single(api.Originator.Requests).Request);
     }
 
+    [Fact]
+    public async Task A_phone_instead_of_a_user_is_201_and_passed_on()
+    {
+        await using var api = await ApiTestHost.StartAsync();
+        using var client = api.Client();
+
+        using var response = await client.PostAsync("/api/v1/calls", Json("""{"to":"+441632960000","phone":"bob"}"""));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(("bob", null, null), ((string?)body["phone"], (string?)body["user"], (string?)body["app"]));
+        Assert.Equal(new OriginateRequest("+441632960000", null, null, "bob"), Assert.Single(api.Originator.Requests).Request);
+    }
+
     [Theory]
     [InlineData("""{"user":"alice"}""", "to")]
     [InlineData("""{"to":"+441632960000"}""", "user")]
     [InlineData("""{"to":"+441632960000","user":"al ice"}""", "user")]
     [InlineData("""{"to":"+441632960000","user":"alice","app":"echo"}""", "app")]
     [InlineData("""{"to":"+441632960000","app":"dance"}""", "app")]
+    [InlineData("""{"to":"+441632960000","user":"alice","phone":"bob"}""", "phone")]
+    [InlineData("""{"to":"+441632960000","phone":"b ob"}""", "phone")]
     [InlineData("""{"to":"+441632960000","app":"playback ../../etc/passwd"}""", "app")]
     [InlineData("""{"to":"+441632960000","app":"playback /etc/passwd"}""", "app")]
     [InlineData("""{"to":"+441632960000","user":"alice","callbackUrl":"ftp://backend.example/x"}""", "callbackUrl")]
@@ -92,6 +109,7 @@ public sealed class OriginateApiTests
     [InlineData(OriginateRefusal.UserUnavailable, 480, HttpStatusCode.Conflict)]
     [InlineData(OriginateRefusal.Draining, 503, HttpStatusCode.ServiceUnavailable)]
     [InlineData(OriginateRefusal.AppUnavailable, 404, HttpStatusCode.UnprocessableEntity)]
+    [InlineData(OriginateRefusal.PhoneUnavailable, 480, HttpStatusCode.Conflict)]
     public async Task A_refusal_is_a_problem_with_the_route_and_the_sip_status(OriginateRefusal refusal, int sipStatus, HttpStatusCode status)
     {
         await using var api = await ApiTestHost.StartAsync();

@@ -26,6 +26,18 @@ public sealed class StatusApiTests
     }
 
     [Fact]
+    public void A_registering_trunk_shows_its_registration_state_and_the_others_null()
+    {
+        var plan = Gateway.Dialplan.DialplanLoader.Load(
+            "trunks:\n  a:\n    uri: sip:127.0.0.1:5080\n  b:\n    uri: sip:127.0.0.1:5082\nroutes: []\n", "t.yaml", _ => null).Plan!;
+
+        var trunks = Gateway.Server.Api.TrunkResource.From(plan, [],
+            [new Gateway.Server.Trunks.TrunkRegistrationStatus("a", Gateway.Sip.Registration.RegistrationState.Registered)]);
+
+        Assert.Equal([("a", "registered"), ("b", null)], trunks.Select(t => (t.Name, t.Registration)));
+    }
+
+    [Fact]
     public async Task Registrations_are_an_empty_list_until_a_registrar_exists()
     {
         await using var api = await ApiTestHost.StartAsync();

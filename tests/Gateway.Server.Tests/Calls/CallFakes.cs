@@ -63,8 +63,16 @@ internal sealed class FakeUserDirectory : IWebUserDirectory
 }
 
 /// <summary>Media that records what the call layer asked of it; <see cref="End"/> plays the media plane ending a session.</summary>
-internal sealed class FakeCallMedia(int index) : ICallMedia
+internal sealed class FakeCallMedia(int index) : ICallRelayMedia
 {
+    /// <summary>As a relay (<see cref="FakeMediaFactory.CreateRelay"/>): the phone's leg.</summary>
+    public RtpEndpoint PhoneEndpoint { get; } = new("127.0.0.1", 52000 + index * 2);
+    public IPEndPoint? PhoneRemote { get; private set; }
+    public void ConfigurePhone(IPEndPoint remote)
+    {
+        PhoneRemote = remote;
+        Calls.Enqueue($"phone {remote}");
+    }
     public WebRtcEndpoint WebEndpoint { get; } = new("127.0.0.1", 40000 + index * 2, "ufrag" + index, "pwd-pwd-pwd-pwd-pwd-pwd" + index, "sha-256",
         "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99");
     public RtpEndpoint SipEndpoint { get; } = new("127.0.0.1", 50000 + index * 2);
@@ -134,6 +142,8 @@ internal sealed class FakeMediaFactory : ICallMediaFactory
         Created.Enqueue(media);
         return media;
     }
+
+    public ICallRelayMedia CreateRelay() => (FakeCallMedia)Create();
 
     public FakeCallMedia Last => Created.Last();
 }

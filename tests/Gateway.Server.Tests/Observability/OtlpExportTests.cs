@@ -60,6 +60,51 @@ public sealed class OtlpExportTests
         Assert.Contains(GatewayMetrics.MeterName, text);
     }
 
+    [Fact]
+    public async Task With_an_endpoint_call_spans_are_posted_to_the_collector_over_otlp_http()
+    {
+        var port = FreePort();
+        using var collector = new HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        await using var host = await TestGatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["Otlp:Endpoint"] = $"http://127.0.0.1:{port}",
+            ["Otlp:Protocol"] = "HttpProtobuf",
+            ["Otlp:ServiceName"] = "gateway-otlp-test",
+        });
+        var tracer = host.App.Services.GetRequiredService<OpenTelemetry.Trace.TracerProvider>();
+
+        // A call's root span as GatewayCall.Tracing.cs starts it (the source only creates spans while someone listens).
+        using (var span = GatewayActivity.Source.StartActivity("call outbound", System.Diagnostics.ActivityKind.Server))
+        {
+            Assert.NotNull(span);
+            span.SetTag("sip.call_id", "otlp-test-call-id@127.0.0.1");
+            span.AddEvent(new System.Diagnostics.ActivityEvent("route"));
+        }
+        var flushed = Task.Run(() => OpenTelemetry.Trace.TracerProviderExtensions.ForceFlush(tracer, 10_000));
+
+        // Bounded: every POST is read until the traces one (a metrics export may come first).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        HttpListenerContext context;
+        string text;
+        do
+        {
+            context = await collector.GetContextAsync().WaitAsync(deadline - DateTime.UtcNow);
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+            text = Encoding.UTF8.GetString(body.ToArray()); // protobuf strings are plain UTF-8 bytes
+        } while (context.Request.Url!.AbsolutePath != "/v1/traces" && DateTime.UtcNow < deadline);
+
+        Assert.True(await flushed);
+        Assert.Equal("/v1/traces", context.Request.Url!.AbsolutePath);
+        Assert.Equal("application/x-protobuf", context.Request.ContentType);
+        foreach (var expected in new[] { "call outbound", "sip.call_id", "otlp-test-call-id@127.0.0.1", "route", "gateway-otlp-test", GatewayActivity.SourceName })
+            Assert.True(text.Contains(expected), expected + " not in " + new string(text.Select(c => char.IsControl(c) ? '.' : c).ToArray()));
+    }
+
     [Theory]
     [InlineData("Otlp:Endpoint", "not a url")]
     [InlineData("Otlp:Endpoint", "ftp://collector:21")]

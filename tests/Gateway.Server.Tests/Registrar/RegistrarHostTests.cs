@@ -120,6 +120,25 @@ public sealed class RegistrarHostTests
         Assert.Empty(new RegisteredDevices(registrar).DevicesOf("bob"));
     }
 
+    [Fact]
+    public void Registrations_api_lists_the_bindings_of_the_dialplans_users()
+    {
+        var time = TimeProvider.System;
+        var store = new InMemoryRegistrationStore(10, time);
+        var registrar = new SipRegistrar(new RegistrarOptions { Domain = "gateway.local" }, new NoUsers(), store, new byte[32], time);
+        var flow = new SipFlow(new SipEndPoint(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Parse("203.0.113.9"), 61000)), null);
+        var expires = time.GetUtcNow() + TimeSpan.FromMinutes(10);
+        store.Apply(new BindingUpdate("sip:alice@gateway.local", "c1", 1, false,
+            [new ContactChange("k", "<sip:alice@192.168.1.20:5060>", null, null, TimeSpan.FromMinutes(10))], flow, 5, time.GetUtcNow()));
+        var plan = Gateway.Dialplan.DialplanLoader.Load(
+            "users:\n  - name: alice\n    password: alice-secret-1\n  - name: bob\n    password: bob-secret-12\nroutes: []\n", "t.yaml", _ => null).Plan!;
+
+        var binding = Assert.Single(new RegistrarBindings(registrar, () => plan).Snapshot());
+
+        Assert.Equal(("sip:alice@gateway.local", "<sip:alice@192.168.1.20:5060>", "udp:203.0.113.9:61000"), (binding.Aor, binding.Contact, binding.Source));
+        Assert.InRange(binding.ExpiresAt, expires - TimeSpan.FromSeconds(5), expires + TimeSpan.FromSeconds(5));
+    }
+
     private sealed class NoUsers : IRegistrarDirectory
     {
         public RegistrarUser? Find(string name) => null;
