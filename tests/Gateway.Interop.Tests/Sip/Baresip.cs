@@ -42,13 +42,15 @@ internal sealed class Baresip : IAsyncDisposable
         throw MissingPeer.Skip(output, "baresip with its srtp module (apt-get install baresip)");
     }
 
-    /// <summary>Starts baresip with <paramref name="certificatePem"/> (certificate and key) for its TLS listener.</summary>
-    public static async Task<Baresip> StartAsync(string folder, int sipPort, int rtpMin, string certificatePem, string mediaEncryption = "srtp-mand")
+    /// <summary>Starts baresip with <paramref name="certificatePem"/> (certificate and key) for its TLS listener (null: no TLS);
+    /// <paramref name="account"/> replaces the default account line (e.g. a user registering with the gateway).</summary>
+    public static async Task<Baresip> StartAsync(string folder, int sipPort, int rtpMin, string? certificatePem, string mediaEncryption = "srtp-mand",
+        string? account = null)
     {
         File.WriteAllText(System.IO.Path.Combine(folder, "config"), $"""
             poll_method epoll
             sip_listen 127.0.0.1:{sipPort}
-            sip_certificate {certificatePem}
+            {(certificatePem is null ? "" : "sip_certificate " + certificatePem)}
             audio_player aufile,{System.IO.Path.Combine(folder, "received.wav")}
             audio_source aufile,{Tone(folder)}
             audio_alert aufile,/dev/null
@@ -62,7 +64,7 @@ internal sealed class Baresip : IAsyncDisposable
             module_app account.so
             """);
         File.WriteAllText(System.IO.Path.Combine(folder, "accounts"),
-            $"<sip:1000@127.0.0.1>;regint=0;mediaenc={mediaEncryption};answermode=auto;audio_codecs=PCMU\n");
+            (account ?? $"<sip:1000@127.0.0.1>;regint=0;mediaenc={mediaEncryption};answermode=auto;audio_codecs=PCMU") + "\n");
         var info = new ProcessStartInfo(Path)
         {
             RedirectStandardInput = true,
