@@ -283,6 +283,27 @@ internal abstract partial class GatewayCall
         }
     }
 
+    /// <summary>A relay held beside the call's media until it may replace it (<see cref="AdoptMedia"/>); null (and a log line) when none is free.</summary>
+    protected ICallRelayMedia? TryCreateRelay()
+    {
+        try { return Services.Media.CreateRelay(); }
+        catch (Exception e) when (e is MediaUnavailableException or NotImplementedException or InvalidOperationException)
+        {
+            Log.MediaUnavailable(Logger, Id, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The call's media becomes <paramref name="next"/> (a plain RTP phone answered: its relay instead of the
+    /// web session); the previous media is disposed.</summary>
+    protected void AdoptMedia(ICallMedia next)
+    {
+        var previous = Media;
+        next.Ended += reason => Post(new MediaEnded(reason));
+        Media = next;
+        if (previous is not null && !ReferenceEquals(previous, next)) _ = DisposeMediaAsync(previous);
+    }
+
     // ---- handlers every kind has ----
 
     protected abstract void HandleClientMessage(IWebSession session, ClientCallMessage message);

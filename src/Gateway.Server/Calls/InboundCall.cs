@@ -32,6 +32,11 @@ internal sealed class InboundCall : SipBridgedCall
     private OfferProgress _progress = OfferProgress.Trying;
     /// <summary>Sends the 18x reliably and holds a 2xx behind an unacknowledged offer/answer; null when the INVITE did not ask for 100rel.</summary>
     private readonly ReliableProvisionalSender? _reliable;
+    /// <summary>Anchors the media of a plain RTP phone rung for this call (the caller's SDP with the gateway's address):
+    /// the call's media once a phone answers, disposed when a browser does. Null when no such phone is rung.</summary>
+    private ICallRelayMedia? _phoneRelay;
+    /// <summary>The caller's offer (what a phone's answer answers).</summary>
+    private SessionDescription? _callerSdp;
 
     /// <param name="caller">Who the browser is told calls (PAI from a trusted trunk, else From).</param>
     public InboundCall(CallServices services, IncomingRequest invite, PresentedCaller caller, string user, string? route, string dtmfMode, SdpTranslationPolicy policy,
@@ -119,13 +124,15 @@ internal sealed class InboundCall : SipBridgedCall
         MoveTo(CallState.Offering, CallState.Routing);
         var display = _caller.Display;
         var sdp = browserOffer!.ToString();
+        _callerSdp = sipSdp;
+        var phoneOffer = sipSdp is not null && sessions.Any(s => s is SipDeviceSession { Media: DeviceMedia.Rtp }) ? AnchorForPhones(sipSdp) : sipSdp;
         foreach (var session in sessions)
         {
-            // A registered phone takes the caller's SDP as it came (its media goes to the caller, not through us).
+            // A registered phone takes the caller's SDP with the gateway's relay address (or as it came, without a relay).
             if (session is SipDeviceSession { Media: DeviceMedia.Rtp } && sipSdp is null) continue;
             _offered[session.SessionId] = session;
             Services.Registry.TryAddWeb(session.SessionId, Id, this);
-            if (session is SipDeviceSession device) device.Ring(this, Id, From, device.Media == DeviceMedia.Rtp ? sipSdp! : browserOffer);
+            if (session is SipDeviceSession device) device.Ring(this, Id, From, device.Media == DeviceMedia.Rtp ? phoneOffer! : browserOffer);
             else session.Send(new JsonObject { ["type"] = "incoming", ["id"] = Id, ["from"] = From, ["display"] = display ?? From, ["sdp"] = sdp });
         }
         if (_offered.Count == 0)
@@ -134,6 +141,37 @@ internal sealed class InboundCall : SipBridgedCall
             return;
         }
         StartTimer(CallTimer.NoAnswer, Services.Options.NoAnswerTimeout);
+    }
+
+    /// <summary>
+    /// The caller's offer for the plain RTP phones, naming the gateway's relay (<see cref="AnchoredSdp"/>), so a phone's
+    /// media is anchored like a browser's; the caller's SDP as it came when no relay port is free or the offer is not
+    /// plain RTP (SDES-SRTP from the trunk: the phone and the trunk then exchange media directly).
+    /// </summary>
+    private SessionDescription AnchorForPhones(SessionDescription callerSdp)
+    {
+        if (TryCreateRelay() is not { } relay) return callerSdp;
+        if (!AnchoredSdp.TryAnchor(callerSdp, relay.PhoneEndpoint, out var anchored, out _))
+        {
+            _ = relay.DisposeAsync();
+            return callerSdp;
+        }
+        _phoneRelay = relay;
+        return anchored!;
+    }
+
+    /// <summary>The relay is not needed (a browser answered, or the call ended before a phone did).</summary>
+    private void DropPhoneRelay()
+    {
+        if (_phoneRelay is not { } relay) return;
+        _phoneRelay = null;
+        _ = relay.DisposeAsync();
+    }
+
+    protected override void OnFinished()
+    {
+        DropPhoneRelay();
+        base.OnFinished();
     }
 
     private void Respond(int status, string? reason = null, SessionDescription? sdp = null)
@@ -249,6 +287,7 @@ internal sealed class InboundCall : SipBridgedCall
         }
         MoveTo(CallState.Connecting, CallState.Offering);
         Web = session;
+        DropPhoneRelay();
         var media = Media!;
         media.ConfigureWeb(sipAnswer!.RemoteIceUfrag ?? "", sipAnswer.RemoteIcePwd ?? "", sipAnswer.RemoteFingerprint ?? "", sipAnswer.GatewayIsDtlsServer);
         SipMapping = Mapping(sipAnswer.WebLeg ?? sipAnswer.Leg, sipAnswer.Leg); // web_codec: opus: the browser leg is Opus, transcoded
@@ -263,14 +302,38 @@ internal sealed class InboundCall : SipBridgedCall
         StopOthers(session);
     }
 
-    /// <summary>A registered phone answered with plain RTP: its SDP goes to the caller as it is (the media flows between them).</summary>
+    /// <summary>
+    /// A registered phone answered with plain RTP: its answer goes to the caller with the gateway's relay address and the
+    /// relay becomes the call's media (the web session's is freed); without a relay, its SDP as it is (the media flows
+    /// between them).
+    /// </summary>
     private void OnDirectAnswer(IWebSession device, SessionDescription answer)
     {
+        if (_phoneRelay is { } relay && AnchorPhoneAnswer(relay, answer) is { } anchored)
+        {
+            _phoneRelay = null;
+            AdoptMedia(relay);
+            answer = anchored;
+        }
+        else DropPhoneRelay();
         MoveTo(CallState.Connecting, CallState.Offering);
         Web = device;
         Leg!.LocalSdp = answer;
         Respond(200, null, answer);
         StopOthers(device);
+    }
+
+    /// <summary>The phone's answer naming the relay's trunk side, both legs configured; null when it cannot be anchored.</summary>
+    private SessionDescription? AnchorPhoneAnswer(ICallRelayMedia relay, SessionDescription answer)
+    {
+        if (_callerSdp is null || SipCallLeg.AudioEndPoint(_callerSdp) is not { } callerRtp || SipCallLeg.AudioEndPoint(answer) is not { } phoneRtp
+            || RelayMapping(answer) is not { } mapping || !AnchoredSdp.TryAnchor(answer, relay.SipEndpoint, out var anchored, out _))
+            return null;
+        relay.ConfigurePhone(phoneRtp);
+        SipMapping = mapping;
+        SipRemote = callerRtp;
+        relay.ConfigureSip(callerRtp, mapping);
+        return anchored;
     }
 
     /// <summary>The first answer won: every other device hears "answered elsewhere" (a SIP device a CANCEL, RFC 3326 cause 200).</summary>

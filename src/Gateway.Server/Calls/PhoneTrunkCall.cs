@@ -246,21 +246,16 @@ internal sealed partial class PhoneTrunkCall : SipBridgedCall, ITrunkDialer
     /// <summary>The trunk's RTP address and codec from its answer (relay leg B); false without a codec.</summary>
     private bool ConfigureTrunkMedia(SessionDescription answer)
     {
-        var audio = answer.Media.FirstOrDefault(m => m.Media == "audio" && !m.IsRejected);
-        var codec = audio?.RtpMaps.FirstOrDefault(m => !IsTelephoneEvent(m));
-        if (audio is null || codec is null) return false;
-        var events = audio.RtpMaps.FirstOrDefault(IsTelephoneEvent)?.PayloadType;
-        // The relay passes payload types as they are: both sides use the numbers of the description each received.
-        SipMapping = new MediaCodecMapping(codec.PayloadType, codec.PayloadType, codec.ClockRate, events, events);
+        if (RelayMapping(answer) is not { } mapping) return false;
+        SipMapping = mapping;
+        var audio = answer.Media.First(m => m.Media == "audio" && !m.IsRejected);
         if (SipCallLeg.AudioEndPoint(answer) is { } remote && answer.ConnectionFor(audio)?.IsHoldAddress != true)
         {
             SipRemote = remote;
-            Media!.ConfigureSip(remote, SipMapping);
+            Media!.ConfigureSip(remote, mapping);
         }
         return true;
     }
-
-    private static bool IsTelephoneEvent(SdpRtpMap map) => map.Encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase); // RFC 4733 §7
 
     /// <summary>The failover finished without an answer: the phone hears the last trunk's final status (<see cref="PhoneStatusFor"/>).</summary>
     private void OnDialed(TrunkDialResult result)

@@ -86,6 +86,58 @@ public sealed class PhoneCallTests(ITestOutputHelper output)
         Assert.Null(cdr?["trunk"]?.GetValue<string>());
     }
 
+    /// <summary>
+    /// Item 3: a trunk (sipp UAC, its media a 1 kHz <see cref="RtpTone"/>) calls alice, whose only device is baresip
+    /// registered with Digest (auto-answer, a 440 Hz tone as its microphone): the trunk's 200 names a gateway port, the
+    /// phone's tone reaches the trunk from a gateway port, the phone's RTP comes from a gateway port (baresip 1.0 plays
+    /// nothing to a file, so its received packets are counted), the trunk's BYE ends both legs.
+    /// </summary>
+    [SkippableFact(Timeout = 120_000)]
+    public async Task Trunk_calls_a_registered_baresip_phone_media_anchored_in_the_gateway()
+    {
+        if (!E2e.PeersAvailable(output, chromium: false) || !Baresip.IsAvailable(output)) return;
+        await using var gateway = await RegistrarTests.StartGatewayAsync(output); // trunk pstn = 127.0.0.1, users alice and bob
+        var folder = Directory.CreateTempSubdirectory("baresip-phone-").FullName;
+        var rtpMin = 40000 + Random.Shared.Next(0, 200) * 10;
+        await using var baresip = await Baresip.StartAsync(folder, Sipp.FreePort(), rtpMin, certificatePem: null,
+            account: $"<sip:alice@127.0.0.1:{gateway.SipPort};transport=udp>;auth_pass={RegistrarTests.AlicePassword};regint=600;answermode=auto;audio_codecs=PCMU");
+        try
+        {
+            await RegistrarTests.WaitRegistrationsAsync(gateway, 1, TimeSpan.FromSeconds(10));
+            using var trunkMedia = new RtpTone();
+            var trunk = Sipp.RunAsync($"127.0.0.1:{gateway.SipPort} -sf {TestPaths.Scenario("uac-inbound.xml")} -s alice -key rtpport {trunkMedia.Port} " +
+                                      $"-i 127.0.0.1 -p {Sipp.FreePort()} -t u1 -m 1 -d 5000 -timeout 30s -timeout_error", TimeSpan.FromSeconds(40));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            while ((trunkMedia.PeakReceived < 4000 || trunkMedia.Sent < 50) && DateTime.UtcNow < deadline && !trunk.IsCompleted) await Task.Delay(100);
+            output.WriteLine($"trunk: {trunkMedia.Summary()}; gateway media {gateway.MediaPortMin}-{gateway.MediaPortMax}, baresip RTP {rtpMin}-{rtpMin + 9}");
+            Assert.True(trunkMedia.PeakReceived >= 4000, "the phone's tone at the trunk: " + trunkMedia.Summary());
+            Assert.True(trunkMedia.Sent >= 50, "the trunk's tone toward the gateway: " + trunkMedia.Summary());
+
+            var uac = await E2e.AssertSippSucceeded(trunk, output, TimeSpan.FromSeconds(30)); // INVITE 200, ACK, BYE 200
+            var answered = Regex.Match(E2e.SippMessages(uac), @"SIP/2.0 200 OK[\s\S]*?m=audio (\d+) RTP/AVP");
+            Assert.True(answered.Success, "the trunk's 200 has an SDP answer");
+            Assert.InRange(int.Parse(answered.Groups[1].Value), gateway.MediaPortMin, gateway.MediaPortMax); // the gateway's relay, not baresip
+
+            var cdr = (await WaitForCdrAsync(gateway))!;
+            output.WriteLine($"CDR: {cdr.ToJsonString()}");
+            // baresip (its rtp_stats) names where its RTP comes from and counts what it received once the call is over.
+            var stats = await WaitForLogAsync(baresip, new Regex(@"packets:\s+(\d+)\s+(\d+)"));
+            var from = Regex.Match(baresip.Log, @"incoming rtp for 'audio' established, receiving from 127\.0\.0\.1:(\d+)");
+            output.WriteLine($"baresip: {from.Value}; {stats.Value}");
+            Assert.True(from.Success, "baresip received no RTP");
+            Assert.InRange(int.Parse(from.Groups[1].Value), gateway.MediaPortMin, gateway.MediaPortMax); // from the gateway, not the trunk
+            Assert.True(int.Parse(stats.Groups[2].Value) > 25, "RTP packets baresip received: " + stats.Value);
+            Assert.Equal("inbound", (string?)cdr["direction"]);
+            Assert.Equal(200, (int?)cdr["cause"]);
+            Assert.True((long?)cdr["packetsToSip"] > 25 && (long?)cdr["packetsToWeb"] > 25, $"CDR packet counts (web = the phone's leg): {cdr.ToJsonString()}");
+        }
+        catch
+        {
+            output.WriteLine($"--- baresip ({folder}) ---\n{baresip.Log}");
+            throw;
+        }
+    }
+
     private Task<GatewayProcess> StartGatewayAsync(int trunkPort) =>
         GatewayProcess.StartAsync(output, "phone-trunk-test.yaml", new Dictionary<string, string> { ["TRUNK_PORT"] = $"{trunkPort}" },
             environment: new Dictionary<string, string> { ["ALICE_PASSWORD"] = RegistrarTests.AlicePassword, ["BOB_PASSWORD"] = BobPassword });
@@ -110,6 +162,15 @@ public sealed class PhoneCallTests(ITestOutputHelper output)
         }
         Assert.Fail("no answer at the phone within 20 s");
         return 0;
+    }
+
+    /// <summary>The first match of <paramref name="pattern"/> in baresip's output (up to 5 s).</summary>
+    private static async Task<Match> WaitForLogAsync(Baresip baresip, Regex pattern)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        Match match;
+        while (!(match = pattern.Match(baresip.Log)).Success && DateTime.UtcNow < deadline) await Task.Delay(100);
+        return match;
     }
 
     private static async Task<JsonObject?> WaitForCdrAsync(GatewayProcess gateway, bool allowNone = false)

@@ -80,10 +80,11 @@ internal sealed partial class Baresip : IAsyncDisposable
     /// Starts baresip with <paramref name="certificatePem"/> (certificate and key) for its TLS listener (null: no TLS).
     /// <paramref name="mediaEncryption"/> is the account's <c>mediaenc</c> (<c>srtp-mand</c>: RTP/SAVP only; <c>srtp</c>:
     /// best effort, a=crypto on RTP/AVP; null: plain RTP). With <paramref name="dial"/> it calls that URI once ready
-    /// (the menu module's <c>/dial</c>, run by <c>-e</c>).
+    /// (the menu module's <c>/dial</c>, run by <c>-e</c>); <paramref name="account"/> replaces the default account line
+    /// (e.g. a user registering with the gateway).
     /// </summary>
     public static async Task<Baresip> StartAsync(string folder, int sipPort, int rtpMin, string? certificatePem, string? mediaEncryption = "srtp-mand",
-        string? dial = null)
+        string? dial = null, string? account = null)
     {
         File.WriteAllText(System.IO.Path.Combine(folder, "config"), $"""
             poll_method epoll
@@ -105,7 +106,7 @@ internal sealed partial class Baresip : IAsyncDisposable
             {(dial is null ? "" : "module_app menu.so")}
             """);
         File.WriteAllText(System.IO.Path.Combine(folder, "accounts"),
-            $"<sip:1000@127.0.0.1>;regint=0;{(mediaEncryption is null ? "" : $"mediaenc={mediaEncryption};")}answermode=auto;audio_codecs=PCMU\n");
+            (account ?? $"<sip:1000@127.0.0.1>;regint=0;{(mediaEncryption is null ? "" : $"mediaenc={mediaEncryption};")}answermode=auto;audio_codecs=PCMU") + "\n");
         var info = new ProcessStartInfo(Path)
         {
             RedirectStandardInput = true,

@@ -27,7 +27,8 @@ public sealed class DeviceForkTests
         var (invite, tx, _) = trunk.Call(gw.EndPoint, "bob");
         var incoming = await web.WaitForAsync("incoming");
         var ringing = await phone.WaitForAsync(SipMethods.Invite);
-        Assert.Contains("m=audio 6000 RTP/AVP", System.Text.Encoding.ASCII.GetString(ringing.Body.Span)); // the caller's SDP as it came
+        var relay = gw.Media.Last; // beside the browsers' media: the relay a plain RTP phone's media is anchored on
+        Assert.Contains($"m=audio {relay.PhoneEndpoint.Port} RTP/AVP 0 101", System.Text.Encoding.ASCII.GetString(ringing.Body.Span)); // the caller's codecs, the gateway's address
         Assert.Equal("peer", ringing.RequestUri.User);
         var id = (string)incoming["id"]!;
         gw.Controller.OnMessage(web, new AnswerIncoming(id, ChromeAnswer));
@@ -41,6 +42,7 @@ public sealed class DeviceForkTests
         Assert.Equal(200, (await trunk.SendInDialogAsync(SipMethods.Bye)).StatusCode);
         await web.WaitForAsync("hangup", id);
         await gw.WaitForNoCallsAsync();
+        Assert.True(relay.Disposed); // the browser won: the relay went at once
     }
 
     private const string SipDeviceReason = "SIP ;cause=200 ;text=\"Call completed elsewhere\"";
@@ -64,7 +66,13 @@ public sealed class DeviceForkTests
 
         var ok = await tx.FinalResponse;
         Assert.Equal(200, ok.StatusCode);
-        Assert.Contains("o=peer", System.Text.Encoding.ASCII.GetString(ok.Body.Span)); // the phone's answer, end to end
+        var relay = gw.Media.Last;
+        var answer = System.Text.Encoding.ASCII.GetString(ok.Body.Span);
+        Assert.Contains("o=peer", answer); // the phone's answer ...
+        Assert.Contains($"m=audio {relay.SipEndpoint.Port} RTP/AVP 0 101", answer); // ... at the gateway's relay: media anchored
+        Assert.Contains("phone 127.0.0.1:6000", relay.Calls);
+        Assert.Contains("sip 127.0.0.1:6000 0->0", relay.Calls);
+        Assert.True(gw.Media.Created.First().Disposed); // the browsers' media is freed once the phone answered
         await trunk.AckAsync(invite, ok);
         var elsewhere = await web.WaitForAsync("hangup", (string)incoming["id"]!);
         Assert.Equal(487, (int)elsewhere["code"]!);
@@ -74,6 +82,7 @@ public sealed class DeviceForkTests
         await phone.WaitForAsync(SipMethods.Bye);
         await gw.WaitForNoCallsAsync();
         Assert.Equal(200, gw.Cdr.Records.Single().Cause);
+        Assert.True(relay.Disposed);
     }
 
     [Fact]

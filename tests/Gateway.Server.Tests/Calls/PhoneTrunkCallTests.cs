@@ -192,6 +192,35 @@ public sealed class PhoneTrunkCallTests
         Assert.Equal(0, trunk.Count(SipMethods.Invite));
     }
 
+    [Fact]
+    public async Task Re_INVITEs_to_a_new_address_move_each_leg_of_the_relay()
+    {
+        await using var trunk = SipTestPeer.Start();
+        await using var phone = SipTestPeer.Start();
+        await using var gw = Gateway(trunk);
+
+        var (invite, tx) = await DialAsync(phone, gw, "+14155550100");
+        var ok = await tx.FinalResponse;
+        await phone.AckAsync(invite, ok);
+        await WaitForStateAsync(gw, CallState.Active);
+        var media = gw.Media.Last;
+
+        var moved = SipTestPeer.PcmuSdp.Replace("o=peer 1 1", "o=peer 1 2").Replace("m=audio 6000", "m=audio 6100");
+        var phoneOk = await phone.ReInviteAsync("sendrecv", moved);
+        Assert.Equal(200, phoneOk.StatusCode);
+        Assert.Contains($"m=audio {media.PhoneEndpoint.Port} RTP/AVP", Body(phoneOk)); // still the gateway's port
+        Assert.Contains("phone 127.0.0.1:6100", media.Calls);
+
+        var trunkOk = await trunk.ReInviteAsync("sendrecv", moved.Replace("m=audio 6100", "m=audio 6200"));
+        Assert.Equal(200, trunkOk.StatusCode);
+        Assert.Contains($"m=audio {media.SipEndpoint.Port} RTP/AVP", Body(trunkOk));
+        Assert.Contains("sip 127.0.0.1:6200 0->0", media.Calls);
+
+        Assert.Equal(200, (await phone.SendInDialogAsync(SipMethods.Bye)).StatusCode);
+        await trunk.WaitForAsync(SipMethods.Bye);
+        await gw.WaitForNoCallsAsync();
+    }
+
     [Theory]
     [InlineData(0, 503)]
     [InlineData(401, 403)]
