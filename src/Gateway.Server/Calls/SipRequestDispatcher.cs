@@ -17,7 +17,7 @@ namespace Gateway.Server.Calls;
 /// </summary>
 internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger,
     Gateway.Server.Trunks.TrunkRegistrarSources? registrars = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null,
-    PromptCache? prompts = null, Cluster.ClusterRedirect? cluster = null)
+    PromptCache? prompts = null, Cluster.ClusterRedirect? cluster = null, Gateway.Server.Signaling.ICallController? calls = null)
 {
     private readonly PromptCache _prompts = prompts ?? new PromptCache(services.Loggers.CreateLogger<PromptCache>());
 
@@ -51,7 +51,8 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         var inDialog = request.To?.Tag is { Length: > 0 };
         if (inDialog)
         {
-            if (services.Registry.FindDevice(request.CallId) is { } device) device.OnInDialogRequest(incoming);
+            if (services.Registry.FindCaller(request.CallId) is { } webRtcPhone) webRtcPhone.OnInDialogRequest(incoming);
+            else if (services.Registry.FindDevice(request.CallId) is { } device) device.OnInDialogRequest(incoming);
             else if (services.Registry.FindSip(request.CallId) is { } call) call.OnInDialogRequest(incoming);
             else Respond(incoming, 481, "Call/Transaction Does Not Exist");
             return;
@@ -89,7 +90,8 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
 
     private void OnCancel(IncomingRequest cancel, InviteServerTransaction invite) => Safe("CANCEL", () =>
     {
-        if (services.Registry.FindSip(cancel.Request.CallId) is { } call) call.OnCancel(cancel);
+        if (services.Registry.FindCaller(cancel.Request.CallId) is { } webRtcPhone) webRtcPhone.OnCancel();
+        else if (services.Registry.FindSip(cancel.Request.CallId) is { } call) call.OnCancel(cancel);
         else
         {
             invite.Respond(SipResponse.CreateFor(invite.Request, 487, toTag: SipStack.NewToken(6)));
@@ -102,7 +104,7 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
     {
         var received = Stopwatch.GetTimestamp();
         var request = incoming.Request;
-        if (services.Registry.FindSip(request.CallId) is not null)
+        if (services.Registry.FindSip(request.CallId) is not null || services.Registry.FindCaller(request.CallId) is not null)
         {
             Respond(incoming, 482, "Loop Detected"); // §8.2.2.2: a second INVITE of a call we already have
             return;
@@ -199,6 +201,13 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             Respond(incoming, refusal!);
             return;
         }
+        if (calls is not null && SipWebRtcCaller.IsWebRtcOffer(request))
+        {
+            // JsSIP, SIP.js: a browser offer, placed as that user's browser call (apps, users and trunks alike).
+            Log.WebRtcPhonePlaced(logger, request.CallId ?? "", caller.Name, request.RequestUri.User ?? "");
+            new SipWebRtcCaller(services, incoming, caller.Name, calls).Start();
+            return;
+        }
         var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.WebUser, caller.Name), request.RequestUri.ToString(), services.Time.GetUtcNow()));
         Log.PhoneRouted(logger, request.CallId ?? "", caller.Name, request.RequestUri.User ?? "", decision.Route ?? "-", decision.Action?.ToString() ?? "deny");
         if (decision.IsDenied)
@@ -237,6 +246,9 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
 
     private static partial class Log
     {
+        [LoggerMessage(8200, LogLevel.Information, "INVITE {CallId} from the WebRTC phone of {User} for {Dialed}: placed as a browser call")]
+        public static partial void WebRtcPhonePlaced(ILogger logger, string callId, string user, string dialed);
+
         [LoggerMessage(4122, LogLevel.Information, "INVITE {CallId} from the phone of {User} for {Dialed}: route {Route}, {Target}")]
         public static partial void PhoneRouted(ILogger logger, string callId, string user, string dialed, string route, string target);
 
