@@ -7,6 +7,7 @@ using Gateway.Sip.Identity;
 using Gateway.Sip.Reliability;
 using Gateway.Sip.Stack;
 using Gateway.Sip.Transactions;
+using Gateway.Sip.Transport;
 
 namespace Gateway.Server.Calls;
 
@@ -110,7 +111,10 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             return;
         }
         var plan = services.Dialplan();
-        var trunk = TrunkSources.Find(plan, incoming.Source.Address.Address) ?? registrars?.Find(plan, incoming.Source.Address.Address);
+        // A trunk is its address on UDP/TCP/TLS; a WebSocket client (RFC 7118: JsSIP, SIP.js) is never one, even from a
+        // trunk's address (the same host or NAT): it is a phone, Digest-challenged below.
+        var trunk = incoming.Source.Protocol is SipTransportProtocol.Ws or SipTransportProtocol.Wss ? null
+            : TrunkSources.Find(plan, incoming.Source.Address.Address) ?? registrars?.Find(plan, incoming.Source.Address.Address);
         if (trunk is null && registrar is not null && request.From?.Uri.User is { Length: > 0 } fromUser && registrar.IsUser(fromUser))
         {
             OnPhoneInvite(incoming, plan, fromUser, received);
