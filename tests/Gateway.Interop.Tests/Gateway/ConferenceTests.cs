@@ -139,7 +139,7 @@ public sealed class ConferenceTests(ITestOutputHelper output)
     }
 
     /// <summary>Replaces the page's microphone with a sine at <paramref name="hz"/> (the dialer asks getUserMedia when it calls).</summary>
-    private static string MicrophoneScript(double hz) => $$"""
+    internal static string MicrophoneScript(double hz) => $$"""
         (() => {
           navigator.mediaDevices.getUserMedia = async () => {
             const ctx = new AudioContext();
