@@ -1,5 +1,14 @@
+using System.Net;
+using System.Net.WebSockets;
 using System.Text;
+using Gateway.Server.Hosting;
+using Gateway.Server.Registrar;
+using Gateway.Server.Tests.Hosting;
 using Gateway.Sip.Auth;
+using Gateway.Sip.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Gateway.Sip.Messages;
 using Gateway.Sip.Registrar;
 
@@ -132,5 +141,47 @@ public sealed class WebRtcPhoneCallTests
         await bob.WaitForAsync("hangup", (string)incoming["id"]!);
         await gw.WaitForNoCallsAsync();
         Assert.Equal(0, gw.Services.Registry.CallerKeys);
+    }
+    /// <summary>
+    /// An INVITE over WebSocket (RFC 7118) from an address a trunk's inbound_sources lists (the same host) is a phone's:
+    /// Digest-challenged (401), not routed as that trunk's call without credentials.
+    /// </summary>
+    [Fact]
+    public async Task A_websocket_invite_from_a_trunks_address_is_challenged_as_a_phone()
+    {
+        await using var gw = CallHarness.Start([("pstn", 9, "")], inboundSources: "'127.0.0.1/32'", allowUnknownSources: false, registrar: Registrar());
+        var transport = new WebSocketSipTransport(secure: false, new IPEndPoint(IPAddress.Loopback, 8080));
+        gw.Stack.AddTransport(transport);
+        await using var host = await TestGatewayHost.StartAsync(
+            configureServices: b =>
+            {
+                b.Services.AddSingleton(transport);
+                b.Services.TryAddSingleton<DrainState>();
+            },
+            configureApp: app =>
+            {
+                app.UseWebSockets();
+                app.MapSipWebSocket();
+            });
+        using var ws = new ClientWebSocket();
+        ws.Options.AddSubProtocol("sip");
+        await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{host.Http!.Port}/sip"), CancellationToken.None);
+        var sdp = CallHarness.BrowserOffer;
+        var invite = "INVITE sip:600@gateway.local SIP/2.0\r\nVia: SIP/2.0/WS abc.invalid;branch=z9hG4bKws1\r\nMax-Forwards: 70\r\n" +
+                     "From: <sip:alice@gateway.local>;tag=1\r\nTo: <sip:600@gateway.local>\r\nCall-ID: ws1\r\nCSeq: 1 INVITE\r\n" +
+                     "Contact: <sip:a@abc.invalid;transport=ws>\r\nContent-Type: application/sdp\r\n" +
+                     $"Content-Length: {Encoding.ASCII.GetByteCount(sdp)}\r\n\r\n{sdp}";
+        await ws.SendAsync(Encoding.ASCII.GetBytes(invite), WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[65536];
+        string status;
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        do
+        {
+            var frame = await ws.ReceiveAsync(buffer, limit.Token);
+            status = Encoding.ASCII.GetString(buffer, 0, frame.Count).Split("\r\n")[0];
+        }
+        while (status.StartsWith("SIP/2.0 1", StringComparison.Ordinal));
+        Assert.Equal("SIP/2.0 401 Unauthorized", status);
+        Assert.Empty(gw.Media.Created); // nothing answered it
     }
 }
