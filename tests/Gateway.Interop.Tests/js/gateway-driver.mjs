@@ -118,11 +118,15 @@ const ops = {
   async eval(c) { return { value: await page(c.page).evaluate(c.expr) }; },
   async sleep(c) { await sleep(c.ms); return {}; },
   // Loads a SIP-over-WebSocket library into the page: "jssip" defines window.JsSIP (the CommonJS package wrapped,
-  // jssip-bundle.mjs); "sipjs" defines window.SIP (SIP.js's ES modules served under /sipjs/ of the page's origin).
+  // jssip-bundle.mjs); "sipjs" defines window.SIP (SIP.js's ES modules served under /sipjs/ of the page's origin);
+  // then js/websip-page.js (window.websip).
   async library(c) {
     const p = page(c.page);
+    // websip-page.js, the tests' page side (window.websip), comes with either.
+    const pageScript = () => p.addScriptTag({ path: path.join(path.dirname(new URL(import.meta.url).pathname), 'websip-page.js') });
     if (c.name === 'jssip') {
       await p.addScriptTag({ content: jssipBundle() });
+      await pageScript();
       return { version: await p.evaluate(() => window.JsSIP.version) };
     }
     if (c.name !== 'sipjs') throw new Error(`unknown library ${c.name}`);
@@ -133,6 +137,7 @@ const ops = {
       await route.fulfill({ status: 200, contentType: 'text/javascript', body: await readFile(file, 'utf8').catch(() => '') });
     });
     await p.evaluate(async () => { window.SIP = await import('/sipjs/index.js'); });
+    await pageScript();
     return { version: await p.evaluate(() => window.SIP.version) };
   },
   // Saves a PNG of the page to c.path and counts its distinct colours (decoded in a scratch page's canvas): a blank

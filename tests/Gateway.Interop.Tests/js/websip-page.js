@@ -1,5 +1,5 @@
-// Page side of the JsSIP / SIP.js tests (tests/Gateway.Interop.Tests/Gateway/WebSipClientTests.cs): evaluated in a page
-// of the gateway's origin after the driver's "library" op loaded window.JsSIP or window.SIP. Defines window.websip:
+// Page side of the JsSIP / SIP.js tests (tests/Gateway.Interop.Tests/Gateway/WebSipClientTests.cs): added to a page
+// of the gateway's origin by the driver's "library" op after window.JsSIP or window.SIP. Defines window.websip:
 //   tone(hz)                          the microphone becomes a sine of hz (getUserMedia replaced), so audio is checkable
 //   jssip.start(url, uri, password)   a JsSIP UA registered over SIP-over-WebSocket (RFC 7118), resolves the 2xx code
 //   jssip.call(target)                an outgoing call; resolves once audio flows, with timings from the call's start
