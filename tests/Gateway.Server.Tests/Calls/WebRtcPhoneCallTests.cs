@@ -127,6 +127,27 @@ public sealed class WebRtcPhoneCallTests
     }
 
     [Fact]
+    public async Task The_web_users_hangup_is_a_bye_to_the_webrtc_phone()
+    {
+        await using var phone = SipTestPeer.Start();
+        await using var gw = CallHarness.Start([("pstn", 9, "")], allowUnknownSources: false, registrar: Registrar());
+        var bob = new FakeWebSession("wb", "bob");
+        gw.Users.Register("bob", bob);
+
+        var (invite, tx, _) = await CallAsync(phone, gw, "bob");
+        var id = (string)(await bob.WaitForAsync("incoming"))["id"]!;
+        gw.Controller.OnMessage(bob, new Gateway.Server.Signaling.AnswerIncoming(id, CallHarness.BrowserOffer.Replace("a=setup:actpass", "a=setup:active")));
+        var ok = await tx.FinalResponse;
+        Assert.Equal(200, ok.StatusCode);
+        await phone.AckAsync(invite, ok);
+        gw.Controller.OnMessage(bob, new Gateway.Server.Signaling.Hangup(id));
+        var bye = await phone.WaitForAsync(SipMethods.Bye);
+        Assert.Equal(invite.CallId, bye.CallId);
+        await gw.WaitForNoCallsAsync();
+        Assert.Equal(0, gw.Services.Registry.CallerKeys);
+    }
+
+    [Fact]
     public async Task WebRtc_phone_cancels_while_the_web_user_rings()
     {
         await using var phone = SipTestPeer.Start();
