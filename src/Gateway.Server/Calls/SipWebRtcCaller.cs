@@ -7,6 +7,7 @@ using Gateway.Sip.Dialogs;
 using Gateway.Sip.Dtmf;
 using Gateway.Sip.Messages;
 using Gateway.Sip.Stack;
+using Gateway.Sip.Transport;
 
 namespace Gateway.Server.Calls;
 
@@ -16,7 +17,8 @@ namespace Gateway.Server.Calls;
 /// by the dialplan, routed as the authenticated user) with this object as the caller's session. The call's messages
 /// become the INVITE's responses (<c>ringing</c> 180, <c>progress</c> 183 with the answer, <c>answer</c> 200, a
 /// <c>hangup</c> before the answer its final status, after it BYE); the phone's CANCEL and BYE are the call's
-/// <c>hangup</c>, its SIP INFO digits (<see cref="InfoDtmf"/>) the call's <c>dtmf</c>. The mirror of
+/// <c>hangup</c>, its SIP INFO digits (<see cref="InfoDtmf"/>) the call's <c>dtmf</c>, and so is its WebSocket
+/// connection closing (RFC 5626 §4.4: the flow is gone). The mirror of
 /// <see cref="SipDeviceSession"/>, which is a rung WebRTC phone. Its own phase moves by compare-and-swap: the
 /// transport's threads and the call's loop both reach it.
 /// </summary>
@@ -31,6 +33,7 @@ internal sealed class SipWebRtcCaller : IWebSession
     private readonly string _toTag = SipStack.NewToken(6);
     private int _phase = (int)CallerPhase.Offered;
     private SipCallLeg? _leg;
+    private WebSocketSipTransport? _flows;
 
     public SipWebRtcCaller(CallServices services, IncomingRequest invite, string user, ICallController calls)
     {
@@ -58,6 +61,9 @@ internal sealed class SipWebRtcCaller : IWebSession
         var request = _invite.Request;
         _services.Registry.TryAddCaller(request.CallId!, this);
         _invite.InviteTransaction!.AckTimeout += _ => OnAckTimeout();
+        // RFC 5626 §4.4: the phone's connection is its flow; when it closes (a tab closed, no BYE) the call ends.
+        _flows = _services.Sip.Stack.Transports.OfType<WebSocketSipTransport>().FirstOrDefault(t => t.Protocol == _invite.Source.Protocol);
+        if (_flows is not null) _flows.ConnectionClosed += OnFlowClosed;
         _calls.OnMessage(this, new PlaceCall(CallIdInSession, request.RequestUri.ToString(), System.Text.Encoding.UTF8.GetString(request.Body.Span)));
     }
 
@@ -173,6 +179,14 @@ internal sealed class SipWebRtcCaller : IWebSession
         OnHangup(408, "no ACK");
     }
 
+    /// <summary>The phone's WebSocket connection is gone: nothing can reach it any more, so the call ends without SIP.</summary>
+    private void OnFlowClosed(SipEndPoint flow)
+    {
+        if (flow != _invite.Source || !(Move(CallerPhase.Offered, CallerPhase.Ended) || Move(CallerPhase.Answered, CallerPhase.Ended))) return;
+        Tell(new Hangup(CallIdInSession));
+        Finish();
+    }
+
     private static SessionDescription? Parse(JsonObject message) =>
         SessionDescription.TryParse((string?)message["sdp"] ?? "", out var sdp, out _) ? sdp : null;
 
@@ -195,7 +209,11 @@ internal sealed class SipWebRtcCaller : IWebSession
 
     private void Tell(ClientCallMessage message) => _calls.OnMessage(this, message);
 
-    private void Finish() => _services.Registry.RemoveCaller(_invite.Request.CallId!, this);
+    private void Finish()
+    {
+        if (_flows is not null) _flows.ConnectionClosed -= OnFlowClosed;
+        _services.Registry.RemoveCaller(_invite.Request.CallId!, this);
+    }
 }
 
 /// <summary>Where a WebRTC phone's INVITE is.</summary>

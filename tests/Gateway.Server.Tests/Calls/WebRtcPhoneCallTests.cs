@@ -171,9 +171,40 @@ public sealed class WebRtcPhoneCallTests
     public async Task A_websocket_invite_from_a_trunks_address_is_challenged_as_a_phone()
     {
         await using var gw = CallHarness.Start([("pstn", 9, "")], inboundSources: "'127.0.0.1/32'", allowUnknownSources: false, registrar: Registrar());
+        await using var host = await StartWebSocketAsync(gw);
+        using var ws = await ConnectAsync(host);
+        var challenge = await SendInviteAsync(ws, "600", 1, null);
+        Assert.StartsWith("SIP/2.0 401 Unauthorized", challenge);
+        Assert.Empty(gw.Media.Created); // nothing answered it
+    }
+
+    /// <summary>The phone's WebSocket closes without a BYE (a tab closed): the call ends, the web user is told.</summary>
+    [Fact]
+    public async Task The_webrtc_phones_connection_closing_ends_its_call()
+    {
+        // No-answer timeout well past WaitForAsync's 5 s: only the closed connection can end the call in time.
+        await using var gw = CallHarness.Start([("pstn", 9, "")], noAnswer: TimeSpan.FromSeconds(60), allowUnknownSources: false, registrar: Registrar());
+        var bob = new FakeWebSession("wb", "bob");
+        gw.Users.Register("bob", bob);
+        await using var host = await StartWebSocketAsync(gw);
+        using var ws = await ConnectAsync(host);
+        var challenge = await SendInviteAsync(ws, "bob", 1, null);
+        var header = challenge.Split("\r\n").First(l => l.StartsWith("WWW-Authenticate:", StringComparison.OrdinalIgnoreCase));
+        Assert.True(new DigestClient("alice", "pw-alice").TryAnswer(header["WWW-Authenticate:".Length..].Trim(), "INVITE", "sip:bob@gateway.local", out var credentials));
+        await SendInviteAsync(ws, "bob", 2, credentials, waitFinal: false); // rings bob; no answer comes
+        var incoming = await bob.WaitForAsync("incoming");
+        ws.Abort();
+        await bob.WaitForAsync("hangup", (string)incoming["id"]!);
+        await gw.WaitForNoCallsAsync();
+        Assert.Equal(0, gw.Services.Registry.CallerKeys);
+    }
+
+    /// <summary>/sip of a test host, its transport in the harness's stack (as SipWebSocketHost adds it).</summary>
+    private static async Task<TestGatewayHost> StartWebSocketAsync(CallHarness gw)
+    {
         var transport = new WebSocketSipTransport(secure: false, new IPEndPoint(IPAddress.Loopback, 8080));
         gw.Stack.AddTransport(transport);
-        await using var host = await TestGatewayHost.StartAsync(
+        return await TestGatewayHost.StartAsync(
             configureServices: b =>
             {
                 b.Services.AddSingleton(transport);
@@ -184,25 +215,36 @@ public sealed class WebRtcPhoneCallTests
                 app.UseWebSockets();
                 app.MapSipWebSocket();
             });
-        using var ws = new ClientWebSocket();
+    }
+
+    private static async Task<ClientWebSocket> ConnectAsync(TestGatewayHost host)
+    {
+        var ws = new ClientWebSocket();
         ws.Options.AddSubProtocol("sip");
         await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{host.Http!.Port}/sip"), CancellationToken.None);
+        return ws;
+    }
+
+    /// <summary>alice's INVITE with the browser's offer over the WebSocket; returns the first non-1xx response's text.</summary>
+    private static async Task<string> SendInviteAsync(ClientWebSocket ws, string to, int cseq, string? credentials, bool waitFinal = true)
+    {
         var sdp = CallHarness.BrowserOffer;
-        var invite = "INVITE sip:600@gateway.local SIP/2.0\r\nVia: SIP/2.0/WS abc.invalid;branch=z9hG4bKws1\r\nMax-Forwards: 70\r\n" +
-                     "From: <sip:alice@gateway.local>;tag=1\r\nTo: <sip:600@gateway.local>\r\nCall-ID: ws1\r\nCSeq: 1 INVITE\r\n" +
+        var invite = $"INVITE sip:{to}@gateway.local SIP/2.0\r\nVia: SIP/2.0/WS abc.invalid;branch=z9hG4bKws{cseq}\r\nMax-Forwards: 70\r\n" +
+                     $"From: <sip:alice@gateway.local>;tag=1\r\nTo: <sip:{to}@gateway.local>\r\nCall-ID: ws1\r\nCSeq: {cseq} INVITE\r\n" +
                      "Contact: <sip:a@abc.invalid;transport=ws>\r\nContent-Type: application/sdp\r\n" +
+                     (credentials is null ? "" : $"Authorization: {credentials}\r\n") +
                      $"Content-Length: {Encoding.ASCII.GetByteCount(sdp)}\r\n\r\n{sdp}";
         await ws.SendAsync(Encoding.ASCII.GetBytes(invite), WebSocketMessageType.Text, true, CancellationToken.None);
+        if (!waitFinal) return "";
         var buffer = new byte[65536];
-        string status;
+        string text;
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         do
         {
             var frame = await ws.ReceiveAsync(buffer, limit.Token);
-            status = Encoding.ASCII.GetString(buffer, 0, frame.Count).Split("\r\n")[0];
+            text = Encoding.ASCII.GetString(buffer, 0, frame.Count);
         }
-        while (status.StartsWith("SIP/2.0 1", StringComparison.Ordinal));
-        Assert.Equal("SIP/2.0 401 Unauthorized", status);
-        Assert.Empty(gw.Media.Created); // nothing answered it
+        while (text.StartsWith("SIP/2.0 1", StringComparison.Ordinal));
+        return text;
     }
 }
