@@ -13,6 +13,8 @@ internal sealed class CallRegistry
     private readonly ConcurrentDictionary<string, GatewayCall> _bySip = new(StringComparer.Ordinal);
     /// <summary>The INVITEs to registered devices in flight or answered, by Call-ID (at most max_devices per ringing call).</summary>
     private readonly ConcurrentDictionary<string, SipDeviceSession> _devices = new(StringComparer.Ordinal);
+    /// <summary>The INVITEs of WebRTC phones placed as browser calls (<see cref="SipWebRtcCaller"/>), by Call-ID.</summary>
+    private readonly ConcurrentDictionary<string, SipWebRtcCaller> _callers = new(StringComparer.Ordinal);
     private long _serverIds;
 
     /// <summary>Live calls (tests assert this returns to zero).</summary>
@@ -43,6 +45,15 @@ internal sealed class CallRegistry
     public SipDeviceSession? FindDevice(string? sipCallId) => sipCallId is null ? null : _devices.GetValueOrDefault(sipCallId);
 
     public int DeviceKeys => _devices.Count;
+
+    public bool TryAddCaller(string sipCallId, SipWebRtcCaller caller) => _callers.TryAdd(sipCallId, caller);
+
+    public void RemoveCaller(string sipCallId, SipWebRtcCaller caller) =>
+        _callers.TryRemove(new KeyValuePair<string, SipWebRtcCaller>(sipCallId, caller));
+
+    public SipWebRtcCaller? FindCaller(string? sipCallId) => sipCallId is null ? null : _callers.GetValueOrDefault(sipCallId);
+
+    public int CallerKeys => _callers.Count;
 
     public GatewayCall? FindWeb(string sessionId, string callId) => _byWeb.GetValueOrDefault((sessionId, callId));
 

@@ -7,6 +7,7 @@ using Gateway.Sip.Identity;
 using Gateway.Sip.Reliability;
 using Gateway.Sip.Stack;
 using Gateway.Sip.Transactions;
+using Gateway.Sip.Transport;
 
 namespace Gateway.Server.Calls;
 
@@ -17,7 +18,7 @@ namespace Gateway.Server.Calls;
 /// </summary>
 internal sealed partial class SipRequestDispatcher(CallServices services, ILogger<SipRequestDispatcher> logger,
     Gateway.Server.Trunks.TrunkRegistrarSources? registrars = null, Gateway.Sip.Registrar.SipRegistrar? registrar = null,
-    PromptCache? prompts = null, Cluster.ClusterRedirect? cluster = null)
+    PromptCache? prompts = null, Cluster.ClusterRedirect? cluster = null, Gateway.Server.Signaling.ICallController? calls = null)
 {
     private readonly PromptCache _prompts = prompts ?? new PromptCache(services.Loggers.CreateLogger<PromptCache>());
 
@@ -51,7 +52,8 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
         var inDialog = request.To?.Tag is { Length: > 0 };
         if (inDialog)
         {
-            if (services.Registry.FindDevice(request.CallId) is { } device) device.OnInDialogRequest(incoming);
+            if (services.Registry.FindCaller(request.CallId) is { } webRtcPhone) webRtcPhone.OnInDialogRequest(incoming);
+            else if (services.Registry.FindDevice(request.CallId) is { } device) device.OnInDialogRequest(incoming);
             else if (services.Registry.FindSip(request.CallId) is { } call) call.OnInDialogRequest(incoming);
             else Respond(incoming, 481, "Call/Transaction Does Not Exist");
             return;
@@ -89,7 +91,8 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
 
     private void OnCancel(IncomingRequest cancel, InviteServerTransaction invite) => Safe("CANCEL", () =>
     {
-        if (services.Registry.FindSip(cancel.Request.CallId) is { } call) call.OnCancel(cancel);
+        if (services.Registry.FindCaller(cancel.Request.CallId) is { } webRtcPhone) webRtcPhone.OnCancel();
+        else if (services.Registry.FindSip(cancel.Request.CallId) is { } call) call.OnCancel(cancel);
         else
         {
             invite.Respond(SipResponse.CreateFor(invite.Request, 487, toTag: SipStack.NewToken(6)));
@@ -102,14 +105,18 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
     {
         var received = Stopwatch.GetTimestamp();
         var request = incoming.Request;
-        if (services.Registry.FindSip(request.CallId) is not null)
+        if (services.Registry.FindSip(request.CallId) is not null || services.Registry.FindCaller(request.CallId) is not null)
         {
             Respond(incoming, 482, "Loop Detected"); // §8.2.2.2: a second INVITE of a call we already have
             return;
         }
         var plan = services.Dialplan();
-        var trunk = TrunkSources.Find(plan, incoming.Source.Address.Address) ?? registrars?.Find(plan, incoming.Source.Address.Address);
-        if (trunk is null && !fromNode && cluster is not null && cluster.IsMarkedForThisNode(request))
+        // A trunk is its address on UDP/TCP/TLS; a WebSocket client (RFC 7118: JsSIP, SIP.js) is never one, even from a
+        // trunk's address (the same host or NAT): it is a phone, Digest-challenged below.
+        var overWebSocket = incoming.Source.Protocol is SipTransportProtocol.Ws or SipTransportProtocol.Wss;
+        var trunk = overWebSocket ? null
+            : TrunkSources.Find(plan, incoming.Source.Address.Address) ?? registrars?.Find(plan, incoming.Source.Address.Address);
+        if (trunk is null && !fromNode && !overWebSocket && cluster is not null && cluster.IsMarkedForThisNode(request))
         {
             // Cluster/: another node rings one of our users for a browser there; only our own sessions of that user are reached.
             cluster.ServeFromPeer(incoming, () => Safe("INVITE", () => OnNewInvite(incoming, clusterChecked, fromNode: true)));
@@ -206,6 +213,13 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
             Respond(incoming, refusal!);
             return;
         }
+        if (calls is not null && SipWebRtcCaller.IsWebRtcOffer(request))
+        {
+            // JsSIP, SIP.js: a browser offer, placed as that user's browser call (apps, users and trunks alike).
+            Log.WebRtcPhonePlaced(logger, request.CallId ?? "", caller.Name, request.RequestUri.User ?? "");
+            new SipWebRtcCaller(services, incoming, caller.Name, calls).Start();
+            return;
+        }
         var decision = plan.Route(new CallRequest(new CallSource(CallSourceKind.WebUser, caller.Name), request.RequestUri.ToString(), services.Time.GetUtcNow()));
         Log.PhoneRouted(logger, request.CallId ?? "", caller.Name, request.RequestUri.User ?? "", decision.Route ?? "-", decision.Action?.ToString() ?? "deny");
         if (decision.IsDenied)
@@ -257,6 +271,9 @@ internal sealed partial class SipRequestDispatcher(CallServices services, ILogge
 
     private static partial class Log
     {
+        [LoggerMessage(8200, LogLevel.Information, "INVITE {CallId} from the WebRTC phone of {User} for {Dialed}: placed as a browser call")]
+        public static partial void WebRtcPhonePlaced(ILogger logger, string callId, string user, string dialed);
+
         [LoggerMessage(4122, LogLevel.Information, "INVITE {CallId} from the phone of {User} for {Dialed}: route {Route}, {Target}")]
         public static partial void PhoneRouted(ILogger logger, string callId, string user, string dialed, string route, string target);
 

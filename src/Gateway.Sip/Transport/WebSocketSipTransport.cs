@@ -48,6 +48,9 @@ public sealed class WebSocketSipTransport : ISipTransport
     public IPEndPoint LocalEndPoint { get; }
     public int ConnectionCount => Volatile.Read(ref _open);
 
+    /// <summary>A connection ended (closed, failed or stopped): its flow (RFC 5626 §4.4) is gone and cannot be dialed back.</summary>
+    public event Action<SipEndPoint>? ConnectionClosed;
+
     public void Start(Action<SipInbound> onMessage)
     {
         _onMessage = onMessage;
@@ -136,6 +139,7 @@ public sealed class WebSocketSipTransport : ISipTransport
             _connections.TryRemove(new KeyValuePair<IPEndPoint, WebSocketSipConnection>(remote, connection));
             SipTransportLog.ConnectionClosed(_logger, Protocol, remote, reason);
             await connection.DisposeAsync();
+            ConnectionClosed?.Invoke(new SipEndPoint(Protocol, remote));
         }
     }
 

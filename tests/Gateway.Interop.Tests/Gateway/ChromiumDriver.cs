@@ -37,7 +37,7 @@ public sealed class ChromiumDriver : IAsyncDisposable
     {
         var missing = new List<string>();
         if (!File.Exists(ChromiumPath)) missing.Add("chromium");
-        if (!ModulesInstalled() && !NpmCi(output)) missing.Add("playwright-core, jssip (npm ci)");
+        if (!ModulesInstalled() && !NpmCi(output)) missing.Add("playwright-core, jssip, sip.js (npm ci)");
         if (missing.Count == 0) return true;
         throw MissingPeer.Skip(output, string.Join(", ", missing));
     }
@@ -46,7 +46,7 @@ public sealed class ChromiumDriver : IAsyncDisposable
 
     /// <summary>Every package of js/package.json is in node_modules (an older checkout's node_modules may lack a new one).</summary>
     private static bool ModulesInstalled() =>
-        new[] { "playwright-core", "jssip" }.All(p => Directory.Exists(Path.Combine(TestPaths.JsDirectory, "node_modules", p)));
+        new[] { "playwright-core", "jssip", "sip.js" }.All(p => Directory.Exists(Path.Combine(TestPaths.JsDirectory, "node_modules", p)));
 
     private static bool NpmCi(ITestOutputHelper output)
     {

@@ -1,11 +1,15 @@
 // Long-lived Chromium driver for the gateway end-to-end tests (tests/Gateway.Interop.Tests/Gateway).
 // Protocol: one JSON command per stdin line, one JSON reply per stdout line:
 //   {"id":1,"op":"open","url":"http://127.0.0.1:p/?user=alice"}  -> {"id":1,"ok":true,"result":{"page":0}}
-//   ops: open, fill, click, press, waitState, waitEvent, events, state, stats, eval, screenshot, closePage, quit
+//   ops: open, fill, click, press, waitState, waitEvent, events, state, stats, eval, library, screenshot, closePage, quit
 // Every op has a hard timeout; the whole process exits by itself after --lifetime seconds or when stdin closes.
 // Uses Debian's /usr/bin/chromium through playwright-core: never downloads a browser.
 import { chromium } from 'playwright-core';
 import { createInterface } from 'node:readline';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { jssipBundle } from './jssip-bundle.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).map(a => a.replace(/^--/, '').split('=')));
 const lifetimeMs = Number(args.lifetime ?? 240) * 1000;
@@ -113,6 +117,29 @@ const ops = {
   async stats(c) { return { stats: await statsSummary(page(c.page)) }; },
   async eval(c) { return { value: await page(c.page).evaluate(c.expr) }; },
   async sleep(c) { await sleep(c.ms); return {}; },
+  // Loads a SIP-over-WebSocket library into the page: "jssip" defines window.JsSIP (the CommonJS package wrapped,
+  // jssip-bundle.mjs); "sipjs" defines window.SIP (SIP.js's ES modules served under /sipjs/ of the page's origin);
+  // then js/websip-page.js (window.websip).
+  async library(c) {
+    const p = page(c.page);
+    // websip-page.js, the tests' page side (window.websip), comes with either.
+    const pageScript = () => p.addScriptTag({ path: path.join(path.dirname(new URL(import.meta.url).pathname), 'websip-page.js') });
+    if (c.name === 'jssip') {
+      await p.addScriptTag({ content: jssipBundle() });
+      await pageScript();
+      return { version: await p.evaluate(() => window.JsSIP.version) };
+    }
+    if (c.name !== 'sipjs') throw new Error(`unknown library ${c.name}`);
+    const lib = path.dirname(createRequire(import.meta.url).resolve('sip.js'));
+    await p.route('**/sipjs/**', async route => {
+      const file = path.resolve(lib, decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/sipjs\//, '')));
+      if (!file.startsWith(lib + path.sep) || !file.endsWith('.js')) { await route.fulfill({ status: 404, body: '' }); return; }
+      await route.fulfill({ status: 200, contentType: 'text/javascript', body: await readFile(file, 'utf8').catch(() => '') });
+    });
+    await p.evaluate(async () => { window.SIP = await import('/sipjs/index.js'); });
+    await pageScript();
+    return { version: await p.evaluate(() => window.SIP.version) };
+  },
   // Saves a PNG of the page to c.path and counts its distinct colours (decoded in a scratch page's canvas): a blank
   // page has one or two.
   async screenshot(c) {

@@ -101,7 +101,7 @@ internal sealed class CallHarness : IAsyncDisposable
             Loggers = loggers,
         };
         var controller = new CallController(services, new PromptCache(loggers.CreateLogger<PromptCache>()), loggers.CreateLogger<CallController>());
-        new SipRequestDispatcher(services, loggers.CreateLogger<SipRequestDispatcher>(), registrar: registrar).Attach(stack);
+        new SipRequestDispatcher(services, loggers.CreateLogger<SipRequestDispatcher>(), registrar: registrar, calls: controller).Attach(stack);
         return new CallHarness(folder, stack, services, controller, users, media, cdr, metrics, dialplan);
     }
 
