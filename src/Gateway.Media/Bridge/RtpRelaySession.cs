@@ -151,10 +151,10 @@ public sealed partial class RtpRelaySession : IAsyncDisposable, IRtpLegOwner
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 8100, Level = LogLevel.Information, Message = "rtp relay {PortA}/{PortB}: ended ({Reason})")]
+        [LoggerMessage(EventId = 6280, Level = LogLevel.Information, Message = "rtp relay {PortA}/{PortB}: ended ({Reason})")]
         public static partial void Ended(ILogger logger, int portA, int portB, MediaEndReason reason);
 
-        [LoggerMessage(EventId = 8101, Level = LogLevel.Error, Message = "rtp relay: an Ended handler threw")]
+        [LoggerMessage(EventId = 6281, Level = LogLevel.Error, Message = "rtp relay: an Ended handler threw")]
         public static partial void HandlerFailed(ILogger logger, Exception error);
     }
 }
