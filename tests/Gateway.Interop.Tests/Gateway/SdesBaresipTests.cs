@@ -9,7 +9,8 @@ namespace Gateway.Interop.Tests.Gateway;
 /// <summary>
 /// Issue #14 item 3 (SDES-SRTP toward trunks, RFC 4568) against baresip over UDP, both directions, trunk <c>sdes</c> of
 /// <c>sdes-test.yaml</c> with <c>srtp</c> off, optional or required. Chromium's microphone is a 1 kHz sine and baresip's a
-/// 440 Hz tone: each end must decode the other's tone (the browser by Web Audio FFT, baresip's played file by Goertzel).
+/// 440 Hz tone: each end must decode the other's tone (the browser by Web Audio FFT; baresip's decoded audio, dumped by
+/// its sndfile module, by Goertzel).
 /// On the wire (tshark on loopback, baresip's RTP ports) every RTP datagram is SRTP (20 ms of PCMU plus the 80- or 32-bit
 /// tag) and none is plain RTP, or, on the fallback, every one is plain RTP. The SDP both ways is read from baresip's SIP
 /// trace, and none of the inline keys in it appears in the gateway's log (run at Debug).
@@ -184,7 +185,7 @@ public sealed partial class SdesBaresipTests(ITestOutputHelper output)
         new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Debug" });
 
     /// <summary>
-    /// With the call up: the browser hears baresip's 440 Hz, the browser hangs up, baresip's played file holds the
+    /// With the call up: the browser hears baresip's 440 Hz, the browser hangs up, baresip's decoded audio holds the
     /// browser's 1 kHz, and every RTP datagram to and from baresip is SRTP (<paramref name="srtp"/>) or plain RTP.
     /// </summary>
     private async Task AssertTonesCrossAsync(ChromiumDriver browser, int page, Baresip baresip, GatewayProcess gateway,
@@ -202,10 +203,10 @@ public sealed partial class SdesBaresipTests(ITestOutputHelper output)
         output.WriteLine($"CDR: {cdr.ToJsonString()}");
         Assert.True((long?)cdr["packetsToSip"] > 20 && (long?)cdr["packetsToWeb"] > 20, $"CDR packet counts: {cdr.ToJsonString()}");
 
-        var played = await PlayedAsync(baresip);
-        var at1k = RecordingTests.Goertzel(played, BrowserHz);
-        output.WriteLine($"baresip played {played.Length} samples: 1 kHz {at1k:E2}, 700 Hz {RecordingTests.Goertzel(played, 700):E2}, 1300 Hz {RecordingTests.Goertzel(played, 1300):E2}");
-        Assert.True(at1k > 20 * RecordingTests.Goertzel(played, 700) && at1k > 20 * RecordingTests.Goertzel(played, 1300),
+        var decoded = await DecodedAsync(baresip);
+        var at1k = RecordingTests.Goertzel(decoded, BrowserHz);
+        output.WriteLine($"baresip decoded {decoded.Length} samples: 1 kHz {at1k:E2}, 700 Hz {RecordingTests.Goertzel(decoded, 700):E2}, 1300 Hz {RecordingTests.Goertzel(decoded, 1300):E2}");
+        Assert.True(at1k > 20 * RecordingTests.Goertzel(decoded, 700) && at1k > 20 * RecordingTests.Goertzel(decoded, 1300),
             "what baresip decoded is not the browser's 1 kHz tone");
 
         var datagrams = capture.Stop();
@@ -222,7 +223,7 @@ public sealed partial class SdesBaresipTests(ITestOutputHelper output)
     }
 
     /// <summary>The samples baresip decoded (8 kHz mono, its sndfile dump), once at least a second of them is in the file.</summary>
-    private static async Task<short[]> PlayedAsync(Baresip baresip)
+    private static async Task<short[]> DecodedAsync(Baresip baresip)
     {
         var deadline = DateTime.UtcNow + E2e.Step;
         while (true)

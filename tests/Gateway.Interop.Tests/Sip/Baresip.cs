@@ -6,9 +6,10 @@ using Xunit.Abstractions;
 namespace Gateway.Interop.Tests.Sip;
 
 /// <summary>
-/// A baresip user agent (Debian's baresip 1.x) as an auto-answering SIP peer on loopback: its own config folder, SIP over
-/// UDP/TCP on a port and over TLS on the port above it, as user 1000 (the number the tests dial) (its test certificate), a 440 Hz tone as its microphone (what it decodes dumped to a WAV file), the
-/// media encryption of its account (<c>srtp-mand</c>: SDES SRTP only) and RTP ports in a known range.
+/// A baresip user agent (Debian's baresip 1.x) as a SIP peer on loopback, auto-answering or dialing one URI: its own config
+/// folder, SIP over UDP/TCP on a port and over TLS on the port above it (with a test certificate), as user 1000 (the
+/// number the tests dial), a 440 Hz tone as its microphone, what it decodes dumped to a WAV file, the media encryption of
+/// its account (<c>srtp-mand</c>: SDES SRTP only) and RTP ports in a known range.
 /// </summary>
 internal sealed partial class Baresip : IAsyncDisposable
 {
