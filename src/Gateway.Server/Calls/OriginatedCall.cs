@@ -86,50 +86,27 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
     private void OnDialRequested(DialStep step)
     {
         if (!Dialing) { step.Complete(new TrunkDialResult(487, "Request Terminated")); return; }
-        var trunk = step.Trunk;
-        TrunkName = trunk.Name;
-        if (trunk.Name != "uri" && (step.Lease = Services.Limits.TryAcquireTrunk(_plan, trunk.Name)) is null)
-        {
-            step.Complete(new TrunkDialResult(503, $"trunk {trunk.Name} is full"));
-            return;
-        }
-        if (!SipUri.TryParse(trunk.Uri, out var trunkUri))
-        {
-            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
-            return;
-        }
-        _ = Services.Sip.ResolveAsync(trunkUri!, trunk.Transport, step.Cancellation).ContinueWith(
-            t => Post(new TrunkResolved(step, t.IsCompletedSuccessfully ? t.Result : null)),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        ResolveTrunk(step, _plan);
     }
 
     private void OnResolved(DialStep step, Gateway.Sip.Transport.SipEndPoint? destination)
     {
         if (!Dialing) { step.Complete(new TrunkDialResult(487, "Request Terminated")); return; }
         var trunk = step.Trunk;
-        if (destination is not { } to || !SipUri.TryParse(trunk.Uri, out var trunkUri))
-        {
-            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
-            return;
-        }
+        if (TargetOf(step, destination) is not { } target) return;
+        var (to, requestUri) = target;
         var policy = AppPolicy(OutboundCall.PolicyFor(trunk, _decision.WebCodec));
         if (!OriginateOffer.TryCreate(Media!.SipEndpoint, policy, out var offer, out var failure))
         {
             step.Complete(new TrunkDialResult(failure!.StatusCode, failure.Reason));
             return;
         }
-        var requestUri = trunk.Name == "uri" ? trunkUri! : OutboundCall.RequestUriFor(trunkUri!, step.Decision.Normalized);
         var identity = OutboundIdentity.For(trunk, _decision.Identity, _decision.CallerId is { Length: > 0 } id ? id : "api", Services.Sip.Domain);
         var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, identity, offer!, null,
             (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Post(new TrunkProvisional(a, r)), Services.Time);
         _attempt = attempt;
         _policy = policy;
-        Services.Registry.TryAddSip(attempt.CallId, this);
-        TraceSipCallId(attempt.CallId);
-        MoveTo(CallState.Calling, CallState.Routing);
-        _ = attempt.RunAsync(static () => { }).ContinueWith(
-            t => Post(new TrunkFinal(step, attempt, t.IsCompletedSuccessfully ? t.Result : SipResponse.CreateFor(attempt.Invite, 500, "Server Internal Error (gateway)"))),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        RunAttempt(step, attempt, static () => { });
     }
 
     /// <summary>Calling -> Ringing on 180/183 (early media is not relayed: nobody listens yet).</summary>

@@ -80,49 +80,25 @@ internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
     private void OnDialRequested(DialStep step)
     {
         if (State is CallState.Cancelling or CallState.Ended or CallState.Active) { step.Complete(new TrunkDialResult(487, "Request Terminated")); return; }
-        var trunk = step.Trunk;
-        TrunkName = trunk.Name; // the CDR names the last trunk tried, answered or not
-        if (trunk.Name != "uri" && (step.Lease = Services.Limits.TryAcquireTrunk(_plan, trunk.Name)) is null)
-        {
-            step.Complete(new TrunkDialResult(503, $"trunk {trunk.Name} is full"));
-            return;
-        }
-        if (!SipUri.TryParse(trunk.Uri, out var trunkUri))
-        {
-            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
-            return;
-        }
-        _ = Services.Sip.ResolveAsync(trunkUri!, trunk.Transport, step.Cancellation).ContinueWith(
-            t => Post(new TrunkResolved(step, t.IsCompletedSuccessfully ? t.Result : null)),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        ResolveTrunk(step, _plan);
     }
 
     private void OnResolved(DialStep step, Gateway.Sip.Transport.SipEndPoint? destination)
     {
         if (State is CallState.Cancelling or CallState.Ended or CallState.Active) { step.Complete(new TrunkDialResult(487, "Request Terminated")); return; }
         var trunk = step.Trunk;
-        if (destination is not { } to || !SipUri.TryParse(trunk.Uri, out var trunkUri))
-        {
-            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
-            return;
-        }
+        if (TargetOf(step, destination) is not { } target) return;
+        var (to, requestUri) = target;
         if (!JsepToSipTranslator.TryCreateSipOffer(_browserOffer, Media!.SipEndpoint, PolicyFor(trunk, _decision.WebCodec), out var sipOffer, out var browser, out var failure))
         {
             step.Complete(new TrunkDialResult(failure!.StatusCode, failure.Reason));
             return;
         }
-        var requestUri = trunk.Name == "uri" ? trunkUri! : RequestUriFor(trunkUri!, step.Decision.Normalized);
         var identity = OutboundIdentity.For(trunk, _decision.Identity, _fromUser, Services.Sip.Domain);
         var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, identity, sipOffer!, browser!,
             (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Post(new TrunkProvisional(a, r)), Services.Time);
         _attempt = attempt;
-        Services.Registry.TryAddSip(attempt.CallId, this);
-        TraceSipCallId(attempt.CallId);
-        MoveTo(CallState.Calling, CallState.Routing);
-        // RunAsync hands the INVITE to the transport before its first await: OnInviteSent runs here, on the loop.
-        _ = attempt.RunAsync(OnInviteSent).ContinueWith(
-            t => Post(new TrunkFinal(step, attempt, t.IsCompletedSuccessfully ? t.Result : SipResponse.CreateFor(attempt.Invite, 500, "Server Internal Error (gateway)"))),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        RunAttempt(step, attempt, OnInviteSent);
     }
 
     /// <summary>Post-dial delay, part one: the browser's call handled -> INVITE handed to the transport.</summary>

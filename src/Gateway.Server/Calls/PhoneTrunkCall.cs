@@ -112,47 +112,26 @@ internal sealed partial class PhoneTrunkCall : SipBridgedCall, ITrunkDialer
     {
         if (!Dialing) { step.Complete(new TrunkDialResult(487, "Request Terminated")); return; }
         var trunk = step.Trunk;
-        TrunkName = trunk.Name; // the CDR names the last trunk tried, answered or not
         if (SipHosting.TrunkSrtp.ModeOf(trunk) == SrtpMode.Required)
         {
+            TrunkName = trunk.Name;
             step.Complete(new TrunkDialResult(488, $"trunk {trunk.Name} requires SRTP: a phone's plain RTP is not anchored to it"));
             return;
         }
-        if (trunk.Name != "uri" && (step.Lease = Services.Limits.TryAcquireTrunk(_plan, trunk.Name)) is null)
-        {
-            step.Complete(new TrunkDialResult(503, $"trunk {trunk.Name} is full"));
-            return;
-        }
-        if (!SipUri.TryParse(trunk.Uri, out var trunkUri))
-        {
-            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
-            return;
-        }
-        _ = Services.Sip.ResolveAsync(trunkUri!, trunk.Transport, step.Cancellation).ContinueWith(
-            t => Post(new TrunkResolved(step, t.IsCompletedSuccessfully ? t.Result : null)),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        ResolveTrunk(step, _plan);
     }
 
     private void OnResolved(DialStep step, Gateway.Sip.Transport.SipEndPoint? destination)
     {
         if (!Dialing) { step.Complete(new TrunkDialResult(487, "Request Terminated")); return; }
         var trunk = step.Trunk;
-        if (destination is not { } to || !SipUri.TryParse(trunk.Uri, out var trunkUri))
-        {
-            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
-            return;
-        }
-        var requestUri = trunk.Name == "uri" ? trunkUri! : OutboundCall.RequestUriFor(trunkUri!, step.Decision.Normalized);
+        if (TargetOf(step, destination) is not { } target) return;
+        var (to, requestUri) = target;
         var identity = OutboundIdentity.For(trunk, _decision.Identity, _fromUser, Services.Sip.Domain);
         var attempt = new TrunkAttempt(Services.Sip, trunk, to, requestUri, identity, _trunkOffer!, null,
             (uint)Math.Max(0, Services.Options.SessionExpires), (a, r) => Post(new TrunkProvisional(a, r)), Services.Time);
         _attempt = attempt;
-        Services.Registry.TryAddSip(attempt.CallId, this);
-        TraceSipCallId(attempt.CallId);
-        MoveTo(CallState.Calling, CallState.Routing);
-        _ = attempt.RunAsync(OnInviteSent).ContinueWith(
-            t => Post(new TrunkFinal(step, attempt, t.IsCompletedSuccessfully ? t.Result : SipResponse.CreateFor(attempt.Invite, 500, "Server Internal Error (gateway)"))),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        RunAttempt(step, attempt, OnInviteSent);
     }
 
     private bool _inviteSent;

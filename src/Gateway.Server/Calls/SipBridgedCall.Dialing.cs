@@ -1,11 +1,15 @@
 using Gateway.Dialplan;
+using Gateway.Sip.Messages;
+using Gateway.Sip.Transport;
 
 namespace Gateway.Server.Calls;
 
 /// <summary>
 /// Dialing out through the route (the call kinds that place an INVITE toward a trunk: <see cref="OutboundCall"/>,
-/// <see cref="OriginatedCall"/>): a <c>uri:</c> route dials its one target, a trunk route runs the failover; each
-/// attempt comes back to the call as <see cref="TrunkDialRequested"/>, the end as <see cref="DialFinished"/>.
+/// <see cref="OriginatedCall"/>, <see cref="PhoneTrunkCall"/>): a <c>uri:</c> route dials its one target, a trunk route
+/// runs the failover; each attempt comes back to the call as <see cref="TrunkDialRequested"/> (<see cref="ResolveTrunk"/>),
+/// then <see cref="TrunkResolved"/> (<see cref="TargetOf"/>, the call's own offer, <see cref="RunAttempt"/>), the end as
+/// <see cref="DialFinished"/>.
 /// </summary>
 internal abstract partial class SipBridgedCall
 {
@@ -43,5 +47,52 @@ internal abstract partial class SipBridgedCall
         var step = new DialStep(trunk, decision, cancellationToken);
         Post(new TrunkDialRequested(step));
         return step.Result.Task;
+    }
+
+    /// <summary>
+    /// A requested step's first half: the CDR's trunk (the last one tried, answered or not), the trunk's call limit (not
+    /// for a <c>uri:</c> target), then its address resolved off the loop (back as <see cref="TrunkResolved"/>).
+    /// </summary>
+    protected void ResolveTrunk(DialStep step, CompiledDialplan plan)
+    {
+        var trunk = step.Trunk;
+        TrunkName = trunk.Name;
+        if (trunk.Name != "uri" && (step.Lease = Services.Limits.TryAcquireTrunk(plan, trunk.Name)) is null)
+        {
+            step.Complete(new TrunkDialResult(503, $"trunk {trunk.Name} is full"));
+            return;
+        }
+        if (!SipUri.TryParse(trunk.Uri, out var trunkUri))
+        {
+            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
+            return;
+        }
+        _ = Services.Sip.ResolveAsync(trunkUri!, trunk.Transport, step.Cancellation).ContinueWith(
+            t => Post(new TrunkResolved(step, t.IsCompletedSuccessfully ? t.Result : null)),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>A resolved step's destination and Request-URI (the target itself for <c>uri:</c>, else the number at the trunk); null: the step failed.</summary>
+    protected static (SipEndPoint To, SipUri RequestUri)? TargetOf(DialStep step, SipEndPoint? destination)
+    {
+        var trunk = step.Trunk;
+        if (destination is not { } to || !SipUri.TryParse(trunk.Uri, out var trunkUri))
+        {
+            step.Complete(TrunkDialResult.TransportError($"cannot reach {trunk.Uri}"));
+            return null;
+        }
+        return (to, trunk.Name == "uri" ? trunkUri! : OutboundCall.RequestUriFor(trunkUri!, step.Decision.Normalized));
+    }
+
+    /// <summary>Sends the attempt's INVITE: the call found by its Call-ID, Calling, its final response back as <see cref="TrunkFinal"/>.</summary>
+    protected void RunAttempt(DialStep step, TrunkAttempt attempt, Action onInviteSent)
+    {
+        Services.Registry.TryAddSip(attempt.CallId, this);
+        TraceSipCallId(attempt.CallId);
+        MoveTo(CallState.Calling, CallState.Routing);
+        // RunAsync hands the INVITE to the transport before its first await: onInviteSent runs here, on the loop.
+        _ = attempt.RunAsync(onInviteSent).ContinueWith(
+            t => Post(new TrunkFinal(step, attempt, t.IsCompletedSuccessfully ? t.Result : SipResponse.CreateFor(attempt.Invite, 500, "Server Internal Error (gateway)"))),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }
