@@ -8,9 +8,10 @@ namespace Gateway.Interop.Tests.Gateway;
 /// Issue #15: forking (RFC 3261 §16.7 behaviour, the gateway as the user's forking point). alice is registered three
 /// ways at once: the dialer page over the signaling protocol (<c>?user=alice</c>), JsSIP 3.13 over <c>/sip</c> (RFC 7118,
 /// Digest) and baresip over UDP (Digest, <c>answermode=manual</c>, so it only rings). A trunk (sipp, media an
-/// <see cref="RtpTone"/>) calls alice: all three ring; the dialer page answers; the others stop ringing with a CANCEL
-/// carrying <c>Reason: SIP ;cause=200 ;text="Call completed elsewhere"</c> (RFC 3326); the dialer and the trunk hear each
-/// other's tone; the trunk's BYE ends the call.
+/// <see cref="RtpTone"/>) calls alice: all three ring; one answers; the others stop ringing with a CANCEL
+/// carrying <c>Reason: SIP ;cause=200 ;text="Call completed elsewhere"</c> (RFC 3326) or, for a protocol session, a
+/// <c>hangup</c> "answered elsewhere"; the winner and the trunk hear each other's tone; the trunk's BYE ends the call.
+/// Run twice: the dialer page answers, then JsSIP answers.
 /// </summary>
 [Trait("Category", "E2E")]
 [Collection(E2eCollection.Name)]
@@ -20,8 +21,17 @@ public sealed class ForkingTests(ITestOutputHelper output)
     private const double DialerHz = 700;
     private static readonly TimeSpan Ring = TimeSpan.FromSeconds(15);
 
+    /// <summary>Which of alice's three devices answers the forked call.</summary>
+    private enum Winner { Dialer, JsSip }
+
     [SkippableFact(Timeout = 150_000)]
-    public async Task Trunk_call_to_alice_rings_dialer_jssip_and_baresip_the_dialer_wins_the_others_get_cancel()
+    public Task Trunk_call_to_alice_rings_dialer_jssip_and_baresip_the_dialer_wins_the_others_get_cancel() => ForkAsync(Winner.Dialer);
+
+    /// <summary>The same fork, JsSIP's 200 (over the WebSocket binding) wins: the dialer gets "answered elsewhere", baresip a CANCEL.</summary>
+    [SkippableFact(Timeout = 150_000)]
+    public Task Trunk_call_to_alice_rings_dialer_jssip_and_baresip_jssip_wins_the_others_stop_ringing() => ForkAsync(Winner.JsSip);
+
+    private async Task ForkAsync(Winner winner)
     {
         if (!E2e.PeersAvailable(output) || !Baresip.IsAvailable(output)) return;
         await using var gateway = await GatewayProcess.StartAsync(output, "websip-test.yaml", new Dictionary<string, string> { ["TRUNK_PORT"] = "9" },
@@ -59,29 +69,47 @@ public sealed class ForkingTests(ITestOutputHelper output)
             var baresipInvite = await WaitBaresipRequestAsync(baresip, "INVITE");
             Assert.Contains("441632960000", baresipInvite);
 
-            // The dialer answers: the others are cancelled as completed elsewhere (RFC 3326 Reason cause 200).
-            await browser.ClickAsync(dialer, "#accept");
-            await browser.WaitStateAsync(dialer, E2e.Step, "active");
-            var jssipEnd = (await browser.SendAsync("eval", new { page = jssip, expr = "window.forkEnd" }, TimeSpan.FromSeconds(30)))["value"]!.AsObject();
-            output.WriteLine($"JsSIP stopped ringing: {jssipEnd.ToJsonString()}");
-            Assert.Equal("remote", (string?)jssipEnd["originator"]);
-            Assert.Equal("Canceled", (string?)jssipEnd["cause"]);
-            Assert.Contains("cause=200", (string?)jssipEnd["reason"] ?? "");
-            Assert.Contains("Call completed elsewhere", (string?)jssipEnd["reason"] ?? "");
+            int answered;
+            if (winner == Winner.Dialer)
+            {
+                // The dialer answers: the others are cancelled as completed elsewhere (RFC 3326 Reason cause 200).
+                await browser.ClickAsync(dialer, "#accept");
+                await browser.WaitStateAsync(dialer, E2e.Step, "active");
+                var jssipEnd = (await browser.SendAsync("eval", new { page = jssip, expr = "window.forkEnd" }, TimeSpan.FromSeconds(30)))["value"]!.AsObject();
+                output.WriteLine($"JsSIP stopped ringing: {jssipEnd.ToJsonString()}");
+                Assert.Equal("remote", (string?)jssipEnd["originator"]);
+                Assert.Equal("Canceled", (string?)jssipEnd["cause"]);
+                Assert.Contains("cause=200", (string?)jssipEnd["reason"] ?? "");
+                Assert.Contains("Call completed elsewhere", (string?)jssipEnd["reason"] ?? "");
+                answered = dialer;
+            }
+            else
+            {
+                // JsSIP answers (its 200 over /sip): the dialer's offer is withdrawn as answered elsewhere.
+                var timing = (await browser.SendAsync("eval", new { page = jssip, expr = "websip.jssip.answerNext()" }, TimeSpan.FromSeconds(30)))["value"]!.AsObject();
+                output.WriteLine($"JsSIP answered: {timing.ToJsonString()}");
+                var (_, hangup) = await browser.WaitEventAsync(dialer, E2e.Step, 0, "hangup");
+                output.WriteLine($"dialer stopped ringing: {hangup.ToJsonString()}");
+                Assert.Equal((string?)incoming["id"], (string?)hangup["id"]);
+                Assert.Equal("answered elsewhere", (string?)hangup["reason"]);
+                await browser.WaitStateAsync(dialer, E2e.Step, "ended", "idle");
+                answered = jssip;
+            }
             var baresipCancel = await WaitBaresipRequestAsync(baresip, "CANCEL");
             Assert.Contains("Call completed elsewhere", baresipCancel);
             Assert.DoesNotContain(baresip.SipMessages(), m => m.StartsWith("SIP/2.0 200", StringComparison.Ordinal) && m.Contains(" INVITE\n", StringComparison.Ordinal)); // no 200 to the INVITE: it only rang
 
-            // Media between the dialer and the trunk, both ways, as audio.
-            await E2e.AssertMediaFlowsAsync(browser, dialer, output);
-            var heard = await OpusTranscodingTests.HearAsync(browser, dialer, RtpTone.ToneHz);
-            output.WriteLine($"dialer heard: {heard.ToJsonString()}; trunk: {trunkMedia.Summary()}");
+            // Media between the device that answered and the trunk, both ways, as audio.
+            await E2e.AssertMediaFlowsAsync(browser, answered, output);
+            var heard = await OpusTranscodingTests.HearAsync(browser, answered, RtpTone.ToneHz);
+            output.WriteLine($"{winner} heard: {heard.ToJsonString()}; trunk: {trunkMedia.Summary()}");
             Assert.InRange(heard["peakHz"]!.GetValue<double>(), RtpTone.ToneHz - 20, RtpTone.ToneHz + 20);
-            Assert.True(trunkMedia.PeakReceived >= 4000, "the dialer's tone at the trunk: " + trunkMedia.Summary());
+            Assert.True(trunkMedia.PeakReceived >= 4000, $"{winner}'s tone at the trunk: " + trunkMedia.Summary());
 
-            // The trunk hangs up after its pause: the dialer's call ends, sipp's scenario completes.
+            // The trunk hangs up after its pause: the answered call ends, sipp's scenario completes.
             await E2e.AssertSippSucceeded(trunk, output, TimeSpan.FromSeconds(30));
-            await browser.WaitStateAsync(dialer, E2e.Step, "ended", "idle");
+            if (winner == Winner.Dialer) await browser.WaitStateAsync(dialer, E2e.Step, "ended", "idle");
+            else Assert.Equal("remote", (string?)(await browser.SendAsync("eval", new { page = jssip, expr = "websip.jssip.ended()" }, TimeSpan.FromSeconds(30)))["value"]!["originator"]);
         }
         catch
         {
