@@ -50,14 +50,14 @@ internal sealed class Linphone : IAsyncDisposable
     /// </summary>
     public static async Task<Linphone> StartAsync(string folder, int sipPort, int rtpPort, string transport, string user, string password, int proxyPort)
     {
-        var udp = transport == "udp" ? sipPort : -1;
-        var tcp = transport == "tcp" ? sipPort : -1;
+        var udp = transport == "udp" ? sipPort : 0; // 0: that transport off (-1 would be a random port)
+        var tcp = transport == "tcp" ? sipPort : 0;
         var config = System.IO.Path.Combine(folder, "linphonerc");
         File.WriteAllText(config, $"""
             [sip]
             sip_port={udp}
             sip_tcp_port={tcp}
-            sip_tls_port=-1
+            sip_tls_port=0
             ipv6_enabled=0
             guess_hostname=0
             register_only_when_network_is_up=0
@@ -82,7 +82,10 @@ internal sealed class Linphone : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = folder,
         };
-        info.Environment["HOME"] = folder; // its call log database and friends list go under $HOME/.local
+        // Its database (call log, friends) lives in $HOME/.local/share/linphone: without that folder the core never
+        // starts its SIP transports (no listening point, every request fails with "no channel available").
+        Directory.CreateDirectory(System.IO.Path.Combine(folder, ".local", "share", "linphone"));
+        info.Environment["HOME"] = folder;
         foreach (var arg in new[] { "-c", config, "-S" }) info.ArgumentList.Add(arg);
         var linphone = new Linphone(Process.Start(info)!, folder, sipPort, rtpPort);
         // Its commands are read from stdin once its core is up; they wait in the pipe until then.
