@@ -133,7 +133,7 @@ internal sealed partial class Baresip : IAsyncDisposable
     }
 
     /// <summary>30 s of 440 Hz, 8 kHz 16-bit mono PCM WAV (RIFF header, then samples).</summary>
-    private static string Tone(string folder)
+    internal static string Tone(string folder)
     {
         const int rate = 8000, seconds = 30;
         var path = System.IO.Path.Combine(folder, "tone.wav");
