@@ -118,18 +118,8 @@ internal sealed partial class OriginatedCall : SipBridgedCall, ITrunkDialer
 
     private void OnFinal(DialStep step, TrunkAttempt attempt, SipResponse final)
     {
-        Services.Metrics.SipResponse(final.StatusCode);
         if (ReferenceEquals(_attempt, attempt)) _attempt = null;
-        if (final.IsSuccess)
-        {
-            Keep(step.TakeLease());
-            OnAnswered(attempt, final);
-            step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
-            return;
-        }
-        Services.Registry.RemoveSip(attempt.CallId, this);
-        Log.AttemptFailed(Logger, Id, attempt.Trunk.Name, final.StatusCode, final.ReasonPhrase);
-        step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
+        CompleteAttempt(step, attempt, final, OnAnswered);
     }
 
     /// <summary>2xx: ACK, then ring the web user with the answer as the browser's offer (or BYE when given up meanwhile, RFC 3261 §15).</summary>

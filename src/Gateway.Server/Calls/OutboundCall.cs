@@ -112,18 +112,8 @@ internal sealed partial class OutboundCall : SipBridgedCall, ITrunkDialer
     /// <summary>The attempt's final response: answered (-> Active, or ACK + BYE when given up meanwhile), or the failover's next step.</summary>
     private void OnFinal(DialStep step, TrunkAttempt attempt, SipResponse final)
     {
-        Services.Metrics.SipResponse(final.StatusCode);
         if (ReferenceEquals(_attempt, attempt)) _attempt = null;
-        if (final.IsSuccess)
-        {
-            Keep(step.TakeLease());
-            OnAnswered(attempt, final);
-            step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
-            return;
-        }
-        Services.Registry.RemoveSip(attempt.CallId, this);
-        Log.AttemptFailed(Logger, Id, attempt.Trunk.Name, final.StatusCode, final.ReasonPhrase);
-        step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
+        CompleteAttempt(step, attempt, final, OnAnswered);
     }
 
     /// <summary>Calling -> Ringing (180/183 without SDP), or -> EarlyMedia (183 with SDP).</summary>

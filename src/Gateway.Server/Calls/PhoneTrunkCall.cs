@@ -163,18 +163,8 @@ internal sealed partial class PhoneTrunkCall : SipBridgedCall, ITrunkDialer
 
     private void OnFinal(DialStep step, TrunkAttempt attempt, SipResponse final)
     {
-        Services.Metrics.SipResponse(final.StatusCode);
         if (ReferenceEquals(_attempt, attempt)) _attempt = null;
-        if (final.IsSuccess)
-        {
-            Keep(step.TakeLease());
-            OnAnswered(attempt, final);
-            step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
-            return;
-        }
-        Services.Registry.RemoveSip(attempt.CallId, this);
-        Log.AttemptFailed(Logger, Id, attempt.Trunk.Name, final.StatusCode, final.ReasonPhrase);
-        step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
+        CompleteAttempt(step, attempt, final, OnAnswered);
     }
 
     /// <summary>The trunk's 2xx: ACK, then 200 to the phone with the anchored answer (-> Connecting), or BYE when given up meanwhile (RFC 3261 §15).</summary>

@@ -95,4 +95,24 @@ internal abstract partial class SipBridgedCall
             t => Post(new TrunkFinal(step, attempt, t.IsCompletedSuccessfully ? t.Result : SipResponse.CreateFor(attempt.Invite, 500, "Server Internal Error (gateway)"))),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
+
+    /// <summary>
+    /// An attempt's final response: a 2xx keeps the trunk's lease and is the call's answer (<paramref name="onAnswered"/>);
+    /// anything else frees the attempt's Call-ID and is logged; the failover hears the status either way.
+    /// </summary>
+    protected void CompleteAttempt(DialStep step, TrunkAttempt attempt, SipResponse final, Action<TrunkAttempt, SipResponse> onAnswered)
+    {
+        Services.Metrics.SipResponse(final.StatusCode);
+        if (final.IsSuccess)
+        {
+            Keep(step.TakeLease());
+            onAnswered(attempt, final);
+        }
+        else
+        {
+            Services.Registry.RemoveSip(attempt.CallId, this);
+            Log.AttemptFailed(Logger, Id, attempt.Trunk.Name, final.StatusCode, final.ReasonPhrase);
+        }
+        step.Complete(new TrunkDialResult(final.StatusCode, final.ReasonPhrase));
+    }
 }
