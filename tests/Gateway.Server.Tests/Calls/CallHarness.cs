@@ -121,7 +121,7 @@ internal sealed class CallHarness : IAsyncDisposable
     public async Task WaitForNoCallsAsync(int timeoutMs = 5000)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
-        while (Registry.Count > 0 || Registry.WebKeys > 0 || Registry.SipKeys > 0 || Registry.DeviceKeys > 0)
+        while (Registry.Count > 0 || Registry.WebKeys > 0 || Registry.SipKeys > 0 || Registry.DeviceKeys > 0 || Registry.CallerKeys > 0)
         {
             if (Environment.TickCount64 > deadline)
                 throw new TimeoutException($"{Registry.Count} calls still live: " + string.Join(", ", Registry.Snapshot().Select(c => c.Id + ":" + c.State)));
